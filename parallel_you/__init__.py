@@ -1,0 +1,1 @@
+"""Parallel You: run many lines of work at once without burning out."""

@@ -1,0 +1,94 @@
+"""The composition root: the one place that picks adapters (repo backend, bus transport).
+
+Services never build adapters; views, consumers, Celery tasks and management commands ask
+`get_app()` for the process's adapters, and tests build their own with `bootstrap(...)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from parallel_you.documents import PROFILES, SPRINTS, THREADS, Collection
+from parallel_you.repo import MemoryRepo, Repo
+
+if TYPE_CHECKING:
+    from parallel_you.bus import MessageBus
+    from sprints.domain import Sprint
+    from threads.domain import Profile, Thread
+
+
+@cache
+def _mongo_database() -> Any:
+    from pymongo import MongoClient
+
+    client: MongoClient[Any] = MongoClient(settings.MONGO_URI, serverSelectionTimeoutMS=5000, tz_aware=True)
+    return client[settings.MONGO_DB]
+
+
+def make_repo(collection: Collection, backend: str | None = None) -> Repo[Any]:
+    """The repo for one document type, on the backend PARALLEL_YOU_REPO names (memory by default)."""
+    backend = backend or settings.PARALLEL_YOU_REPO
+    if backend == "memory":
+        return MemoryRepo(collection.codec, collection.name)
+    if backend == "sqlite":
+        from parallel_you.repo.sqlite import SqliteRepo
+
+        return SqliteRepo(collection.codec, settings.PARALLEL_YOU_SQLITE_PATH, collection.name, collection.indexes)
+    if backend == "mongo":
+        from parallel_you.repo.mongo import MongoRepo
+
+        return MongoRepo(collection.codec, _mongo_database()[collection.name], collection.indexes)
+    raise ValueError(f"Unknown repo backend {backend!r}")
+
+
+def make_bus(transport: str | None = None) -> MessageBus:
+    transport = transport or settings.PARALLEL_YOU_BUS
+    if transport == "memory":
+        from parallel_you.bus import MemoryBus
+
+        return MemoryBus()
+    if transport == "rabbitmq":
+        from parallel_you.bus.rabbitmq import RabbitMQBus
+
+        return RabbitMQBus(settings.AMQP.aio_pika, exchange=f"{settings.PARALLEL_YOU_AMQP_PREFIX}.events")
+    raise ValueError(f"Unknown bus transport {transport!r}")
+
+
+@dataclass
+class App:
+    """The adapters one process works with."""
+
+    threads: Repo[Thread]
+    sprints: Repo[Sprint]
+    profiles: Repo[Profile]
+    bus: MessageBus
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def bootstrap(*, repo_backend: str | None = None, bus: MessageBus | None = None) -> App:
+    return App(
+        threads=make_repo(THREADS, repo_backend),
+        sprints=make_repo(SPRINTS, repo_backend),
+        profiles=make_repo(PROFILES, repo_backend),
+        bus=bus if bus is not None else make_bus(),
+    )
+
+
+_app: App | None = None
+
+
+def get_app() -> App:
+    global _app
+    if _app is None:
+        _app = bootstrap()
+    return _app
+
+
+def set_app(app: App | None) -> None:
+    """Install the adapters for this process (tests, and start-up hooks)."""
+    global _app
+    _app = app

@@ -1,0 +1,11 @@
+"""The Celery app (distributed quantum expiry). Configured from Django settings, CELERY_ prefix."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parallel_you.settings")
+
+app = Celery("parallel_you")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

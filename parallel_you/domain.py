@@ -1,0 +1,111 @@
+"""Building blocks shared by every domain module: ids, time, documents, domain errors.
+
+Pure Python and pydantic; nothing here imports Django, pymongo, Celery or Channels.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def to_millis(value: datetime) -> datetime:
+    """UTC, truncated to milliseconds: what every backend (BSON dates included) keeps exactly."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def utcnow() -> datetime:
+    return to_millis(datetime.now(UTC))
+
+
+Timestamp = Annotated[datetime, AfterValidator(to_millis)]
+
+
+class Document(BaseModel):
+    """A stored document: unknown fields refused, strings stripped.
+
+    Changes often touch several fields together (a transition sets state, run and timestamps), so
+    a document is checked as a whole with `ensure_valid()` before every write rather than field by
+    field on assignment (pydantic keeps a refused assignment on the model when an "after" model
+    validator fails, which would leave a half-changed document behind).
+    """
+
+    model_config = ConfigDict(validate_assignment=False, extra="forbid", str_strip_whitespace=True)
+
+    def ensure_valid(self) -> None:
+        """Raise InvalidValue unless the whole document is valid."""
+        try:
+            type(self).model_validate(self.model_dump())
+        except ValidationError as exc:
+            raise InvalidValue(friendly_errors(exc)) from None
+
+
+class DomainError(Exception):
+    """A request the domain refuses; `message` is written for the person who made it."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidValue(DomainError):
+    """One or more fields are out of bounds; `errors` maps field -> message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        first_field, first = next(iter(errors.items()))
+        super().__init__(first, field=first_field)
+        self.errors = errors
+
+
+class IllegalTransition(DomainError):
+    pass
+
+
+class NotFound(DomainError):
+    pass
+
+
+_MESSAGES = {
+    "string_too_short": "This can't be empty.",
+    "missing": "This is required.",
+}
+
+
+def friendly_errors(exc: ValidationError) -> dict[str, str]:
+    """Turn pydantic's errors into one message per field that a person can act on."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "__all__"
+        ctx: dict[str, Any] = error.get("ctx") or {}
+        kind = error["type"]
+        if kind in _MESSAGES:
+            message = _MESSAGES[kind]
+        elif kind == "string_too_long":
+            message = f"Keep it to {ctx['max_length']} characters or fewer."
+        elif kind in ("greater_than_equal", "less_than_equal", "int_parsing", "int_from_float"):
+            message = error["msg"]
+        elif kind == "value_error":
+            message = str(ctx.get("error", error["msg"]))
+        else:
+            message = error["msg"]
+        errors.setdefault(field, message)
+    return errors
+
+
+def validated(model: type[BaseModel], **values: Any) -> Any:
+    """Build a document, turning validation failures into InvalidValue."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        raise InvalidValue(friendly_errors(exc)) from None

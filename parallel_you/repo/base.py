@@ -1,0 +1,133 @@
+"""The storage port: a small, generic document repository.
+
+Nothing here knows about Parallel You. A document is any object a `Codec` can turn into a JSON
+dict and back; it carries a string `id` and an `owner` (the tenant it belongs to). `FilterSpec`
+is a backend-neutral query over top-level fields, translated by each backend.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+
+T = TypeVar("T")
+
+Scalar = str | int | float | bool | None
+_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class RepoError(Exception):
+    """The store could not do what was asked (unreachable, full, corrupt)."""
+
+
+def check_field(name: str) -> str:
+    if not _FIELD.match(name):
+        raise ValueError(f"Not a field name a FilterSpec can use: {name!r}")
+    return name
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """Which documents to list, in what order, how many.
+
+    - `owner`: only this owner's documents (None: every owner).
+    - `equals`: field -> value; None matches a missing or null field.
+    - `one_of`: field -> allowed values (None among them matches missing/null).
+    - `contains`: (field, text): case-insensitive substring match.
+    - `order_by`: field names, "-" prefix for descending; ties are broken by id.
+    - `limit`: at most this many (None: all).
+    """
+
+    owner: str | None = None
+    equals: Mapping[str, Scalar] = field(default_factory=dict)
+    one_of: Mapping[str, Sequence[Scalar]] = field(default_factory=dict)
+    contains: tuple[str, str] | None = None
+    order_by: Sequence[str] = ()
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in (*self.equals, *self.one_of, *(f.lstrip("-") for f in self.order_by)):
+            check_field(name)
+        if self.contains is not None:
+            check_field(self.contains[0])
+        if self.limit is not None and self.limit < 0:
+            raise ValueError("limit must be >= 0")
+
+    def order_keys(self) -> list[tuple[str, bool]]:
+        """(field, descending) pairs, with id last as the tie-breaker."""
+        keys = [(f.lstrip("-"), f.startswith("-")) for f in self.order_by]
+        if not any(name == "id" for name, _ in keys):
+            keys.append(("id", False))
+        return keys
+
+
+@dataclass(frozen=True)
+class Codec(Generic[T]):
+    """How one document type becomes a JSON dict and back."""
+
+    dump: Callable[[T], dict[str, Any]]
+    load: Callable[[Mapping[str, Any]], T]
+
+    @classmethod
+    def pydantic(cls, type_: Any) -> Codec[Any]:
+        from pydantic import TypeAdapter
+
+        adapter = TypeAdapter(type_)
+        return cls(dump=lambda doc: adapter.dump_python(doc, mode="json"), load=adapter.validate_python)
+
+
+@runtime_checkable
+class Repo(Protocol[T]):
+    def list(self, spec: FilterSpec) -> list[T]: ...
+
+    def upsert(self, doc: T) -> str: ...
+
+    def get(self, id: str) -> T | None: ...
+
+    def delete(self, id: str) -> bool: ...
+
+    def clear(self, owner: str) -> None:
+        """Delete every document of this owner."""
+        ...
+
+
+def matches(spec: FilterSpec, doc: Mapping[str, Any]) -> bool:
+    """The reference semantics of a FilterSpec, on a JSON dict (used by MemoryRepo)."""
+    if spec.owner is not None and doc.get("owner") != spec.owner:
+        return False
+    for name, value in spec.equals.items():
+        if not _same(doc.get(name), value):
+            return False
+    for name, values in spec.one_of.items():
+        if not any(_same(doc.get(name), v) for v in values):
+            return False
+    if spec.contains is not None:
+        name, text = spec.contains
+        if text.casefold() not in str(doc.get(name) or "").casefold():
+            return False
+    return True
+
+
+def _same(a: Any, b: Any) -> bool:
+    # JSON makes no difference between 1 and true; SQL and BSON do, so keep bools apart here too.
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    return a == b
+
+
+def sort_key(name: str) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
+    """Nulls first, as in SQLite and MongoDB."""
+
+    def key(doc: Mapping[str, Any]) -> tuple[int, Any]:
+        value = doc.get(name)
+        return (0, 0) if value is None else (1, value)
+
+    return key
+
+
+def sort_docs(spec: FilterSpec, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for name, descending in reversed(spec.order_keys()):
+        docs.sort(key=sort_key(name), reverse=descending)
+    return docs if spec.limit is None else docs[: spec.limit]

@@ -1,0 +1,47 @@
+"""MemoryRepo: documents kept as JSON dicts in a dict.
+
+Each document goes through a JSON round trip on the way in, and is rebuilt by the codec on the
+way out, so a caller never shares an object with the store and the in-memory backend keeps the
+persistent backends' semantics (a non-JSON value fails here too).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any, Generic
+
+from parallel_you.repo.base import Codec, FilterSpec, T, matches, sort_docs
+
+
+class MemoryRepo(Generic[T]):
+    def __init__(self, codec: Codec[T], name: str = "documents") -> None:
+        self.codec = codec
+        self.name = name
+        self._docs: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def list(self, spec: FilterSpec) -> list[T]:
+        with self._lock:
+            docs = [d for d in self._docs.values() if matches(spec, d)]
+        return [self.codec.load(d) for d in sort_docs(spec, docs)]
+
+    def upsert(self, doc: T) -> str:
+        data = json.loads(json.dumps(self.codec.dump(doc), ensure_ascii=False))
+        with self._lock:
+            self._docs[data["id"]] = data
+        return data["id"]
+
+    def get(self, id: str) -> T | None:
+        with self._lock:
+            data = self._docs.get(id)
+        return None if data is None else self.codec.load(data)
+
+    def delete(self, id: str) -> bool:
+        with self._lock:
+            return self._docs.pop(id, None) is not None
+
+    def clear(self, owner: str) -> None:
+        with self._lock:
+            for id in [i for i, d in self._docs.items() if d.get("owner") == owner]:
+                del self._docs[id]

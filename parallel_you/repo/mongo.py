@@ -1,0 +1,103 @@
+"""MongoRepo: one collection per document type, with pymongo.
+
+Documents are stored as their JSON form with `_id` = id. Writes use majority write concern so a
+write acknowledged to a person survives a primary failover. Datetimes travel as ISO-8601 UTC
+strings that the domain has already truncated to milliseconds (what a BSON date keeps), so all
+backends round-trip identically and string order is time order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Generic
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.collection import Collection
+from pymongo.errors import PyMongoError
+from pymongo.write_concern import WriteConcern
+
+from parallel_you.repo.base import Codec, FilterSpec, RepoError, T, check_field
+
+
+def _typed(value: Any) -> Any:
+    # BSON keeps true and 1 apart, but say so explicitly: mongomock compares them as Python does.
+    if isinstance(value, bool):
+        return {"$eq": value, "$type": "bool"}
+    if isinstance(value, int | float):
+        return {"$eq": value, "$type": "number"}
+    return value
+
+
+class MongoRepo(Generic[T]):
+    def __init__(
+        self,
+        codec: Codec[T],
+        collection: Collection[Any],
+        indexes: Sequence[Sequence[str]] = (),
+    ) -> None:
+        self.codec = codec
+        self.collection = collection.with_options(write_concern=WriteConcern("majority"))
+        try:
+            self.collection.create_index([("owner", ASCENDING)])
+            for fields in indexes:
+                self.collection.create_index([("owner", ASCENDING), *((check_field(f), ASCENDING) for f in fields)])
+        except PyMongoError as exc:
+            raise RepoError(f"Cannot prepare MongoDB collection {collection.name}: {exc}") from exc
+
+    def _load(self, raw: Mapping[str, Any]) -> T:
+        data = dict(raw)
+        data.pop("_id", None)
+        return self.codec.load(data)
+
+    def list(self, spec: FilterSpec) -> list[T]:
+        query: dict[str, Any] = {}
+        clauses: list[dict[str, Any]] = []
+        if spec.owner is not None:
+            query["owner"] = spec.owner
+        for name, value in spec.equals.items():
+            clauses.append({name: _typed(value)})
+        for name, values in spec.one_of.items():
+            clauses.append({name: {"$in": list(values)}})
+        if spec.contains is not None:
+            name, text = spec.contains
+            clauses.append({name: {"$regex": re.escape(text), "$options": "i"}})
+        if clauses:
+            query["$and"] = clauses
+        sort = [(n if n != "id" else "_id", DESCENDING if d else ASCENDING) for n, d in spec.order_keys()]
+        try:
+            cursor = self.collection.find(query).sort(sort)
+            if spec.limit is not None:
+                if spec.limit == 0:
+                    return []
+                cursor = cursor.limit(spec.limit)
+            return [self._load(raw) for raw in cursor]
+        except PyMongoError as exc:
+            raise RepoError(f"MongoDB error: {exc}") from exc
+
+    def upsert(self, doc: T) -> str:
+        data = self.codec.dump(doc)
+        try:
+            self.collection.replace_one({"_id": data["id"]}, {"_id": data["id"], **data}, upsert=True)
+        except PyMongoError as exc:
+            raise RepoError(f"MongoDB error: {exc}") from exc
+        return data["id"]
+
+    def get(self, id: str) -> T | None:
+        try:
+            raw = self.collection.find_one({"_id": id})
+        except PyMongoError as exc:
+            raise RepoError(f"MongoDB error: {exc}") from exc
+        return None if raw is None else self._load(raw)
+
+    def delete(self, id: str) -> bool:
+        try:
+            return self.collection.delete_one({"_id": id}).deleted_count > 0
+        except PyMongoError as exc:
+            raise RepoError(f"MongoDB error: {exc}") from exc
+
+    def clear(self, owner: str) -> None:
+        try:
+            self.collection.delete_many({"owner": owner})
+        except PyMongoError as exc:
+            raise RepoError(f"MongoDB error: {exc}") from exc

@@ -1,0 +1,189 @@
+"""Django settings, read from the environment in one place (django-environ).
+
+Every integration has one flag: PARALLEL_YOU_REPO picks the document store, PARALLEL_YOU_BUS the
+message bus (and with it the channel layer and the quantum-expiry scheduler). A bad or missing value
+for the chosen backend stops start-up with one line naming the variable: see `config_error`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = BASE_DIR / "data"
+
+
+class ConfigError(SystemExit):
+    """A bad setting: exits with one readable line instead of a traceback."""
+
+
+def config_error(variable: str, problem: str) -> ConfigError:
+    return ConfigError(f"Configuration error: {variable} {problem}")
+
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env") if (BASE_DIR / ".env").exists() else None
+
+TESTING = "pytest" in sys.modules or env.bool("PARALLEL_YOU_TESTING", default=False)
+
+DEBUG = env.bool("DEBUG", default=True)
+_DEV_SECRET = "dev-insecure-parallel-you-key-change-me-in-production-0123456789"  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
+if not SECRET_KEY:
+    raise config_error("SECRET_KEY", "must be set when DEBUG=0 (a long random string).")
+if not DEBUG and SECRET_KEY == _DEV_SECRET:
+    raise config_error("SECRET_KEY", "is the development key; set a real one when DEBUG=0.")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Parallel You integrations -------------------------------------------------------------------
+REPO_BACKENDS = ("memory", "sqlite", "mongo")
+PARALLEL_YOU_REPO = env.str("PARALLEL_YOU_REPO", default="memory").strip().lower() or "memory"
+if PARALLEL_YOU_REPO not in REPO_BACKENDS:
+    raise config_error("PARALLEL_YOU_REPO", f"must be one of {', '.join(REPO_BACKENDS)}, not {PARALLEL_YOU_REPO!r}.")
+PARALLEL_YOU_SQLITE_PATH = Path(env.str("PARALLEL_YOU_SQLITE_PATH", default=str(DATA_DIR / "parallel_you.sqlite3")))
+MONGO_URI = env.str("MONGO_URI", default="")
+MONGO_DB = env.str("MONGO_DB", default="parallel_you")
+if PARALLEL_YOU_REPO == "mongo":
+    from pymongo.errors import InvalidURI
+    from pymongo.uri_parser import parse_uri
+
+    if not MONGO_URI:
+        raise config_error("MONGO_URI", "is required when PARALLEL_YOU_REPO=mongo (mongodb://user:pass@host/db).")
+    try:
+        _parsed = parse_uri(MONGO_URI)
+    except (InvalidURI, ValueError) as exc:
+        raise config_error("MONGO_URI", f"is not a valid MongoDB URL: {exc}") from None
+    MONGO_DB = _parsed.get("database") or MONGO_DB
+
+BUS_BACKENDS = ("memory", "rabbitmq")
+PARALLEL_YOU_BUS = env.str("PARALLEL_YOU_BUS", default="memory").strip().lower() or "memory"
+if PARALLEL_YOU_BUS not in BUS_BACKENDS:
+    raise config_error("PARALLEL_YOU_BUS", f"must be one of {', '.join(BUS_BACKENDS)}, not {PARALLEL_YOU_BUS!r}.")
+RABBITMQ_URL = env.str("RABBITMQ_URL", default="amqp://guest:guest@127.0.0.1:5672/")
+# Names of our own on the shared broker; tests give them a per-run prefix.
+PARALLEL_YOU_AMQP_PREFIX = env.str("PARALLEL_YOU_AMQP_PREFIX", default="parallel_you")
+if PARALLEL_YOU_BUS == "rabbitmq":
+    from parallel_you.bus.urls import amqp_urls
+
+    try:
+        AMQP = amqp_urls(RABBITMQ_URL)
+    except ValueError as exc:
+        raise config_error("RABBITMQ_URL", str(exc)) from None
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_rabbitmq.core.RabbitmqChannelLayer",
+            # Always explicit: the default host points at a vhost "asgi" that does not exist.
+            "CONFIG": {"host": AMQP.channels, "groups_exchange": f"{PARALLEL_YOU_AMQP_PREFIX}.groups"},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- Django ----------------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "parallel_you",
+    "channels",
+    "accounts",
+    "threads",
+    "sprints",
+    "timers",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "parallel_you.urls"
+ASGI_APPLICATION = "parallel_you.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'django.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "threads:board"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Security (check --deploy is clean with DEBUG=0) ----------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Celery (distributed quantum expiry) ----------------------------------------------------------
+CELERY_TASK_DEFAULT_QUEUE = f"{PARALLEL_YOU_AMQP_PREFIX}.timers"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"

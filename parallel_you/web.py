@@ -1,0 +1,17 @@
+"""Helpers every app's views share: who is asking, and the adapters to serve them with."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from parallel_you.bootstrap import App, get_app
+
+
+async def owner_of(request: HttpRequest) -> str:
+    """The signed-in person's owner id (views sit behind LoginRequiredMiddleware)."""
+    user = await request.auser()
+    return str(user.pk)
+
+
+def app() -> App:
+    return get_app()

@@ -1,0 +1,1 @@
+/* Parallel You: board behaviour (vanilla JS over htmx). */

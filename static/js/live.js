@@ -1,0 +1,1 @@
+/* Parallel You: live behaviour (vanilla JS over htmx). */

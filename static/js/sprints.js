@@ -1,0 +1,1 @@
+/* Parallel You: sprints behaviour (vanilla JS over htmx). */

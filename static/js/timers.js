@@ -1,0 +1,1 @@
+/* Parallel You: timers behaviour (vanilla JS over htmx). */

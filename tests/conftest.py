@@ -1,0 +1,53 @@
+"""Fixtures shared by every test layer: fresh in-memory adapters per test, people to sign in as."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from parallel_you.bootstrap import App, bootstrap, set_app
+
+
+@pytest.fixture
+def adapters() -> Iterator[App]:
+    """In-memory repos and bus, installed as the process's adapters for this test."""
+    from parallel_you.bus import MemoryBus
+    from parallel_you.events import validate_message
+
+    bus = MemoryBus()
+    app = bootstrap(repo_backend="memory", bus=bus)
+    set_app(app)
+    yield app
+    set_app(None)
+    # Every message a test made the services emit must match the event catalogue.
+    for envelope in bus.emitted:
+        validate_message(envelope.topic, envelope.payload)
+
+
+@pytest.fixture
+def make_user(db: Any) -> Any:
+    from django.contrib.auth import get_user_model
+
+    def make(username: str = "ada", password: str = "a-long-Passw0rd!") -> Any:
+        return get_user_model().objects.create_user(username=username, password=password)
+
+    return make
+
+
+@pytest.fixture
+def person(make_user: Any) -> Any:
+    return make_user("ada")
+
+
+@pytest.fixture
+def other_person(make_user: Any) -> Any:
+    return make_user("grace")
+
+
+@pytest.fixture
+def client_as(client: Any, person: Any, adapters: App) -> Any:
+    """A Django test client signed in as `person`, with in-memory adapters."""
+    client.force_login(person)
+    return client

@@ -1,0 +1,278 @@
+"""One contract suite for every Repo backend: memory, SQLite file, MongoDB (mongomock; and a real
+server when MONGO_URI is set). The test ids name the backend."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import mongomock
+import pytest
+
+from parallel_you.documents import SPRINTS, THREADS
+from parallel_you.repo import FilterSpec, MemoryRepo, Repo
+from parallel_you.repo.mongo import MongoRepo
+from parallel_you.repo.sqlite import SqliteRepo
+from sprints.domain import Sprint
+from threads.domain import Kind, State, Thread
+from threads.selectors import thread_filter
+
+BACKENDS = ["memory", "sqlite", "mongomock"] + (["mongo"] if os.environ.get("MONGO_URI") else [])
+
+
+def _repo(backend: str, collection: Any, tmp_path: Path) -> Iterator[Repo[Any]]:
+    if backend == "memory":
+        yield MemoryRepo(collection.codec, collection.name)
+    elif backend == "sqlite":
+        repo = SqliteRepo(collection.codec, tmp_path / "store.sqlite3", collection.name, collection.indexes)
+        yield repo
+        repo.close()
+    elif backend == "mongomock":
+        db = mongomock.MongoClient()["contract"]
+        yield MongoRepo(collection.codec, db[collection.name], collection.indexes)
+    else:
+        from pymongo import MongoClient
+
+        client: MongoClient[Any] = MongoClient(os.environ["MONGO_URI"], serverSelectionTimeoutMS=5000)
+        name = f"contract_{uuid.uuid4().hex[:8]}"
+        yield MongoRepo(collection.codec, client.get_default_database("parallel_you_test")[name], collection.indexes)
+        client.get_default_database("parallel_you_test").drop_collection(name)
+        client.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repo[Thread]]:
+    yield from _repo(request.param, THREADS, tmp_path)
+
+
+@pytest.fixture(params=BACKENDS)
+def sprint_repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repo[Sprint]]:
+    yield from _repo(request.param, SPRINTS, tmp_path)
+
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def thread(owner: str = "ada", kind: Kind = Kind.TASK, title: str = "Write", **fields: Any) -> Thread:
+    fields.setdefault("created_at", T0)
+    return Thread(owner=owner, kind=kind, title=title, **fields)
+
+
+def ids(docs: list[Any]) -> list[str]:
+    return [d.id for d in docs]
+
+
+def test_upsert_inserts_then_get_returns_an_equal_document(repo: Repo[Thread]) -> None:
+    t = thread(notes="first")
+    assert repo.upsert(t) == t.id
+    assert repo.get(t.id) == t
+
+
+def test_upsert_replaces_the_whole_document(repo: Repo[Thread]) -> None:
+    t = thread(notes="first", blocked_by=[])
+    repo.upsert(t)
+    changed = t.model_copy(update={"notes": "", "title": "Rewritten", "quantum": 45})
+    assert repo.upsert(changed) == t.id
+    assert repo.get(t.id) == changed
+    assert ids(repo.list(FilterSpec(owner="ada"))) == [t.id]
+
+
+def test_get_returned_documents_are_copies(repo: Repo[Thread]) -> None:
+    t = thread()
+    repo.upsert(t)
+    got = repo.get(t.id)
+    assert got is not None
+    got.title = "changed locally"
+    assert repo.get(t.id) == t
+
+
+def test_unknown_ids(repo: Repo[Thread]) -> None:
+    assert repo.get("nope") is None
+    assert repo.delete("nope") is False
+
+
+def test_delete(repo: Repo[Thread]) -> None:
+    t = thread()
+    repo.upsert(t)
+    assert repo.delete(t.id) is True
+    assert repo.get(t.id) is None
+    assert repo.delete(t.id) is False
+
+
+def test_clear_removes_only_that_owner(repo: Repo[Thread]) -> None:
+    mine, theirs = thread("ada"), thread("grace")
+    repo.upsert(mine)
+    repo.upsert(theirs)
+    repo.clear("ada")
+    assert repo.get(mine.id) is None
+    assert repo.get(theirs.id) == theirs
+    repo.clear("nobody")
+    assert repo.get(theirs.id) == theirs
+
+
+def test_owners_are_isolated(repo: Repo[Thread]) -> None:
+    a, g = thread("ada", title="shared words"), thread("grace", title="shared words")
+    repo.upsert(a)
+    repo.upsert(g)
+    assert ids(repo.list(FilterSpec(owner="ada"))) == [a.id]
+    assert ids(repo.list(thread_filter(owner="grace", text="shared"))) == [g.id]
+    assert sorted(ids(repo.list(FilterSpec()))) == sorted([a.id, g.id])
+
+
+@pytest.fixture
+def tree(repo: Repo[Thread]) -> dict[str, Thread]:
+    saga = thread(kind=Kind.SAGA, title="Launch the Book", energy_band="deep", created_at=T0)
+    other_saga = thread(kind=Kind.SAGA, title="House move", energy_band="light", created_at=T0 + timedelta(minutes=1))
+    story = thread(kind=Kind.STORY, title="Draft chapter one", parent_id=saga.id, created_at=T0 + timedelta(minutes=2))
+    parked = thread(
+        kind=Kind.STORY,
+        title="Cover art",
+        parent_id=saga.id,
+        state=State.PARKED,
+        energy_band="light",
+        created_at=T0 + timedelta(minutes=3),
+    )
+    done = thread(
+        kind=Kind.TASK, title="Email the editor", state=State.DONE, archived=True, created_at=T0 + timedelta(minutes=4)
+    )
+    task = thread(
+        kind=Kind.TASK,
+        title="Pack boxes",
+        parent_id=other_saga.id,
+        sprint_id="s1",
+        energy_band="moderate",
+        created_at=T0 + timedelta(minutes=5),
+    )
+    loose = thread(kind=Kind.TASK, title="Renew passport", sprint_id="s1", created_at=T0 + timedelta(minutes=6))
+    docs = {"saga": saga, "other_saga": other_saga, "story": story, "parked": parked, "done": done, "task": task}
+    docs["loose"] = loose
+    for doc in docs.values():
+        repo.upsert(doc)
+    repo.upsert(thread("grace", title="Launch the Book", sprint_id="s1"))
+    return docs
+
+
+def test_filter_by_kind(repo: Repo[Thread], tree: dict[str, Thread]) -> None:
+    assert ids(repo.list(thread_filter(owner="ada", kind=Kind.SAGA))) == [tree["saga"].id, tree["other_saga"].id]
+
+
+def test_filter_by_states(repo: Repo[Thread], tree: dict[str, Thread]) -> None:
+    got = repo.list(thread_filter(owner="ada", states=[State.PARKED, State.DONE], archived=None))
+    assert ids(got) == [tree["parked"].id, tree["done"].id]
+    assert repo.list(FilterSpec(owner="ada", one_of={"state": []})) == []
+
+
+def test_filter_by_parent_saga_and_top_level(repo: Repo[Thread], tree: dict[str, Thread]) -> None:
+    assert ids(repo.list(thread_filter(owner="ada", parent_id=tree["saga"].id))) == [
+        tree["story"].id,
+        tree["parked"].id,
+    ]
+    top = repo.list(thread_filter(owner="ada", top_level=True, archived=None))
+    assert ids(top) == [tree["saga"].id, tree["other_saga"].id, tree["done"].id, tree["loose"].id]
+
+
+def test_filter_by_sprint(repo: Repo[Thread], tree: dict[str, Thread]) -> None:
+    assert ids(repo.list(thread_filter(owner="ada", sprint_id="s1"))) == [tree["task"].id, tree["loose"].id]
+
+
+def test_filter_by_energy_band(repo: Repo[Thread], tree: dict[str, Thread]) -> None:
+    assert ids(repo.list(thread_filter(owner="ada", energy_band="light"))) == [
+        tree["other_saga"].id,
+        tree["parked"].id,
+    ]
+
+
+def test_filter_archived_or_not(repo: Repo[Thread], tree: dict[str, Thread]) -> None:
+    assert ids(repo.list(thread_filter(owner="ada", archived=True))) == [tree["done"].id]
+    assert tree["done"].id not in ids(repo.list(thread_filter(owner="ada")))
+    assert len(repo.list(thread_filter(owner="ada", archived=None))) == 7
+
+
+def test_text_search_in_titles_is_case_insensitive(repo: Repo[Thread], tree: dict[str, Thread]) -> None:
+    assert ids(repo.list(thread_filter(owner="ada", text="BOOK"))) == [tree["saga"].id]
+    assert ids(repo.list(thread_filter(owner="ada", text="chapter one"))) == [tree["story"].id]
+    assert repo.list(thread_filter(owner="ada", text="nothing like it")) == []
+
+
+def test_text_search_treats_pattern_characters_literally(repo: Repo[Thread]) -> None:
+    special = thread(title="50% off (really?) [a-z]* $x")
+    repo.upsert(special)
+    repo.upsert(thread(title="500 off"))
+    for needle in ("50%", "(really?)", "[a-z]*", "$x", "."[:0] + "?)"):
+        assert ids(repo.list(thread_filter(owner="ada", text=needle))) == [special.id], needle
+
+
+def test_ordering_and_limit(repo: Repo[Thread], tree: dict[str, Thread]) -> None:
+    newest_first = repo.list(thread_filter(owner="ada", archived=None, order_by=("-created_at",), limit=3))
+    assert ids(newest_first) == [tree["loose"].id, tree["task"].id, tree["done"].id]
+    by_title = repo.list(thread_filter(owner="ada", archived=None, order_by=("title",)))
+    assert [t.title for t in by_title] == sorted(t.title for t in tree.values())
+    assert repo.list(thread_filter(owner="ada", limit=0)) == []
+
+
+def test_ordering_puts_missing_values_first(repo: Repo[Thread], tree: dict[str, Thread]) -> None:
+    got = repo.list(FilterSpec(owner="ada", equals={"kind": "task"}, order_by=("sprint_id", "created_at")))
+    assert ids(got) == [tree["done"].id, tree["task"].id, tree["loose"].id]
+
+
+def test_equality_keeps_booleans_and_numbers_apart(repo: Repo[Thread]) -> None:
+    t = thread(estimate=1)
+    repo.upsert(t)
+    assert ids(repo.list(FilterSpec(owner="ada", equals={"estimate": 1}))) == [t.id]
+    assert repo.list(FilterSpec(owner="ada", equals={"estimate": True})) == []
+    assert repo.list(FilterSpec(owner="ada", equals={"archived": 0})) == []
+
+
+@pytest.mark.parametrize(
+    "title,notes",
+    [
+        ("Ünïcødé ✓ 日本語 🚀", "emoji 🧵 and RTL עברית"),
+        ("<script>alert(1)</script>", "<b>bold</b> & \"quotes\" 'single'"),
+        ("Long notes", "x" * 10_000),
+    ],
+    ids=["unicode", "html", "10k-notes"],
+)
+def test_round_trip_of_awkward_text(repo: Repo[Thread], title: str, notes: str) -> None:
+    t = thread(title=title, notes=notes)
+    repo.upsert(t)
+    assert repo.get(t.id) == t
+    assert ids(repo.list(thread_filter(owner="ada", text=title[:5]))) == [t.id]
+
+
+def test_round_trip_of_a_running_thread_with_history(repo: Repo[Thread]) -> None:
+    t = thread(kind=Kind.TASK)
+    t.start(T0)
+    t.stop(T0 + timedelta(minutes=20))
+    t.start(T0 + timedelta(minutes=30))
+    repo.upsert(t)
+    got = repo.get(t.id)
+    assert got == t
+    assert got is not None and got.run is not None and len(got.sessions) == 1
+
+
+def test_datetimes_keep_milliseconds(repo: Repo[Thread]) -> None:
+    t = thread(created_at=datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC))
+    assert t.created_at.microsecond == 123000
+    repo.upsert(t)
+    got = repo.get(t.id)
+    assert got is not None and got.created_at == t.created_at and got.created_at.tzinfo is not None
+
+
+def test_a_second_document_type_shares_the_protocol(sprint_repo: Repo[Sprint]) -> None:
+    from datetime import date
+
+    s = Sprint(owner="ada", name="Week 2", start=date(2026, 1, 5), end=date(2026, 1, 9), members=["a", "b"])
+    sprint_repo.upsert(s)
+    assert sprint_repo.get(s.id) == s
+    assert ids(sprint_repo.list(FilterSpec(owner="ada", equals={"state": "planned"}))) == [s.id]
+
+
+def test_filter_spec_refuses_unsafe_field_names() -> None:
+    with pytest.raises(ValueError):
+        FilterSpec(equals={"title') OR 1=1 --": "x"})
+    with pytest.raises(ValueError):
+        FilterSpec(order_by=("-$where",))

@@ -1,0 +1,71 @@
+"""Browser tests in a real Chromium (Playwright driving /usr/bin/chromium) against a real server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.servers import Server, start_server
+from tests.support.services import require_chromium
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """An embedded server (file store, in-memory bus) of this test's own."""
+    started = start_server(tmp_path / "server")
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def context(browser: Any, server: Server) -> Iterator[Any]:
+    ctx = browser.new_context(base_url=server.url)
+    ctx.set_default_timeout(10_000)
+    yield ctx
+    ctx.close()
+
+
+def sign_up(page: Any, username: str | None = None, password: str = "a-long-Passw0rd!") -> str:
+    """Sign up through the real form, as a new person would; returns the username."""
+    username = username or f"person{uuid.uuid4().hex[:6]}"
+    page.goto("/accounts/signup/")
+    page.fill("#id_username", username)
+    page.fill("#id_password1", password)
+    page.fill("#id_password2", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    return username
+
+
+def log_in(page: Any, username: str, password: str = "a-long-Passw0rd!") -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")

@@ -1,0 +1,129 @@
+"""Real ASGI servers for integration and browser tests: uvicorn subprocesses on free ports.
+
+Each server gets its own data folder (documents and Django tables) unless the test shares one on
+purpose (several web processes of one deployment), and is stopped by the test that started it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_env(data_dir: Path, **overrides: str) -> dict[str, str]:
+    """The environment of an embedded server whose files all live in `data_dir`."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PARALLEL_YOU_REPO", "PARALLEL_YOU_BUS", "DJANGO_"))
+    }
+    env.update(
+        {
+            "PARALLEL_YOU_REPO": "sqlite",
+            "PARALLEL_YOU_SQLITE_PATH": str(data_dir / "documents.sqlite3"),
+            "DATABASE_URL": f"sqlite:///{data_dir / 'django.sqlite3'}",
+            "DEBUG": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.update(overrides)
+    return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=120
+    )
+
+
+@dataclass
+class Server:
+    url: str
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+    extra_args: list[str] = field(default_factory=list)
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://")
+
+    def start(self, timeout: float = 30) -> Server:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "parallel_you.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--lifespan",
+                "on",
+                "--log-level",
+                "warning",
+                *self.extra_args,
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/accounts/login/", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not answer within {timeout} s:\n{self.log()}")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(sig)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+
+    def restart(self) -> Server:
+        self.stop()
+        return self.start()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-5000:] if self.log_path.exists() else ""
+
+
+def start_server(data_dir: Path, *, port: int | None = None, migrated: bool = False, **env: str) -> Server:
+    """Migrate (unless done) and start an embedded server whose files live in `data_dir`."""
+    environment = server_env(data_dir, **env)
+    if not migrated:
+        migrate(environment)
+    port = port or free_port()
+    server = Server(
+        url=f"http://127.0.0.1:{port}", port=port, env=environment, log_path=data_dir / f"server-{port}.log"
+    )
+    return server.start()

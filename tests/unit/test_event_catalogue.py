@@ -1,0 +1,39 @@
+"""The event catalogue: names follow the convention, the docs page is current, payloads are checked."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from parallel_you.events import CATALOGUE, StoryQuantumExpired, catalogue_markdown, validate_message  # type: ignore[attr-defined]
+from threads.domain import Kind, Thread
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_topic_is_aggregate_dot_past_tense_verb() -> None:
+    for topic in CATALOGUE:
+        assert re.fullmatch(r"[a-z]+\.[a-z_]+", topic), topic
+        verb = topic.split(".")[1]
+        assert verb.endswith(("ed", "refresh")), topic
+
+
+def test_docs_page_is_generated_from_the_catalogue() -> None:
+    assert (ROOT / "docs" / "events.md").read_text() == catalogue_markdown(), (
+        "docs/events.md is out of date: python manage.py event_catalogue > docs/events.md"
+    )
+
+
+def test_payloads_are_validated_against_their_schema() -> None:
+    t = Thread.new(owner="1", kind=Kind.STORY, title="x", parent_id="saga")
+    t.start()
+    assert StoryQuantumExpired.payload_of(t)["run"]["deadline"]
+    validate_message("story.quantum_expired", t.model_dump(mode="json"))
+    with pytest.raises(ValidationError):
+        validate_message("story.created", {"title": "no owner"})
+    with pytest.raises(ValidationError):
+        validate_message("app.request_refresh", {"owner": "1", "extra": True})
+    assert "saga.quantum_started" not in CATALOGUE

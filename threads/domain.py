@@ -1,0 +1,443 @@
+"""Threads: sagas, stories and tasks; their states, the transitions between them, energy bands.
+
+The rules live here and nowhere else: a view or a service asks a thread to change, and the thread
+refuses with an `IllegalTransition` whose message says what to do instead.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from parallel_you.domain import (
+    Document,
+    DomainError,
+    IllegalTransition,
+    InvalidValue,
+    Timestamp,
+    friendly_errors,
+    new_id,
+    utcnow,
+)
+
+MIN_QUANTUM = 5
+MAX_QUANTUM = 240
+DEFAULT_QUANTUM = 25
+TITLE_MAX = 200
+NOTES_MAX = 20_000
+MAX_ESTIMATE = 100
+
+
+class Kind(StrEnum):
+    SAGA = "saga"
+    STORY = "story"
+    TASK = "task"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class State(StrEnum):
+    READY = "ready"
+    RUNNING = "running"
+    PARKED = "parked"
+    BLOCKED = "blocked"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+BOARD_STATES = (State.READY, State.RUNNING, State.PARKED, State.BLOCKED, State.DONE)
+
+ALLOWED: dict[State, frozenset[State]] = {
+    State.READY: frozenset({State.RUNNING, State.PARKED, State.BLOCKED, State.DONE}),
+    State.RUNNING: frozenset({State.READY, State.PARKED, State.BLOCKED, State.DONE}),
+    State.PARKED: frozenset({State.READY, State.BLOCKED, State.DONE}),
+    State.BLOCKED: frozenset({State.READY, State.PARKED, State.DONE}),
+    State.DONE: frozenset({State.READY}),
+}
+
+# What a person can do from each state, in the words of the buttons.
+ACTIONS: dict[State, tuple[str, ...]] = {
+    State.READY: ("start", "park", "block", "done"),
+    State.RUNNING: ("stop", "park", "done"),
+    State.PARKED: ("resume", "block", "done"),
+    State.BLOCKED: ("unblock", "park", "done"),
+    State.DONE: ("reopen", "archive"),
+}
+
+
+class Outcome(StrEnum):
+    COMPLETED = "completed"
+    OVERRAN = "overran"
+    STOPPED_EARLY = "stopped_early"
+    ABANDONED = "abandoned"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Run(Document):
+    """The quantum running now. The server owns `deadline`; pages count down from it."""
+
+    id: str = Field(default_factory=new_id)
+    started_at: Timestamp
+    deadline: Timestamp
+    planned_minutes: int = Field(ge=1, le=MAX_QUANTUM * 4)
+    paused_at: Timestamp | None = None
+    expired_at: Timestamp | None = None
+
+    def remaining(self, now: datetime) -> timedelta:
+        until = self.paused_at or now
+        return max(self.deadline - until, timedelta(0))
+
+
+class Session(Document):
+    """One finished quantum, for the history and the quantum tuning."""
+
+    started_at: Timestamp
+    ended_at: Timestamp
+    planned_minutes: int = Field(ge=1)
+    actual_minutes: float = Field(ge=0)
+    outcome: Outcome
+    energy_band: str
+
+
+class Thread(Document):
+    id: str = Field(default_factory=new_id)
+    owner: str = Field(min_length=1)
+    kind: Kind
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    notes: str = Field(default="", max_length=NOTES_MAX)
+    quantum: int = Field(default=DEFAULT_QUANTUM, ge=MIN_QUANTUM, le=MAX_QUANTUM)
+    energy_band: str = Field(default="deep", min_length=1, max_length=40)
+    estimate: int = Field(default=1, ge=1, le=MAX_ESTIMATE)
+    state: State = State.READY
+    parent_id: str | None = None
+    sprint_id: str | None = None
+    blocked_by: list[str] = Field(default_factory=list)
+    blocked_note: str = Field(default="", max_length=2000)
+    archived: bool = False
+    created_at: Timestamp = Field(default_factory=utcnow)
+    updated_at: Timestamp = Field(default_factory=utcnow)
+    started_at: Timestamp | None = None
+    completed_at: Timestamp | None = None
+    run: Run | None = None
+    sessions: list[Session] = Field(default_factory=list)
+    version: int = 0
+
+    @field_validator("quantum", mode="before")
+    @classmethod
+    def _quantum_message(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool) and not MIN_QUANTUM <= value <= MAX_QUANTUM:
+            raise ValueError(f"A quantum is {MIN_QUANTUM} to {MAX_QUANTUM} minutes.")
+        return value
+
+    @model_validator(mode="after")
+    def _shape(self) -> Thread:
+        if self.kind is Kind.SAGA and self.parent_id is not None:
+            raise ValueError("A saga is top-level: it can't sit inside another saga.")
+        if self.kind is Kind.STORY and not self.parent_id:
+            raise ValueError("A story belongs to a saga: choose one.")
+        if self.parent_id is not None and self.parent_id == self.id:
+            raise ValueError("A thread can't be its own saga.")
+        if self.state is State.RUNNING and self.run is None:
+            raise ValueError("A running thread needs a running quantum.")
+        if self.state is not State.RUNNING and self.run is not None:
+            raise ValueError("Only a running thread has a running quantum.")
+        if self.state is State.BLOCKED and not (self.blocked_by or self.blocked_note):
+            raise ValueError("Say what blocks it: other threads, a note, or both.")
+        if self.archived and self.state is not State.DONE:
+            raise ValueError("Only a done thread can be archived.")
+        if self.id in self.blocked_by:
+            raise ValueError("A thread can't block itself.")
+        return self
+
+    # --- construction -----------------------------------------------------------------------------
+    @classmethod
+    def new(cls, **values: object) -> Thread:
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            raise InvalidValue(friendly_errors(exc)) from None
+
+    def edit(self, now: datetime | None = None, **changes: object) -> Thread:
+        """A copy with these fields changed, validated as a whole; the original is untouched."""
+        allowed = {"title", "notes", "quantum", "energy_band", "estimate", "parent_id", "sprint_id"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise DomainError(f"These can't be edited directly: {', '.join(sorted(unknown))}.")
+        data = self.model_dump() | changes | {"updated_at": now or utcnow()}
+        try:
+            return Thread(**data)
+        except ValidationError as exc:
+            raise InvalidValue(friendly_errors(exc)) from None
+
+    # --- transitions ------------------------------------------------------------------------------
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        if self.archived:
+            return ("unarchive",)
+        if self.kind is Kind.SAGA:
+            return tuple(a for a in ACTIONS[self.state] if a not in ("start", "stop"))
+        return ACTIONS[self.state]
+
+    def _refuse_if_archived(self, verb: str) -> None:
+        if self.archived:
+            raise IllegalTransition(f"“{self.title}” is archived: unarchive it before you {verb} it.")
+
+    def _move(self, target: State, verb: str, now: datetime) -> None:
+        self._refuse_if_archived(verb)
+        if target not in ALLOWED[self.state]:
+            raise IllegalTransition(self._why_not(target, verb))
+        self.state = target
+        self.updated_at = now
+
+    def _why_not(self, target: State, verb: str) -> str:
+        name = f"“{self.title}”"
+        if self.state is target:
+            return f"{name} is already {self.state.label}."
+        if self.state is State.DONE:
+            return f"{name} is Done: reopen it before you {verb} it."
+        if target is State.RUNNING:
+            return f"{name} is {self.state.label}: only a Ready {self.kind.value} can be started."
+        return f"{name} is {self.state.label}: it can't be {verb}ed from there."
+
+    def _end_run(self, now: datetime, outcome: Outcome | None = None) -> Session | None:
+        if self.run is None:
+            return None
+        run = self.run
+        until = run.paused_at or now
+        worked = max((until - run.started_at).total_seconds(), 0.0)
+        if outcome is None:
+            outcome = Outcome.OVERRAN if until > run.deadline else Outcome.STOPPED_EARLY
+        session = Session(
+            started_at=run.started_at,
+            ended_at=until,
+            planned_minutes=run.planned_minutes,
+            actual_minutes=round(worked / 60, 2),
+            outcome=outcome,
+            energy_band=self.energy_band,
+        )
+        self.sessions = [*self.sessions, session]
+        self.run = None
+        return session
+
+    def start(self, now: datetime | None = None, *, minutes: int | None = None) -> Run:
+        now = now or utcnow()
+        if self.kind is Kind.SAGA:
+            raise IllegalTransition("A saga isn't worked on directly: start one of its stories or tasks.")
+        self._refuse_if_archived("start")
+        if self.state is not State.READY:
+            raise IllegalTransition(self._why_not(State.RUNNING, "start"))
+        planned = minutes or self.quantum
+        run = Run(started_at=now, deadline=now + timedelta(minutes=planned), planned_minutes=planned)
+        self.run = run
+        self.state = State.RUNNING
+        self.started_at = self.started_at or now
+        self.updated_at = now
+        return run
+
+    def stop(
+        self, now: datetime | None = None, *, outcome: Outcome | None = None, then: State = State.READY
+    ) -> Session:
+        """End the running quantum and record it; `then` is where the thread goes next."""
+        now = now or utcnow()
+        if self.state is not State.RUNNING or self.run is None:
+            raise IllegalTransition(f"“{self.title}” has no running quantum to stop.")
+        if then not in (State.READY, State.PARKED, State.DONE):
+            raise IllegalTransition("After a quantum a thread is Ready again, Parked or Done.")
+        session = self._end_run(now, outcome)
+        assert session is not None
+        self.state = then
+        if then is State.DONE:
+            self.completed_at = now
+        self.updated_at = now
+        return session
+
+    def park(self, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        self._refuse_if_archived("park")
+        if self.state is State.RUNNING:
+            self.stop(now, then=State.PARKED)
+            return
+        self._move(State.PARKED, "park", now)
+
+    def resume(self, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        if self.state is not State.PARKED:
+            raise IllegalTransition(f"“{self.title}” isn't parked, so there's nothing to resume.")
+        self._move(State.READY, "resume", now)
+
+    def block(self, now: datetime | None = None, *, blocked_by: list[str] | None = None, note: str = "") -> None:
+        now = now or utcnow()
+        blocked_by = list(dict.fromkeys(blocked_by or []))
+        note = note.strip()
+        if not blocked_by and not note:
+            raise InvalidValue({"blocked_by": "Say what blocks it: choose threads, write a note, or both."})
+        if self.id in blocked_by:
+            raise InvalidValue({"blocked_by": "A thread can't block itself."})
+        if len(note) > 2000:
+            raise InvalidValue({"blocked_note": "Keep the note to 2000 characters or fewer."})
+        self._refuse_if_archived("block")
+        if self.state is State.RUNNING:
+            self._end_run(now)
+        self._move(State.BLOCKED, "block", now)
+        self.blocked_by = blocked_by
+        self.blocked_note = note
+
+    def unblock(self, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        if self.state is not State.BLOCKED:
+            raise IllegalTransition(f"“{self.title}” isn't blocked.")
+        self._move(State.READY, "unblock", now)
+        self.blocked_by = []
+        self.blocked_note = ""
+
+    def finish(self, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        if self.state is State.RUNNING:
+            self.stop(now, outcome=Outcome.COMPLETED, then=State.DONE)
+            return
+        self._move(State.DONE, "finish", now)
+        self.blocked_by = []
+        self.blocked_note = ""
+        self.completed_at = now
+
+    def reopen(self, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        if self.state is not State.DONE:
+            raise IllegalTransition(f"“{self.title}” isn't done, so there's nothing to reopen.")
+        self._move(State.READY, "reopen", now)
+        self.completed_at = None
+
+    def archive(self, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        if self.archived:
+            raise IllegalTransition(f"“{self.title}” is already archived.")
+        if self.state is not State.DONE:
+            raise IllegalTransition(f"“{self.title}” is {self.state.label}: only Done threads can be archived.")
+        self.archived = True
+        self.updated_at = now
+
+    def unarchive(self, now: datetime | None = None) -> None:
+        if not self.archived:
+            raise IllegalTransition(f"“{self.title}” isn't archived.")
+        self.archived = False
+        self.updated_at = now or utcnow()
+
+
+# --- Energy bands ---------------------------------------------------------------------------------
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(name: str) -> str:
+    return _SLUG.sub("-", name.casefold()).strip("-") or "band"
+
+
+class EnergyBand(Document):
+    id: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=40)
+    colour: str = "#64748b"
+
+    @field_validator("colour")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not _COLOUR.match(value):
+            raise ValueError("A colour is written #rrggbb, for example #4f46e5.")
+        return value.lower()
+
+
+DEFAULT_BANDS = (
+    EnergyBand(id="deep", name="Deep", colour="#4f46e5"),
+    EnergyBand(id="moderate", name="Moderate", colour="#0891b2"),
+    EnergyBand(id="light", name="Light", colour="#16a34a"),
+)
+
+Capacity = Annotated[int, Field(ge=0, le=50)]
+
+
+class Profile(Document):
+    """A person's settings: energy bands and daily capacity in quanta per band. `id` is the owner."""
+
+    id: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    bands: list[EnergyBand] = Field(default_factory=lambda: [b.model_copy() for b in DEFAULT_BANDS])
+    capacity: dict[str, Capacity] = Field(default_factory=dict)
+    updated_at: Timestamp = Field(default_factory=utcnow)
+
+    @model_validator(mode="after")
+    def _bands(self) -> Profile:
+        if not self.bands:
+            raise ValueError("Keep at least one energy band.")
+        ids = [b.id for b in self.bands]
+        if len(set(ids)) != len(ids):
+            raise ValueError("Two energy bands can't share a name.")
+        names = [b.name.casefold() for b in self.bands]
+        if len(set(names)) != len(names):
+            raise ValueError("Two energy bands can't share a name.")
+        return self
+
+    @classmethod
+    def default(cls, owner: str) -> Profile:
+        return cls(id=owner, owner=owner)
+
+    def band(self, band_id: str) -> EnergyBand | None:
+        return next((b for b in self.bands if b.id == band_id), None)
+
+    def band_or_first(self, band_id: str) -> EnergyBand:
+        return self.band(band_id) or self.bands[0]
+
+    def _replace(self, bands: list[EnergyBand]) -> None:
+        # Check the whole profile first: a failed assignment must leave the profile as it was.
+        try:
+            Profile.model_validate(self.model_dump() | {"bands": [b.model_dump() for b in bands]})
+        except ValidationError as exc:
+            raise InvalidValue(friendly_errors(exc)) from None
+        self.bands = bands
+        self.updated_at = utcnow()
+
+    def add_band(self, name: str, colour: str = "#64748b") -> EnergyBand:
+        name = name.strip()
+        base = slugify(name)
+        band_id, n = base, 2
+        while self.band(band_id):
+            band_id, n = f"{base}-{n}", n + 1
+        try:
+            band = EnergyBand(id=band_id, name=name, colour=colour)
+        except ValidationError as exc:
+            raise InvalidValue(friendly_errors(exc)) from None
+        self._replace([*self.bands, band])
+        return band
+
+    def change_band(self, band_id: str, *, name: str | None = None, colour: str | None = None) -> EnergyBand:
+        band = self.band(band_id)
+        if band is None:
+            raise DomainError("There's no such energy band.")
+        try:
+            changed = EnergyBand(id=band.id, name=band.name if name is None else name, colour=colour or band.colour)
+        except ValidationError as exc:
+            raise InvalidValue(friendly_errors(exc)) from None
+        self._replace([changed if b.id == band_id else b for b in self.bands])
+        return changed
+
+    def remove_band(self, band_id: str) -> None:
+        if self.band(band_id) is None:
+            raise DomainError("There's no such energy band.")
+        if len(self.bands) == 1:
+            raise DomainError("Keep at least one energy band.")
+        self._replace([b for b in self.bands if b.id != band_id])
+        self.capacity = {k: v for k, v in self.capacity.items() if k != band_id}

@@ -1,0 +1,179 @@
+"""Thread use cases: create, edit, move between states, delete.
+
+Each one: validate (the domain does), write to the repo, and only then publish the event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, utcnow
+from parallel_you.repo import Repo
+from parallel_you.service_layer import Bus, publish, remove, save
+from threads.domain import DEFAULT_QUANTUM, Kind, Profile, State, Thread
+from threads.selectors import profile_get, thread_filter, thread_get
+
+
+def _check_band(profiles: Repo[Profile] | None, owner: str, band: str) -> None:
+    if profiles is None:
+        return
+    profile = profile_get(repo=profiles, owner=owner)
+    if profile.band(band) is None:
+        names = ", ".join(b.name for b in profile.bands)
+        raise InvalidValue({"energy_band": f"Choose one of your energy bands: {names}."})
+
+
+def _check_parent(repo: Repo[Thread], owner: str, parent_id: str | None) -> None:
+    if parent_id is None:
+        return
+    parent = repo.get(parent_id)
+    if parent is None or parent.owner != owner or parent.kind is not Kind.SAGA:
+        raise InvalidValue({"parent_id": "Choose one of your sagas."})
+    if parent.archived:
+        raise InvalidValue({"parent_id": "That saga is archived: unarchive it first."})
+
+
+async def thread_create(
+    *,
+    repo: Repo[Thread],
+    bus: Bus,
+    owner: str,
+    kind: Kind,
+    title: str,
+    notes: str = "",
+    quantum: int = DEFAULT_QUANTUM,
+    energy_band: str = "deep",
+    estimate: int = 1,
+    parent_id: str | None = None,
+    profiles: Repo[Profile] | None = None,
+) -> Thread:
+    parent_id = parent_id or None
+    thread = Thread.new(
+        owner=owner,
+        kind=kind,
+        title=title,
+        notes=notes,
+        quantum=quantum,
+        energy_band=energy_band,
+        estimate=estimate,
+        parent_id=parent_id,
+    )
+    _check_parent(repo, owner, parent_id)
+    _check_band(profiles, owner, thread.energy_band)
+    save(repo, thread)
+    await publish(bus, f"{kind.value}.created", thread)
+    return thread
+
+
+async def saga_create(*, repo: Repo[Thread], bus: Bus, owner: str, title: str, **fields: Any) -> Thread:
+    return await thread_create(repo=repo, bus=bus, owner=owner, kind=Kind.SAGA, title=title, **fields)
+
+
+async def story_create(*, repo: Repo[Thread], bus: Bus, owner: str, saga_id: str, title: str, **fields: Any) -> Thread:
+    return await thread_create(
+        repo=repo, bus=bus, owner=owner, kind=Kind.STORY, title=title, parent_id=saga_id, **fields
+    )
+
+
+async def task_create(
+    *, repo: Repo[Thread], bus: Bus, owner: str, title: str, saga_id: str | None = None, **fields: Any
+) -> Thread:
+    return await thread_create(
+        repo=repo, bus=bus, owner=owner, kind=Kind.TASK, title=title, parent_id=saga_id, **fields
+    )
+
+
+async def thread_edit(
+    *,
+    repo: Repo[Thread],
+    bus: Bus,
+    owner: str,
+    thread_id: str,
+    profiles: Repo[Profile] | None = None,
+    **changes: Any,
+) -> Thread:
+    thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
+    if "parent_id" in changes:
+        changes["parent_id"] = changes["parent_id"] or None
+        if thread.kind is Kind.SAGA and changes["parent_id"]:
+            raise InvalidValue({"parent_id": "A saga is top-level: it can't sit inside another saga."})
+        _check_parent(repo, owner, changes["parent_id"])
+    if "energy_band" in changes:
+        _check_band(profiles, owner, changes["energy_band"])
+    edited = thread.edit(**changes)
+    if edited.model_dump(exclude={"updated_at"}) == thread.model_dump(exclude={"updated_at"}):
+        return thread
+    save(repo, edited)
+    await publish(bus, f"{thread.kind.value}.updated", edited)
+    return edited
+
+
+TRANSITIONS = ("park", "resume", "block", "unblock", "done", "reopen", "archive", "unarchive")
+
+
+async def thread_transition(
+    *,
+    repo: Repo[Thread],
+    bus: Bus,
+    owner: str,
+    thread_id: str,
+    action: str,
+    blocked_by: list[str] | None = None,
+    note: str = "",
+) -> Thread:
+    """park, resume, block, unblock, done, reopen, archive, unarchive (start and stop are timers')."""
+    if action not in TRANSITIONS:
+        raise DomainError(f"“{action}” isn't something a thread can do.")
+    thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
+    now = utcnow()
+    was_running = thread.state is State.RUNNING
+    if action == "block":
+        for blocker_id in blocked_by or []:
+            if blocker_id == thread.id:
+                raise InvalidValue({"blocked_by": "A thread can't block itself."})
+            thread_get(repo=repo, owner=owner, thread_id=blocker_id)
+        thread.block(now, blocked_by=blocked_by, note=note)
+    elif action == "done":
+        thread.finish(now)
+    else:
+        getattr(thread, action)(now)
+    save(repo, thread)
+    if was_running:
+        await publish(bus, f"{thread.kind.value}.quantum_stopped", thread)
+    verb = action + "d" if action.endswith("archive") else "state_changed"
+    await publish(bus, f"{thread.kind.value}.{verb}", thread)
+    return thread
+
+
+def blockers_done(*, repo: Repo[Thread], thread: Thread) -> bool:
+    """True when every thread that blocks this one is Done (the card offers to unblock)."""
+    if thread.state is not State.BLOCKED or not thread.blocked_by:
+        return False
+    found = [repo.get(b) for b in thread.blocked_by]
+    return all(b is None or b.state is State.DONE for b in found)
+
+
+async def thread_delete(*, repo: Repo[Thread], bus: Bus, owner: str, thread_id: str) -> list[Thread]:
+    """Delete a thread; a saga takes its stories and tasks with it. Returns what was deleted."""
+    thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
+    if thread.state is State.RUNNING:
+        raise IllegalTransition(f"“{thread.title}” is running: stop its quantum before you delete it.")
+    doomed = [thread]
+    if thread.kind is Kind.SAGA:
+        doomed += repo.list(thread_filter(owner=owner, parent_id=thread.id, archived=None))
+    doomed_ids = {t.id for t in doomed}
+    for child in doomed[1:]:
+        remove(repo, child.id)
+        await publish(bus, f"{child.kind.value}.deleted", child)
+    remove(repo, thread.id)
+    await publish(bus, f"{thread.kind.value}.deleted", thread)
+    # Nothing may stay blocked by a thread that no longer exists.
+    for other in repo.list(thread_filter(owner=owner, archived=None, states=[State.BLOCKED])):
+        if doomed_ids & set(other.blocked_by):
+            other.blocked_by = [b for b in other.blocked_by if b not in doomed_ids]
+            if not other.blocked_by and not other.blocked_note:
+                other.blocked_note = "Its blocker was deleted."
+            other.updated_at = utcnow()
+            save(repo, other)
+            await publish(bus, f"{other.kind.value}.updated", other)
+    return doomed
