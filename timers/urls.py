@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from timers import views
 
 app_name = "timers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:thread_id>/start/", views.start, name="start"),
+    path("<str:thread_id>/stop/", views.stop, name="stop"),
+]
