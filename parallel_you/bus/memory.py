@@ -13,7 +13,15 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from .base import Envelope, Handler, check_group_pattern, topic_matches, validate_group, validate_pattern
+from .base import (
+    Envelope,
+    Handler,
+    Subscription,
+    check_group_pattern,
+    topic_matches,
+    validate_group,
+    validate_pattern,
+)
 
 __all__ = ["MemoryBus"]
 
@@ -70,7 +78,7 @@ class MemoryBus:
                 )
         return envelope
 
-    async def subscribe(self, pattern: str, handler: Handler, *, group: str | None = None) -> _MemorySubscription:
+    async def subscribe(self, pattern: str, handler: Handler, *, group: str | None = None) -> Subscription:
         validate_pattern(pattern)
         if group is not None:
             validate_group(group)

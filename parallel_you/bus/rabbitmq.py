@@ -3,20 +3,23 @@
 Delivery guarantees, and why:
 
 * **Publishing** goes through a channel in publisher-confirm mode, and ``emit`` returns only
-  once the broker has confirmed the (persistent) message, so a returned ``emit`` means the
-  message is routed to every bound queue and, for durable queues, written to disk. Every wait
-  on the broker is bounded: a broker that is down or slow makes ``emit`` raise
-  :class:`BusUnavailable` instead of hanging the request that emitted. A timed-out publish may
-  still have reached the broker, so delivery is *at least once*; envelope ids let a consumer
-  deduplicate when it matters.
+  once the broker has confirmed the persistent message: it is then routed to every bound queue
+  and, for durable queues, on disk. Every wait on the broker is bounded by ``publish_timeout``:
+  a broker that is down makes ``emit`` raise :class:`BusUnavailable` instead of hanging the
+  request that emitted; one that comes back within the bound only delays it. A publish cut off
+  while awaiting its confirm is retried and may arrive twice, so delivery is *at least once*;
+  envelope ids let a consumer deduplicate when it matters.
 * **Consuming**: each subscription has its own channel, queue binding and worker task. Messages
   are acked only after the handler returned, so a consumer that dies mid-handler (crash,
   SIGKILL, lost connection) leaves them unacked and the broker redelivers them to another
   consumer of the same group. A failing handler gets one retry (requeue); a message that fails
-  again after a redelivery is rejected so a poison message cannot loop forever.
+  on a redelivery is rejected and logged, so a poison message cannot loop forever. The broker's
+  ``redelivered`` flag is the only counter on a classic queue, so a message redelivered after a
+  crash gets no further retry if its handler then fails.
 * **Reconnecting**: ``connect_robust`` re-opens the connection after a broker restart or a
-  network cut and re-declares the exchange, queues, bindings and consumers by itself. What was
-  emitted while the broker was unreachable raised :class:`BusUnavailable` at the emitter.
+  network cut and re-declares the exchange, queues, bindings and consumers by itself. Durable
+  group queues keep what was emitted meanwhile; an ungrouped subscription's exclusive queue
+  does not exist while disconnected, so it misses those messages (live pages resync instead).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Awaitable
 from typing import Any
 
 import aio_pika
@@ -45,6 +49,7 @@ from .base import (
     BusUnavailable,
     Envelope,
     Handler,
+    Subscription,
     check_group_pattern,
     topic_matches,
     validate_group,
@@ -170,7 +175,12 @@ class _RabbitSubscription:
                 message = await self._inbox.get()
                 if message is None or self._cancelled:
                     break
-                await self._handle(message)
+                try:
+                    await self._handle(message)
+                except Exception:
+                    # Never let one bad message end the worker: the subscription would go
+                    # silently deaf while its prefetched messages sat unacked.
+                    logger.exception("bus consumer on %s failed to process a message", self.queue_name)
         finally:
             await _close_quietly(self._channel)
 
@@ -197,7 +207,7 @@ class _RabbitSubscription:
             if message.redelivered:
                 logger.exception(
                     "POISON MESSAGE DROPPED: bus handler %r failed on %s (message %s) after a "
-                    "redelivery; rejecting it without requeue. Payload: %r",
+                    "redelivery; rejecting it without requeue. Payload: %.1000r",
                     self._handler,
                     envelope.topic,
                     envelope.id,
@@ -215,7 +225,7 @@ class _RabbitSubscription:
             return
         await self._settle(message.ack(), message)
 
-    async def _settle(self, action: Any, message: AbstractIncomingMessage) -> None:
+    async def _settle(self, action: Awaitable[None], message: AbstractIncomingMessage) -> None:
         try:
             await action
         except _BROKER_ERRORS as exc:
@@ -253,8 +263,10 @@ class RabbitMQBus:
         reconnect_interval: float = 2.0,
         cancel_timeout: float = 10.0,
     ) -> None:
-        if not exchange or exchange.startswith("amq.") or len(exchange.encode()) > 200:
-            raise ValueError(f"invalid exchange name {exchange!r}: non-empty, not 'amq.*', at most 200 bytes")
+        for kind, name in (("exchange", exchange), ("queue_prefix", queue_prefix or exchange)):
+            # Room for ".<group>" (at most 100 characters) within AMQP's 255-byte names.
+            if not name or name.startswith("amq.") or len(name.encode()) > 150:
+                raise ValueError(f"invalid {kind} {name!r}: non-empty, not 'amq.*', at most 150 bytes")
         if prefetch < 1:
             raise ValueError(f"prefetch must be at least 1, got {prefetch}")
         self._url = url
@@ -352,7 +364,7 @@ class RabbitMQBus:
             raise BusUnavailable(f"RabbitMQ did not accept {topic} (message {envelope.id}): {confirmation!r}")
         return Envelope.from_json(body)
 
-    async def subscribe(self, pattern: str, handler: Handler, *, group: str | None = None) -> _RabbitSubscription:
+    async def subscribe(self, pattern: str, handler: Handler, *, group: str | None = None) -> Subscription:
         validate_pattern(pattern)
         if group is not None:
             validate_group(group)
@@ -368,7 +380,8 @@ class RabbitMQBus:
             async with asyncio.timeout(self._connect_timeout):
                 channel = await connection.channel(publisher_confirms=False)
                 # Bounded prefetch: the broker stops sending once this many messages are unacked
-                # here, so a slow consumer neither hoards its group's work nor grows its memory.
+                # here, so a slow consumer holds at most that much of its group's work (and of
+                # memory); lower it for groups whose handlers are slow.
                 await channel.set_qos(prefetch_count=self._prefetch)
                 # Declared on this channel too so that, after a reconnect, aio-pika restores the
                 # exchange before the queue binding that needs it.

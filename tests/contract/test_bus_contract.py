@@ -76,6 +76,10 @@ async def bus(request: pytest.FixtureRequest) -> AsyncIterator[MessageBus]:
         await rabbit.close()
 
 
+async def test_implements_the_message_bus_protocol(bus: MessageBus) -> None:
+    assert isinstance(bus, MessageBus)
+
+
 async def test_delivers_the_exact_topic_only(bus: MessageBus) -> None:
     inbox = Inbox()
     await bus.subscribe("saga.created", inbox)
@@ -212,6 +216,27 @@ async def test_cancelled_subscription_gets_nothing_more(bus: MessageBus) -> None
 
     await fence.wait_for_topic("sprint.closed")
     assert cancelled.topics == ["sprint.planned"]
+
+
+async def test_a_handler_may_cancel_its_own_subscription(bus: MessageBus) -> None:
+    once, fence = Inbox(), Inbox()
+
+    async def handle_once(envelope: Envelope) -> None:
+        await once(envelope)
+        await subscription.cancel()
+
+    subscription = await bus.subscribe("timer.*", handle_once)
+    await bus.subscribe("timer.*", fence)
+    await bus.emit("timer.started", {})
+    await bus.emit("timer.expired", {})
+
+    await fence.wait_for_topic("timer.expired")
+    assert once.topics == ["timer.started"]
+
+
+async def test_emit_without_subscribers_is_fine(bus: MessageBus) -> None:
+    envelope = await bus.emit("nobody.listens", {"x": 1})
+    assert (envelope.topic, envelope.payload) == ("nobody.listens", {"x": 1})
 
 
 @pytest.mark.parametrize("topic", ["", "Saga.created", "saga..created", "saga.*", "saga.#", "saga created"])
