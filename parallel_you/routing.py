@@ -1,5 +1,9 @@
-"""WebSocket routes of every app."""
+"""WebSocket routes (wrapped in origin check and authentication in asgi.py)."""
 
-from typing import Any
+from django.urls import path
 
-websocket_urlpatterns: list[Any] = []
+from parallel_you.consumers import LiveConsumer
+
+websocket_urlpatterns = [
+    path("ws/live/", LiveConsumer.as_asgi()),
+]

@@ -1,1 +1,47 @@
-/* Parallel You: live behaviour (vanilla JS over htmx). */
+/* Parallel You: live updates. The page's WebSocket (htmx ws extension) receives one element per
+ * bus event; this turns it into DOM events that the pages listen to:
+ *   parallel-you:event   detail {topic, id, eventId, payload}  — for every event
+ *   parallel-you:changed detail {reason}                       — after a burst of events, and after
+ *                                                                 every reconnect (resync: the
+ *                                                                 channel layer delivers at most once)
+ * Live regions re-fetch themselves on parallel-you:changed (hx-trigger="parallel-you:changed from:body"). */
+(function () {
+  "use strict";
+  var opened = 0;
+  var pending = null;
+
+  function status(text) {
+    var el = document.getElementById("live-status");
+    if (!el) return;
+    el.textContent = text || "";
+    el.hidden = !text;
+  }
+
+  function changed(reason) {
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      document.body.dispatchEvent(new CustomEvent("parallel-you:changed", { detail: { reason: reason } }));
+    }, 30);
+  }
+
+  document.addEventListener("htmx:wsOpen", function () {
+    status("");
+    document.body.dataset.live = "open";
+    if (opened++ > 0) changed("reconnected");
+  });
+
+  document.addEventListener("htmx:wsClose", function () {
+    document.body.dataset.live = "closed";
+    status("Live updates paused: reconnecting… Your changes are still saved.");
+  });
+
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    var el = document.getElementById("live-event");
+    if (!el) return;
+    var payload = {};
+    try { payload = JSON.parse(el.dataset.payload || "{}"); } catch (e) { payload = {}; }
+    var detail = { topic: el.dataset.topic, id: el.dataset.subject, eventId: el.dataset.eventId, payload: payload };
+    document.body.dispatchEvent(new CustomEvent("parallel-you:event", { detail: detail }));
+    changed(detail.topic);
+  });
+})();
