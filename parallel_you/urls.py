@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from parallel_you.views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("sprints/", include("sprints.urls")),
     path("timers/", include("timers.urls")),

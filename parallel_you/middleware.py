@@ -1,0 +1,39 @@
+"""Server-Timing: how long Django took for each response, readable in the browser's dev tools
+and by the benchmark (which reports server time separately from the network)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.http import HttpRequest, HttpResponseBase
+
+
+class ServerTimingMiddleware:
+    async_capable = True
+    sync_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        if self.is_async:
+            return self._acall(request)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        assert isinstance(response, HttpResponseBase)
+        return self._stamp(response, started)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        started = time.perf_counter()
+        response = await self.get_response(request)  # type: ignore[misc]
+        return self._stamp(response, started)
+
+    @staticmethod
+    def _stamp(response: HttpResponseBase, started: float) -> HttpResponseBase:
+        response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+        return response
