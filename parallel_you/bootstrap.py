@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from parallel_you.documents import PROFILES, SPRINTS, THREADS, Collection
+from parallel_you.documents import OUTBOX, PROFILES, SPRINTS, THREADS, Collection
 from parallel_you.repo import MemoryRepo, Repo
 
 if TYPE_CHECKING:
@@ -52,9 +52,15 @@ def make_bus(transport: str | None = None) -> MessageBus:
 
         return MemoryBus()
     if transport == "rabbitmq":
+        from parallel_you.bus.outbox import OutboxBus
         from parallel_you.bus.rabbitmq import RabbitMQBus
 
-        return RabbitMQBus(settings.AMQP.aio_pika, exchange=f"{settings.PARALLEL_YOU_AMQP_PREFIX}.events")
+        # A short publish bound: while the broker is away, one request pays it, then events are
+        # held in the outbox (in the document store) and relayed when the broker is back.
+        rabbit = RabbitMQBus(
+            settings.AMQP.aio_pika, exchange=f"{settings.PARALLEL_YOU_AMQP_PREFIX}.events", publish_timeout=2.0
+        )
+        return OutboxBus(rabbit, make_repo(OUTBOX))
     raise ValueError(f"Unknown bus transport {transport!r}")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from parallel_you.bus.outbox import HELD_CODEC
 from parallel_you.repo import Codec
 from sprints.domain import Sprint
 from threads.domain import Profile, Thread
@@ -35,4 +36,7 @@ THREADS = Collection(
 SPRINTS = Collection("sprints", Codec.pydantic(Sprint), (("state",), ("start",)))
 PROFILES = Collection("profiles", Codec.pydantic(Profile), ())
 
-COLLECTIONS = (THREADS, SPRINTS, PROFILES)
+# Events held while the broker was unreachable (see parallel_you/bus/outbox.py).
+OUTBOX = Collection("outbox", HELD_CODEC, (("emitted_at",),))
+
+COLLECTIONS = (THREADS, SPRINTS, PROFILES, OUTBOX)

@@ -1,5 +1,6 @@
-"""Server-Timing: how long Django took for each response, readable in the browser's dev tools
-and by the benchmark (which reports server time separately from the network)."""
+"""Response headers every page gets: Server-Timing (how long Django took, readable in the
+browser's dev tools and by the benchmark) and, while the bus is unreachable, an htmx trigger that
+tells the page live updates are paused."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Awaitable, Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
+
+from parallel_you.web import live_paused
 
 
 class ServerTimingMiddleware:
@@ -36,4 +39,7 @@ class ServerTimingMiddleware:
     @staticmethod
     def _stamp(response: HttpResponseBase, started: float) -> HttpResponseBase:
         response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+        if live_paused() and "HX-Trigger" not in response:
+            # Tell an htmx page that its change is saved but live updates are held back.
+            response["HX-Trigger"] = "parallel-you:live-paused"
         return response

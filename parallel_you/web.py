@@ -15,3 +15,13 @@ async def owner_of(request: HttpRequest) -> str:
 
 def app() -> App:
     return get_app()
+
+
+def live_paused() -> bool:
+    """True while this process holds events it could not publish (the broker is unreachable)."""
+    return bool(getattr(get_app().bus, "paused", False))
+
+
+def live_context(request: HttpRequest) -> dict[str, bool]:
+    """Template context: whether to show the "live updates paused" banner."""
+    return {"live_paused": live_paused()}

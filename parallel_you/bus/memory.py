@@ -60,7 +60,12 @@ class MemoryBus:
             await subscription.cancel()
 
     async def emit(self, topic: str, payload: dict[str, Any]) -> Envelope:
-        body = Envelope.create(topic, payload).to_json()
+        return await self.publish(Envelope.create(topic, payload))
+
+    async def publish(self, envelope: Envelope) -> Envelope:
+        """Deliver an envelope made earlier, keeping its id."""
+        topic = envelope.topic
+        body = envelope.to_json()
         envelope = Envelope.from_json(body)
         self.emitted.append(envelope)
         for subscription in self._recipients(topic):

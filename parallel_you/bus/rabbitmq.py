@@ -328,7 +328,11 @@ class RabbitMQBus:
                 await connection.close()
 
     async def emit(self, topic: str, payload: dict[str, Any]) -> Envelope:
-        envelope = Envelope.create(topic, payload)
+        return await self.publish(Envelope.create(topic, payload))
+
+    async def publish(self, envelope: Envelope) -> Envelope:
+        """Publish an envelope made earlier (the outbox re-sends held ones with their own id)."""
+        topic = envelope.topic
         body = envelope.to_json()
         exchange = self._require_exchange()
         message = aio_pika.Message(

@@ -35,12 +35,24 @@
     status("Live updates paused: reconnecting… Your changes are still saved.");
   });
 
+  // The server saved a change but could not publish it yet (broker unreachable): say so. The held
+  // events arrive over the socket when it is back, which clears the banner.
+  document.body.addEventListener("parallel-you:live-paused", function () {
+    status("Live updates paused: your changes are saved and will show everywhere when the connection is back.");
+  });
+
+  var seen = [];
   document.addEventListener("htmx:wsAfterMessage", function () {
     var el = document.getElementById("live-event");
     if (!el) return;
     var payload = {};
     try { payload = JSON.parse(el.dataset.payload || "{}"); } catch (e) { payload = {}; }
     var detail = { topic: el.dataset.topic, id: el.dataset.subject, eventId: el.dataset.eventId, payload: payload };
+    // Delivery is at least once: a redelivered event is handled once.
+    if (seen.indexOf(detail.eventId) !== -1) return;
+    seen.push(detail.eventId);
+    if (seen.length > 200) seen.shift();
+    status("");
     document.body.dispatchEvent(new CustomEvent("parallel-you:event", { detail: detail }));
     changed(detail.topic);
   });

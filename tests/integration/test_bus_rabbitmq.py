@@ -25,6 +25,7 @@ from yarl import URL
 
 from parallel_you.bus import BusUnavailable, Envelope, RabbitMQBus
 from tests.support.services import require_rabbitmq, unique_name
+from tests.support.tcpproxy import TcpProxy
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SUBSCRIBER_SCRIPT = Path(__file__).with_name("bus_subscriber_process.py")
@@ -240,48 +241,6 @@ async def test_emit_and_subscribe_before_start_are_refused() -> None:
         await bus.emit("saga.created", {})
     with pytest.raises(RuntimeError, match="start"):
         await bus.subscribe("saga.*", Inbox())
-
-
-class TcpProxy:
-    """Forwards a local port to the broker; ``stop()`` cuts every connection like an outage."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self._target = (host, port)
-        self._server: asyncio.Server | None = None
-        self._writers: list[asyncio.StreamWriter] = []
-        self.port = 0
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        assert self._server is not None
-        self._server.close()
-        for writer in self._writers:
-            writer.transport.abort()
-        self._writers.clear()
-        await self._server.wait_closed()
-
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            upstream_reader, upstream_writer = await asyncio.open_connection(*self._target)
-        except OSError:
-            writer.transport.abort()
-            return
-        self._writers += [writer, upstream_writer]
-        await asyncio.gather(
-            self._pipe(reader, upstream_writer), self._pipe(upstream_reader, writer), return_exceptions=True
-        )
-
-    @staticmethod
-    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        finally:
-            writer.close()
 
 
 @pytest.mark.rabbitmq

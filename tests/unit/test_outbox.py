@@ -1,0 +1,106 @@
+"""The outbox: an event the broker can't take is held, in order, and relayed when it is back."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from parallel_you.bus import BusUnavailable, Envelope, MemoryBus
+from parallel_you.bus.outbox import HELD_CODEC, OutboxBus
+from parallel_you.repo import FilterSpec, MemoryRepo, RepoError
+
+
+class FlakyBus(MemoryBus):
+    """A MemoryBus whose broker can be switched off."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.up = True
+
+    async def publish(self, envelope: Envelope) -> Envelope:
+        if not self.up:
+            raise BusUnavailable("broker down")
+        return await super().publish(envelope)
+
+
+async def wait_for(condition: Any, timeout: float = 3.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def outbox() -> Any:
+    inner = FlakyBus()
+    bus = OutboxBus(inner, MemoryRepo(HELD_CODEC, "outbox"), retry_every=0.02)
+    await bus.start()
+    yield bus, inner
+    await bus.close()
+
+
+async def test_while_the_broker_is_up_events_go_straight_out(outbox: Any) -> None:
+    bus, inner = outbox
+    got: list[str] = []
+
+    async def handler(e: Envelope) -> None:
+        got.append(e.topic)
+
+    await bus.subscribe("#", handler)
+    await bus.emit("saga.created", {"owner": "1", "id": "a"})
+    assert got == ["saga.created"] and not bus.paused
+
+
+async def test_held_events_keep_their_ids_and_order_and_arrive_when_the_broker_is_back(outbox: Any) -> None:
+    bus, inner = outbox
+    got: list[Envelope] = []
+
+    async def handler(e: Envelope) -> None:
+        got.append(e)
+
+    await bus.subscribe("#", handler)
+    inner.up = False
+    first = await bus.emit("saga.created", {"owner": "1", "n": 1})
+    assert bus.paused
+    inner.up = True  # a new event must still queue behind the held one
+    second = await bus.emit("saga.updated", {"owner": "1", "n": 2})
+    await wait_for(lambda: not bus.paused)
+    assert [(e.id, e.topic) for e in got] == [(first.id, "saga.created"), (second.id, "saga.updated")]
+    assert bus.outbox.list(FilterSpec()) == []
+
+
+async def test_events_held_by_an_earlier_run_are_delivered_at_start() -> None:
+    store = MemoryRepo(HELD_CODEC, "outbox")
+    inner = FlakyBus()
+    inner.up = False
+    crashed = OutboxBus(inner, store, retry_every=10)
+    await crashed.start()
+    held = await crashed.emit("task.created", {"owner": "1"})
+    crashed._relay.cancel()  # type: ignore[union-attr]  (the process "dies" with it held)
+
+    fresh_inner = FlakyBus()
+    got: list[str] = []
+
+    async def handler(e: Envelope) -> None:
+        got.append(e.id)
+
+    await fresh_inner.subscribe("#", handler)
+    restarted = OutboxBus(fresh_inner, store, retry_every=0.02)
+    await restarted.start()
+    await wait_for(lambda: not restarted.paused)
+    assert got == [held.id]
+    await restarted.close()
+
+
+async def test_if_neither_broker_nor_store_takes_it_the_caller_is_told(outbox: Any) -> None:
+    bus, inner = outbox
+    inner.up = False
+
+    class BrokenStore(MemoryRepo):  # type: ignore[type-arg]
+        def upsert(self, doc: Any) -> str:
+            raise RepoError("disk full")
+
+    bus.outbox = BrokenStore(HELD_CODEC, "outbox")
+    with pytest.raises(BusUnavailable, match="could not publish or hold"):
+        await bus.emit("saga.created", {"owner": "1"})
