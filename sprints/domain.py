@@ -78,6 +78,12 @@ class Closing(Document):
     def not_done(self) -> list[ClosedItem]:
         return [i for i in self.items if not i.done]
 
+    @property
+    def per_band(self) -> list[tuple[str, int, int]]:
+        """(band id, quanta planned, quanta spent) for every band with either."""
+        bands = list(dict.fromkeys([*self.planned, *self.spent]))
+        return [(b, self.planned.get(b, 0), self.spent.get(b, 0)) for b in bands]
+
 
 class OverlapNeedsConfirmation(InvalidValue):
     """The dates overlap another of the person's sprints; they may keep them if they confirm."""
@@ -317,6 +323,10 @@ class CapacityRow:
         return self.planned > self.available
 
     @property
+    def excess(self) -> int:
+        return max(0, self.planned - self.available)
+
+    @property
     def percent(self) -> int:
         """How full the band is, for the bar (capped at 100)."""
         if self.available == 0:
@@ -381,6 +391,10 @@ class Burndown:
     total: int
     remaining: list[int | None]
     ideal: list[float]
+
+    @property
+    def rows(self) -> list[tuple[date, int | None, float]]:
+        return list(zip(self.labels, self.remaining, self.ideal, strict=True))
 
     @property
     def now(self) -> int:

@@ -123,6 +123,10 @@ class Planning:
         return [r for r in self.capacity if r.over]
 
     @property
+    def state_choices(self) -> list[tuple[str, str]]:
+        return [(s.value, s.label) for s in BACKLOG_STATES]
+
+    @property
     def planned_total(self) -> int:
         return sum(r.planned for r in self.capacity)
 
