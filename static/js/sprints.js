@@ -55,6 +55,8 @@
       animation: 120,
       forceFallback: true,
       fallbackTolerance: 3,
+      delay: 150,
+      delayOnTouchOnly: true,
       filter: "button, input, select, a",
       preventOnFilter: false,
       ghostClass: "plan-item--ghost",
