@@ -216,9 +216,6 @@ class Sprint(Document):
         order.insert(max(0, min(position, len(order))), thread_id)
         return self.reorder(order, now)
 
-    def set_capacity(self, capacity: dict[str, int], now: datetime | None = None) -> Sprint:
-        return self.edit(now, capacity=capacity)
-
     # --- transitions ------------------------------------------------------------------------------
     def start_sprint(self, active: Sprint | None, now: datetime | None = None) -> None:
         if self.state is not SprintState.PLANNED:

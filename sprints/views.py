@@ -31,7 +31,7 @@ from sprints.selectors import (
     sprint_list,
 )
 from threads.domain import BOARD_STATES
-from threads.selectors import board_get
+from threads.selectors import board_get, profile_get
 from threads.services import thread_transition
 
 CHANGED = "parallel-you:changed"
@@ -173,7 +173,7 @@ async def _planning(
         return redirect("sprints:summary", sprint.id)
     capacity_form = form or CapacityForm(bands=planning.bands, capacity=sprint.capacity)
     context: dict[str, Any] = {"planning": planning, "sprint": sprint, "capacity_form": capacity_form, "error": error}
-    if request.htmx and request.method == "POST" or request.headers.get("HX-Target") == "planning":
+    if (request.htmx and request.method == "POST") or request.headers.get("HX-Target") == "planning":
         response = render(request, "sprints/_planning.html", context, status=status)
         return trigger_client_event(response, CHANGED) if status == 200 and request.method == "POST" else response
     burndowns = burndown_get(
@@ -283,8 +283,6 @@ async def capacity_set(request: HttpRequest, sprint_id: str) -> HttpResponse:
         sprint = sprint_get(repo=adapters.sprints, owner=owner, sprint_id=sprint_id)
     except NotFound:
         raise Http404("There's no such sprint.") from None
-    from threads.selectors import profile_get
-
     profile = profile_get(repo=adapters.profiles, owner=owner)
     form = CapacityForm(request.POST, bands=profile.bands, capacity=sprint.capacity)
     if not form.is_valid():

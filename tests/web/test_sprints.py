@@ -330,3 +330,9 @@ def test_close_refuses_an_unknown_target(client_as: Any, person: Any, adapters: 
     response = client_as.post(reverse("sprints:close", args=[sprint.id]), {"carry_to": "nope"})
     assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
     assert adapters.sprints.get(sprint.id).state is SprintState.ACTIVE  # type: ignore[union-attr]
+
+
+def test_sprint_pages_need_a_login(client: Any, adapters: App) -> None:
+    for url in (reverse("sprints:list"), reverse("sprints:new"), reverse("sprints:active_board")):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
