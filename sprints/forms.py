@@ -1,0 +1,68 @@
+"""Sprint forms: they parse what the browser sends; the domain decides what is allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+
+from sprints.domain import SPRINT_GOAL_MAX, SPRINT_NAME_MAX, Sprint
+from threads.domain import EnergyBand
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SprintForm(forms.Form):
+    name = forms.CharField(max_length=SPRINT_NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    goal = forms.CharField(
+        required=False,
+        max_length=SPRINT_GOAL_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What this sprint is for, in a sentence.",
+    )
+    start = forms.DateField(widget=DATE)
+    end = forms.DateField(widget=DATE)
+    allow_overlap = forms.BooleanField(
+        required=False,
+        label="Overlap anyway",
+        help_text="Keep these dates even though another sprint has some of them.",
+    )
+
+    def show_overlap(self) -> bool:
+        return "start" in self.errors and "overlap" in " ".join(self.errors["start"])
+
+    @classmethod
+    def of(cls, sprint: Sprint) -> SprintForm:
+        return cls(initial={"name": sprint.name, "goal": sprint.goal, "start": sprint.start, "end": sprint.end})
+
+
+class CapacityForm(forms.Form):
+    """Quanta a day per energy band, one field per band the person has."""
+
+    def __init__(self, *args: Any, bands: Sequence[EnergyBand], capacity: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bands = list(bands)
+        for band in self.bands:
+            self.fields[f"capacity_{band.id}"] = forms.IntegerField(
+                label=band.name,
+                min_value=0,
+                max_value=50,
+                initial=capacity.get(band.id, 0),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "capacity-input"}),
+            )
+
+    def capacity(self) -> dict[str, int]:
+        return {b.id: self.cleaned_data[f"capacity_{b.id}"] for b in self.bands}
+
+
+class CloseForm(forms.Form):
+    carry_to = forms.ChoiceField(label="Unfinished work goes to", widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, planned: Sequence[Sprint], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("backlog", "The backlog")] + [
+            (s.id, f"Sprint “{s.name}” ({s.start:%d %b} – {s.end:%d %b})") for s in planned
+        ]
+        self.fields["carry_to"].choices = choices
+        self.fields["carry_to"].initial = planned[0].id if planned else "backlog"

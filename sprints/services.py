@@ -1,0 +1,200 @@
+"""Sprint use cases: create, edit, delete, plan (add, remove, reorder), capacity, start, close.
+
+Each one: the domain decides, the sprint is written, then the threads whose `sprint_id` changes,
+and only then the events are published (the sprint's first, then each thread's `<kind>.updated`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from parallel_you.domain import InvalidValue, NotFound, utcnow
+from parallel_you.repo import Repo
+from parallel_you.service_layer import Bus, publish, remove, save
+from sprints.domain import Closing, Sprint, overlap_check
+from sprints.selectors import capacity_suggestion, members_of, sprint_active, sprint_get, sprint_list
+from threads.domain import Profile, State, Thread
+from threads.selectors import profile_get, thread_filter, thread_get
+
+
+def _move_thread(threads: Repo[Thread], thread: Thread, sprint_id: str | None) -> Thread | None:
+    """Write the thread with its new sprint; None when it was there already."""
+    if thread.sprint_id == sprint_id:
+        return None
+    moved = thread.edit(sprint_id=sprint_id)
+    save(threads, moved)
+    return moved
+
+
+async def _publish_threads(bus: Bus, moved: Sequence[Thread | None]) -> None:
+    for thread in moved:
+        if thread is not None:
+            await publish(bus, f"{thread.kind.value}.updated", thread)
+
+
+async def sprint_create(
+    *,
+    repo: Repo[Sprint],
+    bus: Bus,
+    owner: str,
+    name: str,
+    start: date,
+    end: date,
+    goal: str = "",
+    capacity: dict[str, int] | None = None,
+    allow_overlap: bool = False,
+    threads: Repo[Thread] | None = None,
+    profiles: Repo[Profile] | None = None,
+) -> Sprint:
+    """A Planned sprint; without `capacity` it starts from the session history (or a first guess)."""
+    if capacity is None and threads is not None and profiles is not None:
+        capacity = capacity_suggestion(threads=threads, profiles=profiles, owner=owner, today=utcnow().date())
+    sprint = Sprint.new(owner=owner, name=name, goal=goal, start=start, end=end, capacity=capacity or {})
+    overlap_check(sprint, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
+    save(repo, sprint)
+    await publish(bus, "sprint.created", sprint)
+    return sprint
+
+
+async def sprint_edit(
+    *, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str, allow_overlap: bool = False, **changes: Any
+) -> Sprint:
+    """Name, goal, dates; new dates are checked for overlap again."""
+    sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
+    edited = sprint.edit(**changes)
+    if (edited.start, edited.end) != (sprint.start, sprint.end):
+        overlap_check(edited, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
+    if edited.model_dump(exclude={"updated_at"}) == sprint.model_dump(exclude={"updated_at"}):
+        return sprint
+    save(repo, edited)
+    await publish(bus, "sprint.updated", edited)
+    return edited
+
+
+async def sprint_capacity_set(
+    *, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str, capacity: dict[str, int], profiles: Repo[Profile]
+) -> Sprint:
+    """Quanta a day per energy band; only the person's own bands."""
+    profile = profile_get(repo=profiles, owner=owner)
+    unknown = [b for b in capacity if profile.band(b) is None]
+    if unknown:
+        raise InvalidValue({"capacity": "Set capacity for your own energy bands only."})
+    bad = [b for b, n in capacity.items() if not 0 <= n <= 50]
+    if bad:
+        raise InvalidValue({f"capacity_{bad[0]}": "Between 0 and 50 quanta a day."})
+    sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
+    return await sprint_edit(repo=repo, bus=bus, owner=owner, sprint_id=sprint.id, capacity=sprint.capacity | capacity)
+
+
+async def sprint_delete(*, repo: Repo[Sprint], threads: Repo[Thread], bus: Bus, owner: str, sprint_id: str) -> Sprint:
+    """Delete a sprint; its stories and tasks go back to the backlog (done ones just lose the sprint)."""
+    sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
+    held = threads.list(thread_filter(owner=owner, sprint_id=sprint.id, archived=None))
+    remove(repo, sprint.id)
+    moved = [_move_thread(threads, t, None) for t in held]
+    await publish(bus, "sprint.deleted", sprint)
+    await _publish_threads(bus, moved)
+    return sprint
+
+
+async def sprint_item_add(
+    *,
+    repo: Repo[Sprint],
+    threads: Repo[Thread],
+    bus: Bus,
+    owner: str,
+    sprint_id: str,
+    thread_id: str,
+    position: int | None = None,
+) -> Sprint:
+    sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
+    thread = thread_get(repo=threads, owner=owner, thread_id=thread_id)
+    sprint.add(thread, position)
+    save(repo, sprint)
+    moved = _move_thread(threads, thread, sprint.id)
+    await publish(bus, "sprint.item_added", sprint)
+    await _publish_threads(bus, [moved])
+    return sprint
+
+
+async def sprint_item_remove(
+    *, repo: Repo[Sprint], threads: Repo[Thread], bus: Bus, owner: str, sprint_id: str, thread_id: str
+) -> Sprint:
+    """Back to the backlog."""
+    sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
+    sprint.remove(thread_id)
+    save(repo, sprint)
+    thread = threads.get(thread_id)
+    moved = _move_thread(threads, thread, None) if thread is not None and thread.owner == owner else None
+    await publish(bus, "sprint.item_removed", sprint)
+    await _publish_threads(bus, [moved])
+    return sprint
+
+
+async def sprint_items_reorder(
+    *, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str, order: Sequence[str]
+) -> Sprint:
+    """The whole new order (drag and drop); it must hold exactly the sprint's items."""
+    sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
+    if sprint.reorder(order):
+        save(repo, sprint)
+        await publish(bus, "sprint.items_reordered", sprint)
+    return sprint
+
+
+async def sprint_item_move(
+    *, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str, thread_id: str, position: int
+) -> Sprint:
+    """One item to a new position (the up and down buttons)."""
+    sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
+    if sprint.move(thread_id, position):
+        save(repo, sprint)
+        await publish(bus, "sprint.items_reordered", sprint)
+    return sprint
+
+
+async def sprint_start(*, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str) -> Sprint:
+    """Planned -> Active; refused while another sprint of the person's is active."""
+    sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
+    sprint.start_sprint(sprint_active(repo=repo, owner=owner))
+    save(repo, sprint)
+    await publish(bus, "sprint.started", sprint)
+    return sprint
+
+
+CARRY_TO_BACKLOG = "backlog"
+
+
+async def sprint_close(
+    *,
+    repo: Repo[Sprint],
+    threads: Repo[Thread],
+    bus: Bus,
+    owner: str,
+    sprint_id: str,
+    carry_to: str = CARRY_TO_BACKLOG,
+) -> Closing:
+    """Close the active sprint; unfinished items go to the backlog or into a Planned sprint."""
+    sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
+    target: Sprint | None = None
+    if carry_to != CARRY_TO_BACKLOG:
+        try:
+            target = sprint_get(repo=repo, owner=owner, sprint_id=carry_to)
+        except NotFound:
+            raise InvalidValue({"carry_to": "Carry unfinished work to the backlog or to a Planned sprint."}) from None
+    held = members_of(threads=threads, sprint=sprint)
+    closing = sprint.close(held, target)
+    unfinished = [t for t in held if t.state is not State.DONE]
+    if target is not None:
+        target.take_carried(unfinished)
+    save(repo, sprint)
+    if target is not None:
+        save(repo, target)
+    moved = [_move_thread(threads, t, target.id if target else None) for t in unfinished]
+    await publish(bus, "sprint.closed", sprint)
+    if target is not None and unfinished:
+        await publish(bus, "sprint.item_added", target)
+    await _publish_threads(bus, moved)
+    return closing
