@@ -378,6 +378,7 @@ class Profile(Document):
     bands: list[EnergyBand] = Field(default_factory=lambda: [b.model_copy() for b in DEFAULT_BANDS])
     capacity: dict[str, Capacity] = Field(default_factory=dict)
     updated_at: Timestamp = Field(default_factory=utcnow)
+    version: int = 0
 
     @model_validator(mode="after")
     def _bands(self) -> Profile:
