@@ -9,7 +9,7 @@ is always what the repo holds. Someone else's id is a 404 everywhere (pages, fra
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
 from parallel_you.domain import DomainError, InvalidValue, NotFound
@@ -30,7 +31,8 @@ CHANGED_EVENT = "parallel-you:changed"
 
 # --- helpers --------------------------------------------------------------------------------------
 def _is_fragment(request: HttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
+    """An htmx request for a fragment (not a boosted navigation, nor a history restore)."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
 def _next_url(request: HttpRequest, default: str | None = None) -> str:
@@ -104,7 +106,7 @@ def _archive_context(owner: str, params: QueryDict) -> dict[str, Any]:
     threads = selectors.archive_get(repo=adapters.threads, owner=owner, text=q)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     cards = selectors.card_context(repo=adapters.threads, owner=owner, threads=threads, profile=profile)
-    here = reverse("threads:archive") + (f"?{QueryDict(mutable=True, query_string=f'q={q}').urlencode()}" if q else "")
+    here = reverse("threads:archive") + (f"?{urlencode({'q': q})}" if q else "")
     return {"archived": threads, "q": q, "here": here, **cards}
 
 
@@ -178,6 +180,7 @@ def _done(
 
 # --- pages ----------------------------------------------------------------------------------------
 @require_GET
+@vary_on_headers("HX-Request")
 async def board(request: HttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     context = _board_context(owner, request.GET)
@@ -189,6 +192,7 @@ async def board(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 async def archive(request: HttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     context = _archive_context(owner, request.GET)
@@ -197,6 +201,7 @@ async def archive(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 async def thread_detail(request: HttpRequest, thread_id: str) -> HttpResponse:
     owner = await owner_of(request)
     try:

@@ -46,11 +46,22 @@
     focusedId = card ? card.id : null;
   });
 
-  document.body.addEventListener("htmx:afterRequest", function (event) {
+  // A quantum started or stopped from a card: the card belongs in another column now. The timer
+  // form is swapped out with its controls, so note the region before the swap and refresh it
+  // once the new controls are in (events on the detached form no longer reach body).
+  var timerRegion = null;
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
     var elt = event.detail.elt;
-    // A quantum started or stopped from a card: the card belongs in another column now.
-    if (event.detail.successful && elt && elt.closest && elt.closest(".timer")) {
-      refresh(elt.closest("[data-live-region]") || document.querySelector("[data-live-region]"));
+    if (elt && elt.closest && elt.closest(".timer") && event.detail.xhr.status < 300) {
+      timerRegion = elt.closest("[data-live-region]");
+    }
+  });
+  document.body.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    if (timerRegion && elt && elt.classList && elt.classList.contains("timer")) {
+      var region = timerRegion;
+      timerRegion = null;
+      refresh(region);
     }
   });
 
