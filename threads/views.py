@@ -471,7 +471,8 @@ async def energy_band_remove(request: HttpRequest, band_id: str) -> HttpResponse
     band = _band_or_404(owner, band_id)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     in_use = selectors.band_usage(repo=adapters.threads, owner=owner).get(band_id, 0)
-    form = EnergyBandRemoveForm(request.POST or None, bands=profile.bands, removing=band_id)
+    data = request.POST if request.method == "POST" else None
+    form = EnergyBandRemoveForm(data, bands=profile.bands, removing=band_id)
     status = 200
     if request.method == "POST":
         if form.is_valid():

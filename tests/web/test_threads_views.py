@@ -146,7 +146,7 @@ def test_edit_as_plain_pages(client_as: Any, person: Any, adapters: App, make_th
 def test_the_card_fragment_brings_a_card_back(client_as: Any, person: Any, make_thread: Any) -> None:
     task = make_thread(person, "task", "Card")
     body = client_as.get(reverse("threads:card", args=[task.id]), {"next": "/"}, headers=hx()).content.decode()
-    assert body.lstrip().startswith(f'<article class="thread-card thread-card--task thread-card--ready"\n')
+    assert body.lstrip().startswith('<article class="thread-card thread-card--task thread-card--ready"\n')
     assert f'id="thread-{task.id}"' in body
 
 
@@ -291,9 +291,7 @@ def test_deleting_a_saga_asks_first_says_what_goes_with_it_and_does_it(
     assert "Deleted “Garden” and its 2 stories and tasks." in client_as.get("/").content.decode()
 
 
-def test_delete_with_htmx_and_a_refused_delete(
-    client_as: Any, person: Any, adapters: App, make_thread: Any
-) -> None:
+def test_delete_with_htmx_and_a_refused_delete(client_as: Any, person: Any, adapters: App, make_thread: Any) -> None:
     task = make_thread(person, "task", "Running")
     client_as.post(reverse("timers:start", args=[task.id]))
     response = client_as.post(reverse("threads:delete", args=[task.id]), headers=hx())
