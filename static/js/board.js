@@ -22,17 +22,23 @@
   }
 
   var focusedId = null;
+  // Requests sent from inside each live region, and regions whose refresh waits for them: a
+  // refresh that replaced the region under an in-flight click would leave that click's answer
+  // with nowhere to go (htmx resolves HX-Retarget from the now-detached form).
+  var busy = {};
+  var stale = {};
 
   function refresh(region) {
     if (!region || !window.htmx) return;
     // Never throw away what a person is typing: refresh once the inline form has gone.
-    if (region.querySelector("[data-inline-form]")) {
-      region.dataset.stale = "1";
+    if (region.querySelector("[data-inline-form]") || busy[region.id] > 0) {
+      stale[region.id] = true;
       return;
     }
-    delete region.dataset.stale;
+    delete stale[region.id];
     var url = region.dataset.refreshUrl || window.location.pathname + window.location.search;
-    window.htmx.ajax("GET", url, { target: "#" + region.id, swap: "outerHTML" });
+    // Sent from body, so that busy-tracking below tells a refresh from a person's click.
+    window.htmx.ajax("GET", url, { source: document.body, target: "#" + region.id, swap: "outerHTML" });
   }
 
   function refreshAll() {
@@ -40,6 +46,34 @@
   }
 
   document.body.addEventListener("parallel-you:changed", refreshAll);
+
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    var region = elt !== document.body && elt.closest && elt.closest("[data-live-region]");
+    if (!region) return;
+    var id = region.id;
+    busy[id] = (busy[id] || 0) + 1;
+    // loadend comes after htmx has swapped the answer in.
+    event.detail.xhr.addEventListener("loadend", function () {
+      busy[id] -= 1;
+      if (busy[id] === 0 && stale[id]) refresh(document.getElementById(id));
+    });
+  });
+
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.id) return;
+    var config = event.detail.requestConfig;
+    if (config && config.elt === document.body && busy[target.id] > 0) {
+      // A refresh answered while a click is on its way: the click's answer is newer; refresh after it.
+      event.detail.shouldSwap = false;
+      stale[target.id] = true;
+    } else if (!target.isConnected) {
+      var current = document.getElementById(target.id);
+      if (current) event.detail.target = current;
+      else event.detail.shouldSwap = false;
+    }
+  });
 
   document.body.addEventListener("htmx:beforeRequest", function () {
     var card = document.activeElement && document.activeElement.closest && document.activeElement.closest("[data-thread-id]");
