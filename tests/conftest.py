@@ -51,3 +51,44 @@ def client_as(client: Any, person: Any, adapters: App) -> Any:
     """A Django test client signed in as `person`, with in-memory adapters."""
     client.force_login(person)
     return client
+
+
+@pytest.fixture
+def make_thread(adapters: App) -> Any:
+    """Create a thread through the services (sync, for web tests): make_thread(owner, kind, title, **fields)."""
+    from asgiref.sync import async_to_sync
+
+    from threads import services
+    from threads.domain import Kind
+
+    def make(owner: Any, kind: str = "task", title: str = "A thread", **fields: Any) -> Any:
+        return async_to_sync(services.thread_create)(
+            repo=adapters.threads,
+            bus=adapters.bus,
+            owner=str(getattr(owner, "pk", owner)),
+            kind=Kind(kind),
+            title=title,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def transition(adapters: App) -> Any:
+    """Move a thread through the services (sync, for web tests): transition(owner, thread, action, **kw)."""
+    from asgiref.sync import async_to_sync
+
+    from threads import services
+
+    def move(owner: Any, thread: Any, action: str, **kw: Any) -> Any:
+        return async_to_sync(services.thread_transition)(
+            repo=adapters.threads,
+            bus=adapters.bus,
+            owner=str(getattr(owner, "pk", owner)),
+            thread_id=thread.id,
+            action=action,
+            **kw,
+        )
+
+    return move

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from parallel_you.domain import (
     Document,
@@ -133,6 +133,16 @@ class Thread(Document):
     run: Run | None = None
     sessions: list[Session] = Field(default_factory=list)
     version: int = 0
+
+    @field_validator("title", "notes")
+    @classmethod
+    def _strip(cls, value: str, info: ValidationInfo) -> str:
+        # Python's notion of whitespace (which Django's forms share), not only pydantic's: a title
+        # of nothing but separators like U+001F would otherwise pass as "not empty".
+        value = value.strip()
+        if info.field_name == "title" and not value:
+            raise ValueError("This can't be empty.")
+        return value
 
     @field_validator("quantum", mode="before")
     @classmethod
@@ -378,6 +388,7 @@ class Profile(Document):
     bands: list[EnergyBand] = Field(default_factory=lambda: [b.model_copy() for b in DEFAULT_BANDS])
     capacity: dict[str, Capacity] = Field(default_factory=dict)
     updated_at: Timestamp = Field(default_factory=utcnow)
+    version: int = 0
 
     @model_validator(mode="after")
     def _bands(self) -> Profile:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from parallel_you.domain import NotFound
 from parallel_you.repo import FilterSpec, Repo
@@ -60,19 +61,74 @@ def profile_get(*, repo: Repo[Profile], owner: str) -> Profile:
     return repo.get(owner) or Profile.default(owner)
 
 
+def card_context(*, repo: Repo[Thread], owner: str, threads: list[Thread], profile: Profile) -> dict[str, Any]:
+    """What `threads/_card.html` needs besides the thread, for any list of this person's threads.
+
+    The sprint board calls this too: pass its threads and the person's profile, and merge the
+    result into the template context.
+    """
+    cache: dict[str, Thread | None] = {}
+
+    def lookup(thread_id: str) -> Thread | None:
+        if thread_id not in cache:
+            found = repo.get(thread_id)
+            cache[thread_id] = found if found is not None and found.owner == owner else None
+        return cache[thread_id]
+
+    for thread in threads:
+        cache[thread.id] = thread
+    blockers = {b: found for t in threads for b in t.blocked_by if (found := lookup(b)) is not None}
+    saga_titles = {
+        t.parent_id: parent.title for t in threads if t.parent_id and (parent := lookup(t.parent_id)) is not None
+    }
+    ready_to_unblock = {
+        t.id
+        for t in threads
+        if t.state is State.BLOCKED
+        and t.blocked_by
+        and all(blockers.get(b) is None or blockers[b].state is State.DONE for b in t.blocked_by)
+    }
+    sagas = [t for t in threads if t.kind is Kind.SAGA]
+    saga_progress: dict[str, tuple[int, int]] = {}
+    if sagas:
+        children = repo.list(thread_filter(owner=owner, archived=None, states=None))
+        for saga in sagas:
+            mine = [c for c in children if c.parent_id == saga.id]
+            saga_progress[saga.id] = (sum(1 for c in mine if c.state is State.DONE), len(mine))
+    return {
+        "bands": {b.id: b for b in profile.bands},
+        "saga_titles": saga_titles,
+        "blockers": blockers,
+        "ready_to_unblock": ready_to_unblock,
+        "saga_progress": saga_progress,
+    }
+
+
 @dataclass
 class Board:
-    """The board: threads by state, sagas for the filter and the card labels."""
+    """The board: threads by state, sagas for the filter, and what the cards need."""
 
     columns: dict[State, list[Thread]]
     sagas: list[Thread]
-    saga_titles: dict[str, str]
-    blockers: dict[str, Thread] = field(default_factory=dict)
+    cards: dict[str, Any] = field(default_factory=dict)
     total: int = 0
+    shown: int = 0
 
     @property
     def empty(self) -> bool:
         return self.total == 0
+
+    @property
+    def saga_titles(self) -> dict[str, str]:
+        return dict(self.cards.get("saga_titles", {}))
+
+    @property
+    def blockers(self) -> dict[str, Thread]:
+        return dict(self.cards.get("blockers", {}))
+
+    @property
+    def ready_to_unblock(self) -> set[str]:
+        return set(self.cards.get("ready_to_unblock", set()))
 
 
 def board_get(
@@ -83,18 +139,10 @@ def board_get(
     energy_band: str | None = None,
     text: str = "",
     sprint_id: str | None = None,
+    profile: Profile | None = None,
 ) -> Board:
+    """The person's live (unarchived) threads by state, filtered by saga, energy band and text."""
     live = repo.list(thread_filter(owner=owner))
-    by_id = {t.id: t for t in live}
-
-    def lookup(thread_id: str) -> Thread | None:
-        # Archived blockers and sagas are few: fetch them one by one rather than list the archive.
-        if thread_id not in by_id:
-            found = repo.get(thread_id)
-            if found is not None and found.owner == owner:
-                by_id[thread_id] = found
-        return by_id.get(thread_id)
-
     sagas = [t for t in live if t.kind is Kind.SAGA]
     shown = live
     if saga_id:
@@ -103,21 +151,64 @@ def board_get(
         shown = [t for t in shown if t.energy_band == energy_band]
     if text.strip():
         needle = text.strip().casefold()
-        shown = [t for t in shown if needle in t.title.casefold()]
+        shown = [t for t in shown if needle in t.title.casefold() or needle in t.notes.casefold()]
     if sprint_id:
         shown = [t for t in shown if t.sprint_id == sprint_id]
     columns: dict[State, list[Thread]] = {state: [] for state in BOARD_STATES}
     for thread in shown:
         columns[thread.state].append(thread)
-    blockers = {b: found for t in shown for b in t.blocked_by if (found := lookup(b)) is not None}
-    saga_titles = {s.id: s.title for s in sagas}
-    for t in shown:
-        if t.parent_id and t.parent_id not in saga_titles and (parent := lookup(t.parent_id)) is not None:
-            saga_titles[parent.id] = parent.title
-    return Board(
-        columns=columns,
-        sagas=sagas,
-        saga_titles=saga_titles,
-        blockers=blockers,
-        total=len(live),
+    cards = card_context(repo=repo, owner=owner, threads=shown, profile=profile or Profile.default(owner))
+    return Board(columns=columns, sagas=sagas, cards=cards, total=len(live), shown=len(shown))
+
+
+def archive_get(*, repo: Repo[Thread], owner: str, text: str = "") -> list[Thread]:
+    """Archived threads, most recently archived first, matching `text` in the title."""
+    return repo.list(thread_filter(owner=owner, archived=True, text=text, order_by=("-updated_at",)))
+
+
+@dataclass
+class ThreadDetail:
+    thread: Thread
+    saga: Thread | None
+    blockers: list[Thread]
+    blocking: list[Thread]
+    children: list[Thread]
+
+    @property
+    def ready_to_unblock(self) -> bool:
+        return (
+            self.thread.state is State.BLOCKED
+            and bool(self.thread.blocked_by)
+            and all(b.state is State.DONE for b in self.blockers)
+        )
+
+
+def thread_detail_get(*, repo: Repo[Thread], owner: str, thread_id: str) -> ThreadDetail:
+    """One thread with its saga, what blocks it, what it blocks and (for a saga) its children."""
+    thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
+    saga = repo.get(thread.parent_id) if thread.parent_id else None
+    blockers = [b for bid in thread.blocked_by if (b := repo.get(bid)) is not None and b.owner == owner]
+    blocked = repo.list(thread_filter(owner=owner, archived=None, states=[State.BLOCKED]))
+    blocking = [t for t in blocked if thread.id in t.blocked_by]
+    children = (
+        repo.list(thread_filter(owner=owner, parent_id=thread.id, archived=None)) if thread.kind is Kind.SAGA else []
     )
+    return ThreadDetail(thread=thread, saga=saga, blockers=blockers, blocking=blocking, children=children)
+
+
+def blocker_choices(*, repo: Repo[Thread], owner: str, thread: Thread) -> list[Thread]:
+    """The person's own live threads that could block `thread` (everything but itself)."""
+    return [t for t in repo.list(thread_filter(owner=owner, order_by=("kind", "title"))) if t.id != thread.id]
+
+
+def saga_choices(*, repo: Repo[Thread], owner: str) -> list[Thread]:
+    """The person's live sagas, for the "saga" field of a story or task."""
+    return repo.list(thread_filter(owner=owner, kind=Kind.SAGA, order_by=("title",)))
+
+
+def band_usage(*, repo: Repo[Thread], owner: str) -> dict[str, int]:
+    """How many threads (archived ones too) use each energy band."""
+    usage: dict[str, int] = {}
+    for thread in repo.list(thread_filter(owner=owner, archived=None)):
+        usage[thread.energy_band] = usage.get(thread.energy_band, 0) + 1
+    return usage

@@ -177,3 +177,69 @@ async def thread_delete(*, repo: Repo[Thread], bus: Bus, owner: str, thread_id: 
             save(repo, other)
             await publish(bus, f"{other.kind.value}.updated", other)
     return doomed
+
+
+# --- Energy bands ---------------------------------------------------------------------------------
+async def _profile_save(*, profiles: Repo[Profile], bus: Bus, profile: Profile) -> Profile:
+    save(profiles, profile)
+    await publish(bus, "profile.updated", profile)
+    return profile
+
+
+async def energy_band_add(
+    *, profiles: Repo[Profile], bus: Bus, owner: str, name: str, colour: str = "#64748b"
+) -> Profile:
+    profile = profile_get(repo=profiles, owner=owner)
+    profile.add_band(name, colour)
+    return await _profile_save(profiles=profiles, bus=bus, profile=profile)
+
+
+async def energy_band_change(
+    *,
+    profiles: Repo[Profile],
+    bus: Bus,
+    owner: str,
+    band_id: str,
+    name: str | None = None,
+    colour: str | None = None,
+) -> Profile:
+    """Rename and/or recolour a band; its id (what threads point at) stays."""
+    profile = profile_get(repo=profiles, owner=owner)
+    before = profile.band(band_id)
+    changed = profile.change_band(band_id, name=name, colour=colour)
+    if before == changed:
+        return profile
+    return await _profile_save(profiles=profiles, bus=bus, profile=profile)
+
+
+async def energy_band_remove(
+    *,
+    profiles: Repo[Profile],
+    threads: Repo[Thread],
+    bus: Bus,
+    owner: str,
+    band_id: str,
+    move_to: str | None = None,
+) -> Profile:
+    """Remove a band; the threads that use it (archived ones too) move to band `move_to` first."""
+    profile = profile_get(repo=profiles, owner=owner)
+    band = profile.band(band_id)
+    if band is None:
+        raise DomainError("There's no such energy band.")
+    users = [t for t in threads.list(thread_filter(owner=owner, archived=None)) if t.energy_band == band_id]
+    if users:
+        if not move_to:
+            count = f"{len(users)} thread{'s' if len(users) != 1 else ''}"
+            raise InvalidValue({"move_to": f"{count} use “{band.name}”: choose the band they move to."})
+        if move_to == band_id or profile.band(move_to) is None:
+            raise InvalidValue({"move_to": "Choose one of your other energy bands."})
+    # Check the removal before moving anything, so a refusal changes nothing.
+    remaining = profile.model_copy(deep=True)
+    remaining.remove_band(band_id)
+    # Threads first: should a write fail, the band still exists and no thread points at nothing.
+    for thread in users:
+        moved = thread.edit(energy_band=move_to)
+        save(threads, moved)
+        await publish(bus, f"{moved.kind.value}.updated", moved)
+    profile.remove_band(band_id)
+    return await _profile_save(profiles=profiles, bus=bus, profile=profile)

@@ -1,21 +1,499 @@
-"""Thread pages: thin views that parse, call one service or selector, and render."""
+"""Thread pages: thin views that parse, call one service or selector, and render.
+
+Every page works as plain form posts and redirects; with htmx (and not boosted) a request gets a
+fragment instead. After a change made from a page, the response is that page's live region (the
+board, the archive list or the detail panel), found from `HX-Current-URL`, so what a person sees
+is always what the repo holds. Someone else's id is a 404 everywhere (pages, fragments, actions).
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from typing import Any
+from urllib.parse import urlencode, urlsplit
 
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
+
+from parallel_you.domain import DomainError, InvalidValue, NotFound
 from parallel_you.web import app, owner_of
-from threads.domain import BOARD_STATES
-from threads.selectors import board_get, profile_get
+from threads import selectors, services
+from threads.domain import BOARD_STATES, Kind, Thread
+from threads.forms import BlockForm, EnergyBandForm, EnergyBandRemoveForm, ThreadForm, add_domain_errors
+
+CHANGED_EVENT = "parallel-you:changed"
+
+
+# --- helpers --------------------------------------------------------------------------------------
+def _is_fragment(request: HttpRequest) -> bool:
+    """An htmx request for a fragment (not a boosted navigation, nor a history restore)."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
+def _next_url(request: HttpRequest, default: str | None = None) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default or reverse("threads:board")
+
+
+def _get_thread(owner: str, thread_id: str) -> Thread:
+    try:
+        return selectors.thread_get(repo=app().threads, owner=owner, thread_id=thread_id)
+    except NotFound:
+        raise Http404("There's no such thread.") from None
+
+
+def _thread_form(owner: str, data: Any = None, *, thread: Thread | None = None, **kwargs: Any) -> ThreadForm:
+    adapters = app()
+    profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
+    sagas = selectors.saga_choices(repo=adapters.threads, owner=owner)
+    auto_id = f"edit-{thread.id}-%s" if thread is not None else "new-%s"
+    return ThreadForm(data, bands=profile.bands, sagas=sagas, thread=thread, auto_id=auto_id, **kwargs)
+
+
+def _board_context(owner: str, params: QueryDict) -> dict[str, Any]:
+    adapters = app()
+    profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
+    filters = {
+        "saga": params.get("saga", ""),
+        "band": params.get("band", ""),
+        "q": params.get("q", "").strip(),
+    }
+    board = selectors.board_get(
+        repo=adapters.threads,
+        owner=owner,
+        saga_id=filters["saga"] or None,
+        energy_band=filters["band"] or None,
+        text=filters["q"],
+        profile=profile,
+    )
+    query = QueryDict(mutable=True)
+    query.update({k: v for k, v in filters.items() if v})
+    here = reverse("threads:board") + (f"?{query.urlencode()}" if query else "")
+    return {
+        "board": board,
+        "columns": [(state, board.columns[state]) for state in BOARD_STATES],
+        "profile": profile,
+        "filters": filters,
+        "filtered": any(filters.values()),
+        "here": here,
+        **board.cards,
+    }
+
+
+def _detail_context(owner: str, thread_id: str) -> dict[str, Any]:
+    adapters = app()
+    detail = selectors.thread_detail_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
+    profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
+    return {
+        "detail": detail,
+        "thread": detail.thread,
+        "band": profile.band_or_first(detail.thread.energy_band),
+        "ready_to_unblock": {thread_id} if detail.ready_to_unblock else set(),
+        "here": reverse("threads:detail", args=[thread_id]),
+    }
+
+
+def _archive_context(owner: str, params: QueryDict) -> dict[str, Any]:
+    adapters = app()
+    q = params.get("q", "").strip()
+    threads = selectors.archive_get(repo=adapters.threads, owner=owner, text=q)
+    profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
+    cards = selectors.card_context(repo=adapters.threads, owner=owner, threads=threads, profile=profile)
+    here = reverse("threads:archive") + (f"?{urlencode({'q': q})}" if q else "")
+    return {"archived": threads, "q": q, "here": here, **cards}
+
+
+def _card_response(
+    request: HttpRequest, owner: str, thread_id: str, *, errors: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
+    adapters = app()
+    thread = _get_thread(owner, thread_id)
+    profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
+    cards = selectors.card_context(repo=adapters.threads, owner=owner, threads=[thread], profile=profile)
+    context = {"thread": thread, "errors": errors or {}, "here": _next_url(request), **cards}
+    return render(request, "threads/_card.html", context, status=status)
+
+
+def _current_page(request: HttpRequest) -> tuple[str, dict[str, Any], QueryDict] | None:
+    url = request.htmx.current_url_abs_path if request.htmx else None
+    if not url:
+        return None
+    parts = urlsplit(url)
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    return match.view_name, match.kwargs, QueryDict(parts.query)
+
+
+def _region_response(
+    request: HttpRequest, owner: str, *, thread_id: str | None = None, error: str | None = None
+) -> HttpResponse:
+    """The live region of the page this htmx request came from, re-rendered from the repo.
+
+    `error` (an action the domain refused) is shown on that thread's card, with status 422.
+    """
+    status = 422 if error else 200
+    errors = {thread_id: error} if error and thread_id else {}
+    page = _current_page(request)
+    name, kwargs, params = page if page else ("", {}, QueryDict())
+    if name == "threads:detail":
+        try:
+            context = _detail_context(owner, kwargs["thread_id"])
+        except NotFound:  # it was just deleted
+            return HttpResponseClientRedirect(reverse("threads:board"))
+        template, target = "threads/_detail.html", "#thread-detail"
+    elif name == "threads:archive":
+        context, template, target = _archive_context(owner, params), "threads/_archive.html", "#archive"
+    elif name == "threads:board":
+        context, template, target = _board_context(owner, params), "threads/_board.html", "#board"
+    else:
+        # Another page (a sprint board) shows this card: answer with the card and let the page
+        # re-fetch whatever else it shows.
+        if thread_id is None or app().threads.get(thread_id) is None:
+            response = HttpResponse(status=204)
+        else:
+            response = _card_response(request, owner, thread_id, errors=errors, status=status)
+            retarget(response, f"#thread-{thread_id}")
+            reswap(response, "outerHTML")
+        return trigger_client_event(response, CHANGED_EVENT)
+    context["errors"] = errors
+    response = render(request, template, context, status=status)
+    retarget(response, target)
+    return reswap(response, "outerHTML")
+
+
+def _done(
+    request: HttpRequest, owner: str, *, thread_id: str | None = None, default: str | None = None
+) -> HttpResponse:
+    if _is_fragment(request):
+        return _region_response(request, owner, thread_id=thread_id)
+    return redirect(_next_url(request, default))
+
+
+# --- pages ----------------------------------------------------------------------------------------
+@require_GET
+@vary_on_headers("HX-Request")
+async def board(request: HttpRequest) -> HttpResponse:
+    owner = await owner_of(request)
+    context = _board_context(owner, request.GET)
+    if _is_fragment(request):
+        return render(request, "threads/_board.html", context)
+    kind = Kind.SAGA.value if context["board"].empty else Kind.TASK.value
+    context["new_form"] = _thread_form(owner, initial={"kind": kind, "parent_id": context["filters"]["saga"]})
+    return render(request, "threads/board.html", context)
 
 
 @require_GET
-async def board(request: HttpRequest) -> HttpResponse:
+@vary_on_headers("HX-Request")
+async def archive(request: HttpRequest) -> HttpResponse:
+    owner = await owner_of(request)
+    context = _archive_context(owner, request.GET)
+    template = "threads/_archive.html" if _is_fragment(request) else "threads/archive.html"
+    return render(request, template, context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+async def thread_detail(request: HttpRequest, thread_id: str) -> HttpResponse:
+    owner = await owner_of(request)
+    try:
+        context = _detail_context(owner, thread_id)
+    except NotFound:
+        raise Http404("There's no such thread.") from None
+    template = "threads/_detail.html" if _is_fragment(request) else "threads/detail.html"
+    return render(request, template, context)
+
+
+@require_GET
+async def thread_card(request: HttpRequest, thread_id: str) -> HttpResponse:
+    """One card, as the board shows it (for Cancel, and for live updates that swap one card)."""
+    owner = await owner_of(request)
+    return _card_response(request, owner, thread_id)
+
+
+# --- create and edit ------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+async def thread_new(request: HttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     adapters = app()
-    board = board_get(repo=adapters.threads, owner=owner)
-    profile = profile_get(repo=adapters.profiles, owner=owner)
-    columns = [(state, board.columns[state]) for state in BOARD_STATES]
-    return render(request, "threads/board.html", {"board": board, "columns": columns, "profile": profile})
+    if request.method == "GET":
+        kind = request.GET.get("kind", Kind.TASK.value)
+        form = _thread_form(owner, initial={"kind": kind, "parent_id": request.GET.get("saga", "")})
+        template = "threads/_new_form.html" if _is_fragment(request) else "threads/new.html"
+        return render(request, template, {"form": form, "focus": True, "here": _next_url(request)})
+    form = _thread_form(owner, request.POST)
+    created: Thread | None = None
+    if form.is_valid():
+        try:
+            created = await services.thread_create(
+                repo=adapters.threads,
+                bus=adapters.bus,
+                owner=owner,
+                kind=form.kind_value,
+                profiles=adapters.profiles,
+                **form.changes(),
+            )
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+    fragment = _is_fragment(request)
+    if created is None:
+        template = "threads/_new_form.html" if fragment else "threads/new.html"
+        context = {"form": form, "focus": True, "here": _next_url(request)}
+        return render(request, template, context, status=422 if fragment else 400)
+    if not fragment:
+        messages.success(request, f"Added {created.kind.value} “{created.title}”.")
+        return redirect(_next_url(request))
+    # A fresh form that keeps kind, saga, band and quantum (adding several stories in a row is
+    # common) with the board swapped out-of-band.
+    keep = {k: form.cleaned_data.get(k) for k in ("parent_id", "energy_band", "quantum")}
+    fresh = _thread_form(owner, initial={"kind": form.kind_value.value, **keep})
+    page = _current_page(request)
+    params = page[2] if page and page[0] == "threads:board" else QueryDict()
+    context = {"form": fresh, "focus": True, "created": created, "oob_board": True, **_board_context(owner, params)}
+    return render(request, "threads/_new_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+async def thread_edit(request: HttpRequest, thread_id: str) -> HttpResponse:
+    owner = await owner_of(request)
+    adapters = app()
+    thread = _get_thread(owner, thread_id)
+    fragment = _is_fragment(request)
+    if request.method == "GET":
+        form = _thread_form(owner, thread=thread, initial=thread.model_dump())
+    else:
+        form = _thread_form(owner, request.POST, thread=thread)
+        if form.is_valid():
+            try:
+                await services.thread_edit(
+                    repo=adapters.threads,
+                    bus=adapters.bus,
+                    owner=owner,
+                    thread_id=thread.id,
+                    profiles=adapters.profiles,
+                    **form.changes(),
+                )
+            except NotFound:
+                raise Http404("There's no such thread.") from None
+            except DomainError as exc:
+                add_domain_errors(form, exc)
+            else:
+                return _done(request, owner, thread_id=thread.id, default=reverse("threads:detail", args=[thread.id]))
+    context = {"form": form, "thread": thread, "here": _next_url(request)}
+    template = "threads/_edit_form.html" if fragment else "threads/edit.html"
+    status = 200 if request.method == "GET" else (422 if fragment else 400)
+    return render(request, template, context, status=status)
+
+
+# --- transitions ----------------------------------------------------------------------------------
+@require_POST
+async def thread_transition(request: HttpRequest, thread_id: str) -> HttpResponse:
+    """park, resume, unblock, done, reopen, archive, unarchive: the `action` of the pressed button."""
+    owner = await owner_of(request)
+    adapters = app()
+    action = request.POST.get("action", "")
+    try:
+        await services.thread_transition(
+            repo=adapters.threads, bus=adapters.bus, owner=owner, thread_id=thread_id, action=action
+        )
+    except NotFound:
+        raise Http404("There's no such thread.") from None
+    except DomainError as exc:
+        if _is_fragment(request):
+            return _region_response(request, owner, thread_id=thread_id, error=exc.message)
+        messages.error(request, exc.message)
+    return _done(request, owner, thread_id=thread_id)
+
+
+@require_http_methods(["GET", "POST"])
+async def thread_block(request: HttpRequest, thread_id: str) -> HttpResponse:
+    owner = await owner_of(request)
+    adapters = app()
+    thread = _get_thread(owner, thread_id)
+    choices = selectors.blocker_choices(repo=adapters.threads, owner=owner, thread=thread)
+    fragment = _is_fragment(request)
+    if request.method == "GET":
+        initial = {"blocked_by": thread.blocked_by, "note": thread.blocked_note}
+        form = BlockForm(initial=initial, choices=choices, auto_id=f"block-{thread.id}-%s")
+    else:
+        form = BlockForm(request.POST, choices=choices, auto_id=f"block-{thread.id}-%s")
+        if form.is_valid():
+            try:
+                await services.thread_transition(
+                    repo=adapters.threads,
+                    bus=adapters.bus,
+                    owner=owner,
+                    thread_id=thread.id,
+                    action="block",
+                    blocked_by=form.cleaned_data["blocked_by"],
+                    note=form.cleaned_data["note"],
+                )
+            except NotFound:
+                raise Http404("There's no such thread.") from None
+            except DomainError as exc:
+                add_domain_errors(form, exc)
+            else:
+                return _done(request, owner, thread_id=thread.id)
+    context = {"form": form, "thread": thread, "here": _next_url(request)}
+    template = "threads/_block_form.html" if fragment else "threads/block.html"
+    status = 200 if request.method == "GET" else (422 if fragment else 400)
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+async def thread_delete(request: HttpRequest, thread_id: str) -> HttpResponse:
+    owner = await owner_of(request)
+    adapters = app()
+    thread = _get_thread(owner, thread_id)
+    here = _next_url(request)
+    if request.method == "GET":
+        children = (
+            adapters.threads.list(selectors.thread_filter(owner=owner, parent_id=thread.id, archived=None))
+            if thread.kind is Kind.SAGA
+            else []
+        )
+        context = {"thread": thread, "children": children, "here": here}
+        template = "threads/_delete_dialog.html" if _is_fragment(request) else "threads/delete.html"
+        return render(request, template, context)
+    try:
+        deleted = await services.thread_delete(
+            repo=adapters.threads, bus=adapters.bus, owner=owner, thread_id=thread.id
+        )
+    except NotFound:
+        raise Http404("There's no such thread.") from None
+    except DomainError as exc:
+        if _is_fragment(request):
+            return _region_response(request, owner, thread_id=thread.id, error=exc.message)
+        messages.error(request, exc.message)
+        return redirect(here)
+    others = len(deleted) - 1
+    also = f" and its {others} stor{'ies' if others != 1 else 'y'} and tasks" if others else ""
+    messages.success(request, f"Deleted “{thread.title}”{also}.")
+    if _is_fragment(request):
+        return _region_response(request, owner)
+    # Never send a person back to the page of what they just deleted.
+    return redirect(here if thread.id not in here else reverse("threads:board"))
+
+
+# --- energy bands ---------------------------------------------------------------------------------
+def _bands_context(owner: str) -> dict[str, Any]:
+    adapters = app()
+    profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
+    usage = selectors.band_usage(repo=adapters.threads, owner=owner)
+    rows = [
+        (band, EnergyBandForm(initial=band.model_dump(), auto_id=f"band-{band.id}-%s"), usage.get(band.id, 0))
+        for band in profile.bands
+    ]
+    return {"profile": profile, "rows": rows, "add_form": EnergyBandForm(auto_id="band-new-%s")}
+
+
+def _bands_response(
+    request: HttpRequest, owner: str, *, form: EnergyBandForm | None = None, band_id: str | None = None
+) -> HttpResponse:
+    """The energy bands page or region; an invalid `form` is shown in place of band `band_id`'s (or the add form)."""
+    context = _bands_context(owner)
+    if form is not None:
+        if band_id is None:
+            context["add_form"] = form
+        else:
+            context["rows"] = [(b, form if b.id == band_id else f, n) for b, f, n in context["rows"]]
+    fragment = _is_fragment(request)
+    status = 200 if form is None else (422 if fragment else 400)
+    template = "threads/_energy_bands.html" if fragment else "threads/energy_bands.html"
+    response = render(request, template, context, status=status)
+    if fragment:
+        retarget(response, "#energy-bands")
+        reswap(response, "outerHTML")
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+async def energy_bands(request: HttpRequest) -> HttpResponse:
+    """The settings page; a POST adds a band."""
+    owner = await owner_of(request)
+    adapters = app()
+    if request.method == "GET":
+        return _bands_response(request, owner)
+    form = EnergyBandForm(request.POST, auto_id="band-new-%s")
+    if form.is_valid():
+        try:
+            await services.energy_band_add(
+                profiles=adapters.profiles, bus=adapters.bus, owner=owner, **form.cleaned_data
+            )
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+    if form.errors:
+        return _bands_response(request, owner, form=form)
+    if _is_fragment(request):
+        return _bands_response(request, owner)
+    return redirect("threads:energy_bands")
+
+
+def _band_or_404(owner: str, band_id: str) -> Any:
+    band = selectors.profile_get(repo=app().profiles, owner=owner).band(band_id)
+    if band is None:
+        raise Http404("There's no such energy band.")
+    return band
+
+
+@require_POST
+async def energy_band_change(request: HttpRequest, band_id: str) -> HttpResponse:
+    owner = await owner_of(request)
+    adapters = app()
+    _band_or_404(owner, band_id)
+    form = EnergyBandForm(request.POST, auto_id=f"band-{band_id}-%s")
+    if form.is_valid():
+        try:
+            await services.energy_band_change(
+                profiles=adapters.profiles, bus=adapters.bus, owner=owner, band_id=band_id, **form.cleaned_data
+            )
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+    if form.errors:
+        return _bands_response(request, owner, form=form, band_id=band_id)
+    if _is_fragment(request):
+        return _bands_response(request, owner)
+    return redirect("threads:energy_bands")
+
+
+@require_http_methods(["GET", "POST"])
+async def energy_band_remove(request: HttpRequest, band_id: str) -> HttpResponse:
+    owner = await owner_of(request)
+    adapters = app()
+    band = _band_or_404(owner, band_id)
+    profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
+    in_use = selectors.band_usage(repo=adapters.threads, owner=owner).get(band_id, 0)
+    data = request.POST if request.method == "POST" else None
+    form = EnergyBandRemoveForm(data, bands=profile.bands, removing=band_id)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                await services.energy_band_remove(
+                    profiles=adapters.profiles,
+                    threads=adapters.threads,
+                    bus=adapters.bus,
+                    owner=owner,
+                    band_id=band_id,
+                    move_to=form.cleaned_data["move_to"] or None,
+                )
+            except DomainError as exc:
+                if not isinstance(exc, InvalidValue) and not exc.field:
+                    exc = InvalidValue({"__all__": exc.message})
+                add_domain_errors(form, exc)
+            else:
+                messages.success(request, f"Removed the energy band “{band.name}”.")
+                if _is_fragment(request):
+                    return HttpResponseClientRedirect(reverse("threads:energy_bands"))
+                return redirect("threads:energy_bands")
+        status = 422 if _is_fragment(request) else 400
+    context = {"band": band, "form": form, "in_use": in_use, "only_band": len(profile.bands) == 1}
+    return render(request, "threads/energy_band_remove.html", context, status=status)

@@ -1,1 +1,207 @@
-/* Parallel You: board behaviour (vanilla JS over htmx). */
+/* Parallel You: board behaviour (vanilla JS over htmx).
+ *
+ * - swaps 422 answers (a form or region with the domain's message) like 200s;
+ * - re-fetches every live region ([data-live-region]) when `parallel-you:changed` reaches body,
+ *   and after a quantum is started or stopped from a card (the card changes column);
+ * - keeps keyboard focus on the same card across a region swap;
+ * - opens confirmation <dialog>s swapped into #dialog-slot;
+ * - keyboard shortcuts (listed in the ? overlay) that never fire while typing in a field.
+ */
+(function () {
+  "use strict";
+
+  if (window.htmx) {
+    // htmx 2 leaves 4xx answers unswapped by default; ours carry the message to show in place.
+    window.htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "422", swap: true },
+      { code: "[45]..", swap: false, error: true },
+      { code: "...", swap: false },
+    ];
+  }
+
+  var focusedId = null;
+  // Requests sent from inside each live region, and regions whose refresh waits for them: a
+  // refresh that replaced the region under an in-flight click would leave that click's answer
+  // with nowhere to go (htmx resolves HX-Retarget from the now-detached form).
+  var busy = {};
+  var stale = {};
+
+  function refresh(region) {
+    if (!region || !window.htmx) return;
+    // Never throw away what a person is typing: refresh once the inline form has gone.
+    if (region.querySelector("[data-inline-form]") || busy[region.id] > 0) {
+      stale[region.id] = true;
+      return;
+    }
+    delete stale[region.id];
+    var url = region.dataset.refreshUrl || window.location.pathname + window.location.search;
+    // Sent from body, so that busy-tracking below tells a refresh from a person's click.
+    window.htmx.ajax("GET", url, { source: document.body, target: "#" + region.id, swap: "outerHTML" });
+  }
+
+  function refreshAll() {
+    document.querySelectorAll("[data-live-region]").forEach(refresh);
+  }
+
+  document.body.addEventListener("parallel-you:changed", refreshAll);
+
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    var region = elt !== document.body && elt.closest && elt.closest("[data-live-region]");
+    if (!region) return;
+    var id = region.id;
+    busy[id] = (busy[id] || 0) + 1;
+    // loadend comes after htmx has swapped the answer in.
+    event.detail.xhr.addEventListener("loadend", function () {
+      busy[id] -= 1;
+      if (busy[id] === 0 && stale[id]) refresh(document.getElementById(id));
+    });
+  });
+
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.id) return;
+    var config = event.detail.requestConfig;
+    if (config && config.elt === document.body && busy[target.id] > 0) {
+      // A refresh answered while a click is on its way: the click's answer is newer; refresh after it.
+      event.detail.shouldSwap = false;
+      stale[target.id] = true;
+    } else if (!target.isConnected) {
+      var current = document.getElementById(target.id);
+      if (current) event.detail.target = current;
+      else event.detail.shouldSwap = false;
+    }
+  });
+
+  document.body.addEventListener("htmx:beforeRequest", function () {
+    var card = document.activeElement && document.activeElement.closest && document.activeElement.closest("[data-thread-id]");
+    focusedId = card ? card.id : null;
+  });
+
+  // A quantum started or stopped from a card: the card belongs in another column now. The timer
+  // form is swapped out with its controls, so note the region before the swap and refresh it
+  // once the new controls are in (events on the detached form no longer reach body).
+  var timerRegion = null;
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.elt;
+    if (elt && elt.closest && elt.closest(".timer") && event.detail.xhr.status < 300) {
+      timerRegion = elt.closest("[data-live-region]");
+    }
+  });
+  document.body.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    if (timerRegion && elt && elt.classList && elt.classList.contains("timer")) {
+      var region = timerRegion;
+      timerRegion = null;
+      refresh(region);
+    }
+  });
+
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    document.querySelectorAll("[data-live-region][data-stale]").forEach(function (region) {
+      if (!region.querySelector("[data-inline-form]")) refresh(region);
+    });
+    if (focusedId) {
+      var again = document.getElementById(focusedId);
+      if (again && !document.activeElement.closest("form")) again.focus({ preventScroll: true });
+      focusedId = null;
+    }
+    var target = event.detail.target;
+    if (target && target.querySelectorAll) {
+      target.querySelectorAll("dialog[data-open-on-load]").forEach(openDialog);
+    }
+  });
+
+  function openDialog(dialog) {
+    if (dialog.open) return;
+    dialog.addEventListener("close", function () {
+      if (dialog.hasAttribute("data-open-on-load")) dialog.remove();
+    });
+    dialog.showModal();
+  }
+
+  function helpDialog() {
+    return document.getElementById("help-dialog");
+  }
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest && event.target.closest("[data-help-open]");
+    if (opener && helpDialog()) {
+      event.preventDefault();
+      openDialog(helpDialog());
+    }
+  });
+
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+
+  function cards() {
+    return Array.prototype.slice.call(document.querySelectorAll("article[data-thread-id]"));
+  }
+
+  function move(card, step) {
+    var all = cards();
+    if (!all.length) return;
+    var index = card ? all.indexOf(card) + step : step > 0 ? 0 : all.length - 1;
+    var next = all[Math.max(0, Math.min(all.length - 1, index))];
+    next.focus();
+    next.scrollIntoView({ block: "nearest" });
+  }
+
+  function clickIn(card, selector) {
+    var control = card && card.querySelector(selector);
+    if (control) control.click();
+    return Boolean(control);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (event.key === "Escape") {
+      var inline = target.closest && target.closest("[data-inline-form]");
+      if (inline && clickIn(inline, "[data-cancel]")) event.preventDefault();
+      return;
+    }
+    if (typing(target) || document.querySelector("dialog[open]")) return;
+    var card = target.closest && target.closest("article[data-thread-id]");
+    var handled = true;
+    switch (event.key) {
+      case "n": {
+        var title = document.getElementById("new-title");
+        if (title) title.focus();
+        else window.location.href = "/threads/new/";
+        break;
+      }
+      case "/": {
+        var filter = document.getElementById("filter-text");
+        if (filter) filter.focus();
+        else handled = false;
+        break;
+      }
+      case "?":
+        if (helpDialog()) openDialog(helpDialog());
+        break;
+      case "s":
+        handled = clickIn(card, ".timer button[type=submit]");
+        break;
+      case "e":
+        handled = clickIn(card, "[data-action=edit]");
+        break;
+      case "j":
+        move(card, 1);
+        break;
+      case "k":
+        move(card, -1);
+        break;
+      case "Enter":
+        handled = target === card && clickIn(card, ".thread-card__title a");
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) event.preventDefault();
+  });
+})();

@@ -1,0 +1,161 @@
+"""The widgets' validation: shapes and bounds a person can fix in place before any service runs.
+
+The domain checks again (and has the last word); its `InvalidValue` errors are put back on these
+forms with `add_domain_errors` so every message appears next to its field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from parallel_you.domain import DomainError, InvalidValue
+from threads.domain import (
+    DEFAULT_QUANTUM,
+    MAX_QUANTUM,
+    MIN_QUANTUM,
+    NOTES_MAX,
+    TITLE_MAX,
+    EnergyBand,
+    Kind,
+    Thread,
+)
+
+QUANTUM_MESSAGE = f"A quantum is {MIN_QUANTUM} to {MAX_QUANTUM} minutes."
+KIND_CHOICES = [(k.value, k.label) for k in Kind]
+
+
+def add_domain_errors(form: forms.Form, exc: DomainError) -> None:
+    """Show a domain refusal on the form: next to its field when the form has one, else on top."""
+    errors = exc.errors if isinstance(exc, InvalidValue) else {exc.field or "__all__": exc.message}
+    for name, message in errors.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+class ThreadForm(forms.Form):
+    """Create (with `kind`) or edit (without) a saga, story or task."""
+
+    kind = forms.ChoiceField(choices=KIND_CHOICES, initial=Kind.TASK.value)
+    title = forms.CharField(
+        max_length=TITLE_MAX,
+        error_messages={
+            "required": "Give it a title.",
+            "max_length": f"Keep the title to {TITLE_MAX} characters or fewer.",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "What is it?"}),
+    )
+    parent_id = forms.ChoiceField(required=False, label="Saga")
+    energy_band = forms.ChoiceField(label="Energy band")
+    quantum = forms.IntegerField(
+        label="Quantum (minutes)",
+        min_value=MIN_QUANTUM,
+        max_value=MAX_QUANTUM,
+        initial=DEFAULT_QUANTUM,
+        error_messages={
+            "required": QUANTUM_MESSAGE,
+            "invalid": QUANTUM_MESSAGE,
+            "min_value": QUANTUM_MESSAGE,
+            "max_value": QUANTUM_MESSAGE,
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
+    )
+    notes = forms.CharField(
+        required=False,
+        max_length=NOTES_MAX,
+        error_messages={"max_length": f"Keep the notes to {NOTES_MAX} characters or fewer."},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        bands: list[EnergyBand],
+        sagas: list[Thread],
+        thread: Thread | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.thread = thread
+        self.fields["energy_band"].choices = [(b.id, b.name) for b in bands]
+        self.fields["energy_band"].initial = bands[0].id
+        self.fields["parent_id"].choices = [("", "— none —")] + [
+            (s.id, s.title) for s in sagas if thread is None or s.id != thread.id
+        ]
+        self.fields["parent_id"].error_messages["invalid_choice"] = "Choose one of your sagas."
+        self.fields["energy_band"].error_messages["invalid_choice"] = "Choose one of your energy bands."
+        if thread is not None:
+            del self.fields["kind"]
+            if thread.kind is Kind.SAGA:
+                del self.fields["parent_id"]
+
+    @property
+    def kind_value(self) -> Kind:
+        if self.thread is not None:
+            return self.thread.kind
+        return Kind(self.cleaned_data.get("kind") or self.data.get("kind") or Kind.TASK.value)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = self.kind_value if "kind" not in self.errors else None
+        if "parent_id" in data:
+            data["parent_id"] = data["parent_id"] or None
+            if kind is Kind.SAGA:
+                data["parent_id"] = None
+            elif kind is Kind.STORY and not data["parent_id"]:
+                self.add_error("parent_id", "A story belongs to a saga: choose one.")
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        """The cleaned values as service keyword arguments."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "kind"}
+
+
+class BlockForm(forms.Form):
+    blocked_by = forms.MultipleChoiceField(
+        required=False, label="Blocked by", widget=forms.CheckboxSelectMultiple, help_text="Your own threads."
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "e.g. waiting for the editor's reply"}),
+        error_messages={"max_length": "Keep the note to 2000 characters or fewer."},
+    )
+
+    def __init__(self, *args: Any, choices: list[Thread], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["blocked_by"].choices = [(t.id, f"{t.title} ({t.kind.label}, {t.state.label})") for t in choices]
+        self.fields["blocked_by"].error_messages["invalid_choice"] = "Choose from your own threads."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("blocked_by") and not (data.get("note") or "").strip():
+            self.add_error("blocked_by", "Say what blocks it: choose threads, write a note, or both.")
+        return data
+
+    # The domain keys the note's error as "blocked_note"; show it on the note field.
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error("note" if field == "blocked_note" else field, error)
+
+
+class EnergyBandForm(forms.Form):
+    name = forms.CharField(
+        max_length=40,
+        error_messages={"required": "Give the band a name.", "max_length": "Keep it to 40 characters or fewer."},
+    )
+    colour = forms.RegexField(
+        regex=r"^#[0-9a-fA-F]{6}$",
+        initial="#64748b",
+        error_messages={"invalid": "A colour is written #rrggbb, for example #4f46e5.", "required": "Pick a colour."},
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+
+
+class EnergyBandRemoveForm(forms.Form):
+    move_to = forms.ChoiceField(required=False, label="Move its threads to")
+
+    def __init__(self, *args: Any, bands: list[EnergyBand], removing: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["move_to"].choices = [(b.id, b.name) for b in bands if b.id != removing]
+        self.fields["move_to"].error_messages["invalid_choice"] = "Choose one of your other energy bands."
