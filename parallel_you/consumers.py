@@ -7,12 +7,26 @@ Thin by design: join the group on connect, leave it on disconnect, and render ea
 from __future__ import annotations
 
 import json
+import uuid
+import weakref
 from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.template.loader import render_to_string
 
 from parallel_you.realtime import person_group
+
+# The sockets this process holds, to tell them to resynchronise when the channel layer may have
+# dropped messages (after the broker connection came back).
+_open: weakref.WeakSet[LiveConsumer] = weakref.WeakSet()
+
+
+async def resync_local_pages(reason: str) -> int:
+    """Ask every page connected to this process to re-fetch its live parts; returns how many."""
+    consumers = list(_open)
+    for consumer in consumers:
+        await consumer.send_event(uuid.uuid4().hex, "app.request_refresh", {"reason": reason})
+    return len(consumers)
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -26,8 +40,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.group = person_group(str(user.pk))
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        _open.add(self)
 
     async def disconnect(self, code: int) -> None:
+        _open.discard(self)
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -35,12 +51,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """Pages send nothing that matters; changes go through the HTTP views (CSRF, validation)."""
 
     async def bus_event(self, event: dict[str, Any]) -> None:
-        payload = event["payload"]
+        await self.send_event(event["id"], event["topic"], event["payload"])
+
+    async def send_event(self, event_id: str, topic: str, payload: dict[str, Any]) -> None:
         html = render_to_string(
             "realtime/_event.html",
             {
-                "id": event["id"],
-                "topic": event["topic"],
+                "id": event_id,
+                "topic": topic,
                 "subject": payload.get("id", ""),
                 "payload": json.dumps(payload, ensure_ascii=False),
             },

@@ -4,6 +4,7 @@ tells the page live updates are paused."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Awaitable, Callable
 
@@ -39,7 +40,18 @@ class ServerTimingMiddleware:
     @staticmethod
     def _stamp(response: HttpResponseBase, started: float) -> HttpResponseBase:
         response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
-        if live_paused() and "HX-Trigger" not in response:
+        if live_paused():
             # Tell an htmx page that its change is saved but live updates are held back.
-            response["HX-Trigger"] = "parallel-you:live-paused"
+            response["HX-Trigger"] = with_trigger(response.get("HX-Trigger"), "parallel-you:live-paused")
         return response
+
+
+def with_trigger(existing: str | None, event: str) -> str:
+    """Add an event to an HX-Trigger header, which is either a list of names or a JSON object."""
+    if not existing:
+        return event
+    if existing.lstrip().startswith("{"):
+        triggers = json.loads(existing)
+        triggers[event] = True
+        return json.dumps(triggers)
+    return f"{existing}, {event}"

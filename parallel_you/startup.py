@@ -6,11 +6,19 @@ bridge runs in this process too; distributed, it runs in `manage.py run_consumer
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from django.conf import settings
 
 from parallel_you.bootstrap import get_app
 from parallel_you.lifespan import on_shutdown, on_startup
 from parallel_you.realtime import start_bridge
+
+log = logging.getLogger(__name__)
+
+# channels-rabbitmq re-binds its groups about a second after the broker is back; resync after that.
+LAYER_REBIND_SECONDS = 3.0
 
 
 @on_startup
@@ -19,6 +27,24 @@ async def connect_bus() -> None:
     await app.bus.start()
     if settings.PARALLEL_YOU_BUS == "memory":
         app.extras["bridge"] = await start_bridge(app.bus)
+    elif hasattr(app.bus, "on_reconnect"):
+        app.bus.on_reconnect(resync_after_outage)
+
+
+async def resync_after_outage() -> None:
+    """The broker connection is back. Events sent through the channel layer while it was away are
+    gone (it delivers at most once) and the pages' sockets never closed, so they don't know: once
+    the layer has re-bound and held events are out, tell every page here to re-fetch."""
+    from parallel_you.consumers import resync_local_pages
+
+    bus = get_app().bus
+    await asyncio.sleep(LAYER_REBIND_SECONDS)
+    for _ in range(60):
+        if not getattr(bus, "paused", False):
+            break
+        await asyncio.sleep(1)
+    count = await resync_local_pages("broker reconnected")
+    log.info("broker connection back: asked %d open page(s) to resynchronise", count)
 
 
 @on_shutdown

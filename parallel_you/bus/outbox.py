@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -103,6 +103,10 @@ class OutboxBus:
                 log.warning("could not publish %s (%s): holding it in the outbox: %s", envelope.topic, envelope.id, exc)
         self._hold(envelope)
         return envelope
+
+    def on_reconnect(self, callback: Callable[[], Awaitable[None]]) -> None:
+        if hasattr(self.inner, "on_reconnect"):
+            self.inner.on_reconnect(callback)
 
     async def subscribe(self, pattern: str, handler: Handler, *, group: str | None = None) -> Subscription:
         return await self.inner.subscribe(pattern, handler, group=group)

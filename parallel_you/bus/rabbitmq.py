@@ -28,7 +28,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aio_pika
@@ -282,10 +282,21 @@ class RabbitMQBus:
         self._publish_channel: AbstractChannel | None = None
         self._subscriptions: list[_RabbitSubscription] = []
         self._group_queues: set[str] = set()
+        self._reconnect_callbacks: list[Callable[[], Awaitable[None]]] = []
 
     @property
     def started(self) -> bool:
         return self._connection is not None
+
+    def on_reconnect(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Call `callback` each time the connection comes back after a loss (not at first connect).
+
+        What other clients of the broker missed meanwhile (the channel layer delivers at most
+        once) is for the caller to make good, e.g. by telling its pages to resynchronise.
+        """
+        self._reconnect_callbacks.append(callback)
+        if self._connection is not None:
+            self._connection.reconnect_callbacks.add(lambda _sender: callback())
 
     async def start(self) -> None:
         """Connect and declare the exchange; raises BusUnavailable if the broker is unreachable."""
@@ -315,6 +326,8 @@ class RabbitMQBus:
         self._connection = connection
         self._publish_channel = channel
         self._exchange = exchange
+        for callback in self._reconnect_callbacks:
+            connection.reconnect_callbacks.add(lambda _sender, cb=callback: cb())
 
     async def close(self) -> None:
         """Cancel every subscription (unacked messages go back to their queues) and disconnect."""

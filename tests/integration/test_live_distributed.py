@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,7 @@ import pytest
 from parallel_you.documents import THREADS
 from parallel_you.repo.sqlite import SqliteRepo
 from tests.support.http import WebClient
-from tests.support.servers import ROOT, Server, free_port, migrate, server_env
+from tests.support.servers import Server, free_port, migrate, server_env, start_consumers
 from tests.support.services import require_rabbitmq, unique_name
 from threads.domain import Kind, Thread
 
@@ -39,13 +37,7 @@ def deployment(tmp_path: Path) -> Iterator[dict[str, Any]]:
             port = free_port()
             server = Server(url=f"http://127.0.0.1:{port}", port=port, env=env, log_path=tmp_path / f"web-{name}.log")
             servers.append(server.start())
-        consumers = subprocess.Popen(
-            [sys.executable, "manage.py", "run_consumers"],
-            cwd=ROOT,
-            env=env,
-            stdout=(tmp_path / "consumers.log").open("wb"),
-            stderr=subprocess.STDOUT,
-        )
+        consumers = start_consumers(env, tmp_path / "consumers.log")
         yield {"a": servers[0], "b": servers[1], "env": env, "data": tmp_path, "prefix": prefix, "url": url}
     finally:
         if consumers is not None:

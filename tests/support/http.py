@@ -15,6 +15,7 @@ class Response:
     status: int
     text: str
     url: str
+    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
 
 
 @dataclass
@@ -31,9 +32,16 @@ class WebClient:
     def _open(self, request: urllib.request.Request) -> Response:
         try:
             with self.opener.open(request, timeout=10) as response:
-                return Response(response.status, response.read().decode(), response.url)
+                return Response(
+                    response.status,
+                    response.read().decode(),
+                    response.url,
+                    {k.lower(): v for k, v in response.headers.items()},
+                )
         except urllib.error.HTTPError as exc:
-            return Response(exc.code, exc.read().decode(errors="replace"), exc.url)
+            return Response(
+                exc.code, exc.read().decode(errors="replace"), exc.url, {k.lower(): v for k, v in exc.headers.items()}
+            )
 
     def get(self, path: str) -> Response:
         return self._open(urllib.request.Request(self.base_url + path))

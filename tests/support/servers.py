@@ -127,3 +127,24 @@ def start_server(data_dir: Path, *, port: int | None = None, migrated: bool = Fa
         url=f"http://127.0.0.1:{port}", port=port, env=environment, log_path=data_dir / f"server-{port}.log"
     )
     return server.start()
+
+
+def start_consumers(env: dict[str, str], log_path: Path, timeout: float = 30) -> subprocess.Popen[bytes]:
+    """Start `manage.py run_consumers` and wait until its subscribers are bound (events emitted
+    before the bridge's queue exists have nowhere to go)."""
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_consumers"],
+        cwd=ROOT,
+        env=env,
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if "consumers running" in log_path.read_text(errors="replace"):
+            return process
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"run_consumers did not start:\n{log_path.read_text(errors='replace')[-3000:]}")

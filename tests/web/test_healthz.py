@@ -8,3 +8,13 @@ def test_health_check_needs_no_login_and_reports_server_time(client: Any) -> Non
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
     assert response["Server-Timing"].startswith("app;dur=")
+
+
+def test_the_live_paused_trigger_joins_any_the_view_set() -> None:
+    import json
+
+    from parallel_you.middleware import with_trigger
+
+    assert with_trigger(None, "b") == "b"
+    assert with_trigger("a", "b") == "a, b"
+    assert json.loads(with_trigger('{"a": {"x": 1}}', "b")) == {"a": {"x": 1}, "b": True}

@@ -1,0 +1,124 @@
+"""Fault: RabbitMQ becomes unreachable during requests (a TCP proxy the test controls is cut).
+
+A person's change is saved and acknowledged, never silently half-done: its event waits in the
+outbox, the page is told live updates are paused, and when the broker is back the held events are
+published (in order, with their ids) and open pages resynchronise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parallel_you.bus import Envelope
+from parallel_you.bus.rabbitmq import RabbitMQBus
+from parallel_you.bus.urls import amqp_urls
+from tests.support.background import BackgroundLoop, SocketListener
+from tests.support.http import WebClient
+from tests.support.servers import Server, free_port, migrate, server_env, start_consumers
+from tests.support.services import require_rabbitmq, unique_name
+from tests.support.tcpproxy import ThreadedTcpProxy
+
+pytestmark = [pytest.mark.rabbitmq, pytest.mark.timeout(120)]
+
+
+@pytest.fixture
+def outage_rig(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    url = require_rabbitmq()
+    prefix = unique_name("py").replace("-", "_")
+    proxy = ThreadedTcpProxy("127.0.0.1", 5672).start()
+    loop = BackgroundLoop()
+    proxied = f"amqp://guest:guest@127.0.0.1:{proxy.port}/"
+    env = server_env(tmp_path, PARALLEL_YOU_BUS="rabbitmq", RABBITMQ_URL=proxied, PARALLEL_YOU_AMQP_PREFIX=prefix)
+    migrate(env)
+    port = free_port()
+    web = Server(url=f"http://127.0.0.1:{port}", port=port, env=env, log_path=tmp_path / "web.log")
+    consumers = None
+    # An auditor on the real broker (not behind the proxy) sees what reaches the bus.
+    audit = RabbitMQBus(amqp_urls(url).aio_pika, exchange=f"{prefix}.events")
+    seen: list[Envelope] = []
+
+    async def record(envelope: Envelope) -> None:
+        seen.append(envelope)
+
+    try:
+        web.start()
+        consumers = start_consumers(env, tmp_path / "consumers.log")
+        loop.run(audit.start())
+        loop.run(audit.subscribe("saga.*", record, group="audit"))
+        yield {"web": web, "proxy": proxy, "loop": loop, "seen": seen}
+    finally:
+        proxy.start() if not _serving(proxy) else None
+        if consumers is not None:
+            consumers.terminate()
+            consumers.wait(10)
+        web.stop()
+        loop.run(audit.delete_all())
+        loop.run(_delete(url, prefix))
+        loop.close()
+        proxy.close()
+
+
+def _serving(proxy: ThreadedTcpProxy) -> bool:
+    server = proxy._proxy._server
+    return server is not None and server.is_serving()
+
+
+async def _delete(url: str, prefix: str) -> None:
+    import aio_pika
+
+    connection = await aio_pika.connect(amqp_urls(url).aio_pika)
+    async with connection:
+        channel = await connection.channel()
+        await channel.queue_delete(f"{prefix}.events.realtime")
+        await channel.exchange_delete(f"{prefix}.groups")
+
+
+def new_saga(client: WebClient, title: str) -> Any:
+    return client.post(
+        "/threads/new/", {"kind": "saga", "title": title, "energy_band": "deep", "quantum": "25"}, htmx=True
+    )
+
+
+def titles(envelopes: list[Envelope]) -> list[str]:
+    return [e.payload["title"] for e in envelopes if e.topic == "saga.created"]
+
+
+def test_changes_during_an_outage_are_saved_then_published_when_the_broker_is_back(
+    outage_rig: dict[str, Any],
+) -> None:
+    web, proxy, seen = outage_rig["web"], outage_rig["proxy"], outage_rig["seen"]
+    ada = WebClient(web.url)
+    ada.sign_up("ada")
+    page = SocketListener(outage_rig["loop"], web, ada.cookie("sessionid") or "")
+
+    assert new_saga(ada, "Before").status == 200
+    page.wait_for(lambda m: 'data-topic="saga.created"' in m)
+
+    proxy.stop()
+    during = [new_saga(ada, "During one"), new_saga(ada, "During two")]
+    for response in during:
+        # Saved and acknowledged, and the page is told that live updates are paused.
+        assert response.status == 200, response.text[:300]
+        assert "parallel-you:live-paused" in response.headers.get("hx-trigger", "")
+    board = ada.get("/")
+    assert "During one" in board.text and "During two" in board.text
+    assert "Live updates paused" in board.text
+    assert titles(seen) == ["Before"]
+
+    proxy.start()
+    # The held events reach the bus in order, once each, with the ids they were given.
+    page.wait_for(lambda m: "app.request_refresh" in m or "During two" in m, timeout=30)
+    deadline_titles = ["Before", "During one", "During two"]
+    for _ in range(300):
+        if titles(seen) == deadline_titles:
+            break
+        __import__("time").sleep(0.1)
+    assert titles(seen) == deadline_titles
+    assert len({e.id for e in seen}) == len(seen)
+    assert "Live updates paused" not in ada.get("/").text
+    assert re.search(r'data-topic="(saga.created|app.request_refresh)"', page.messages[-1])
