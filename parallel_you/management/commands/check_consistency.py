@@ -1,0 +1,27 @@
+"""Check the document store's cross-document invariants: `python manage.py check_consistency`.
+
+Exits 1 and lists every problem if any is found (see parallel_you/consistency.py).
+"""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from parallel_you.bootstrap import get_app
+from parallel_you.consistency import check_store
+
+
+class Command(BaseCommand):
+    help = "Check that threads, sessions and sprints agree with each other."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        app = get_app()
+        report = check_store(threads=app.threads, sprints=app.sprints)
+        self.stdout.write(
+            f"{report.threads} threads, {report.sessions} sessions, {report.sprints} sprints: "
+            + ("consistent" if report.ok else f"{len(report.problems)} problem(s)")
+        )
+        for line in report.problems:
+            self.stdout.write(f"- {line}")
+        if not report.ok:
+            raise CommandError("the document store is inconsistent")
