@@ -156,11 +156,13 @@ class CeleryScheduler:
 
 
 EXPIRE_TASK = "parallel_you.timers.expire_quantum"
+SHORT_DELAY = 2.0
 
 
 def send_expiry(celery_app: Any, thread_id: str, run_id: str, deadline: datetime) -> None:
-    """Publish one expiry request. Native delayed delivery counts whole seconds only (and refuses
-    less than one), so a delay under a second goes out at once and the task waits the rest."""
+    """Publish one expiry request. Native delayed delivery counts whole seconds only (and Celery
+    fails on a delay that rounds down to zero by the time it publishes), so a delay under
+    `SHORT_DELAY` seconds goes out at once and the task waits the rest."""
     delay = (deadline - utcnow()).total_seconds()
-    options: dict[str, Any] = {"eta": deadline} if delay >= 1 else {}
+    options: dict[str, Any] = {"eta": deadline} if delay >= SHORT_DELAY else {}
     celery_app.send_task(EXPIRE_TASK, args=[thread_id, run_id, deadline.isoformat()], **options)

@@ -24,6 +24,7 @@ from timers.scheduler import ExpiryScheduler
 log = logging.getLogger(__name__)
 
 MINUTE = timedelta(minutes=1)
+CURRENT_CHOICES = ("pause", "park")
 
 
 class OtherRunning(IllegalTransition):
@@ -69,7 +70,11 @@ async def _make_room(
     other = running_get(repo=repo, owner=owner)
     if other is None or other.id == thread.id:
         return
-    if current == "pause":
+    if current in CURRENT_CHOICES and other.run is not None and other.run.expired_at is not None:
+        # Its time is up already: there is nothing left to pause, so record it and set it aside.
+        then = State.PARKED if current == "park" else State.READY
+        await quantum_stop(repo=repo, bus=bus, owner=owner, thread_id=other.id, then=then, scheduler=scheduler)
+    elif current == "pause":
         await quantum_pause(repo=repo, bus=bus, owner=owner, thread_id=other.id, scheduler=scheduler)
     elif current == "park":
         await quantum_stop(repo=repo, bus=bus, owner=owner, thread_id=other.id, then=State.PARKED, scheduler=scheduler)

@@ -15,13 +15,13 @@ from celery import shared_task
 
 from parallel_you.bootstrap import get_app, make_bus
 from parallel_you.domain import utcnow
-from timers.scheduler import EXPIRE_TASK, send_expiry
+from timers.scheduler import EXPIRE_TASK, SHORT_DELAY, send_expiry
 from timers.services import Expiry, ExpiryResult, quantum_expire
 
 log = logging.getLogger(__name__)
 
 # An early delivery this close to its deadline waits in the task; a later one is re-sent.
-WAIT_IN_TASK = 2.0
+WAIT_IN_TASK = SHORT_DELAY + 0.5
 
 
 async def _expire(thread_id: str, run_id: str, deadline: datetime) -> ExpiryResult:

@@ -26,7 +26,7 @@ from timers import selectors, services
 from timers.domain import break_minutes
 
 STOP_TARGETS = {"ready": State.READY, "parked": State.PARKED, "done": State.DONE}
-CURRENT_CHOICES = ("pause", "park")
+CURRENT_CHOICES = services.CURRENT_CHOICES
 
 
 def minute() -> timedelta:
