@@ -212,6 +212,8 @@
   function refreshControls(threadId) {
     var timer = document.getElementById("timer-" + threadId);
     if (!timer || !window.htmx || !timer.dataset.controlsUrl) return;
+    // A live region (a board card, the detail page) re-renders itself, controls included.
+    if (timer.closest("[data-live-region]")) return;
     window.htmx.ajax("GET", timer.dataset.controlsUrl, { target: "#timer-" + threadId, swap: "outerHTML" });
   }
 
