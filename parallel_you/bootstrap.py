@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from parallel_you.bus import MessageBus
     from sprints.domain import Sprint
     from threads.domain import Profile, Thread
+    from timers.scheduler import ExpiryScheduler
 
 
 @cache
@@ -64,6 +65,19 @@ def make_bus(transport: str | None = None) -> MessageBus:
     raise ValueError(f"Unknown bus transport {transport!r}")
 
 
+def make_scheduler(transport: str | None = None) -> ExpiryScheduler:
+    """Quantum expiry: in-process with the in-memory bus (embedded), Celery with RabbitMQ."""
+    transport = transport or settings.PARALLEL_YOU_BUS
+    if transport == "rabbitmq":
+        from parallel_you.celery import app as celery_app
+        from timers.scheduler import CeleryScheduler
+
+        return CeleryScheduler(celery_app)
+    from timers.scheduler import InProcessScheduler
+
+    return InProcessScheduler()
+
+
 @dataclass
 class App:
     """The adapters one process works with."""
@@ -73,14 +87,18 @@ class App:
     profiles: Repo[Profile]
     bus: MessageBus
     extras: dict[str, Any] = field(default_factory=dict)
+    scheduler: ExpiryScheduler | None = None
 
 
-def bootstrap(*, repo_backend: str | None = None, bus: MessageBus | None = None) -> App:
+def bootstrap(
+    *, repo_backend: str | None = None, bus: MessageBus | None = None, scheduler: ExpiryScheduler | None = None
+) -> App:
     return App(
         threads=make_repo(THREADS, repo_backend),
         sprints=make_repo(SPRINTS, repo_backend),
         profiles=make_repo(PROFILES, repo_backend),
         bus=bus if bus is not None else make_bus(),
+        scheduler=scheduler if scheduler is not None else make_scheduler(None if bus is None else "memory"),
     )
 
 

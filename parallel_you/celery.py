@@ -1,4 +1,8 @@
-"""The Celery app (distributed quantum expiry). Configured from Django settings, CELERY_ prefix."""
+"""The Celery app (distributed quantum expiry). Configured from Django settings, CELERY_ prefix.
+
+Run a worker with `celery -A parallel_you.celery worker` (`make worker`); its tasks live in
+timers/tasks.py and are thin: ids in, one service call.
+"""
 
 import os
 

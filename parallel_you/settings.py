@@ -66,9 +66,9 @@ if PARALLEL_YOU_BUS not in BUS_BACKENDS:
 RABBITMQ_URL = env.str("RABBITMQ_URL", default="amqp://guest:guest@127.0.0.1:5672/")
 # Names of our own on the shared broker; tests give them a per-run prefix.
 PARALLEL_YOU_AMQP_PREFIX = env.str("PARALLEL_YOU_AMQP_PREFIX", default="parallel_you")
-if PARALLEL_YOU_BUS == "rabbitmq":
-    from parallel_you.bus.urls import amqp_urls
+from parallel_you.bus.urls import amqp_urls  # noqa: E402
 
+if PARALLEL_YOU_BUS == "rabbitmq":
     try:
         AMQP = amqp_urls(RABBITMQ_URL)
     except ValueError as exc:
@@ -178,7 +178,29 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Celery (distributed quantum expiry) ----------------------------------------------------------
+# Quorum queue on a topic exchange: Celery then uses RabbitMQ's native delayed delivery, so an ETA
+# waits in the broker, not unacked in a worker (RabbitMQ's consumer_timeout, 30 min by default,
+# would otherwise kill a worker holding a 45-minute quantum). See STACK-NOTES.md.
+CELERY_BROKER_URL = amqp_urls(RABBITMQ_URL).kombu if PARALLEL_YOU_BUS == "rabbitmq" else "memory://"
 CELERY_TASK_DEFAULT_QUEUE = f"{PARALLEL_YOU_AMQP_PREFIX}.timers"
+CELERY_TASK_DEFAULT_EXCHANGE = f"{PARALLEL_YOU_AMQP_PREFIX}.timers"
+CELERY_TASK_DEFAULT_EXCHANGE_TYPE = "topic"
+# Unique per deployment: native delayed delivery routes by routing key through shared exchanges.
+CELERY_TASK_DEFAULT_ROUTING_KEY = f"{PARALLEL_YOU_AMQP_PREFIX}.timers"
+CELERY_TASK_DEFAULT_QUEUE_TYPE = "quorum"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+# How long a quantum's minute lasts, in seconds: 60, except in tests that run a quantum in seconds.
+PARALLEL_YOU_SECONDS_PER_MINUTE = env.float("PARALLEL_YOU_SECONDS_PER_MINUTE", default=60.0)
 
 LOGGING = {
     "version": 1,

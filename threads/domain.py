@@ -94,10 +94,16 @@ class Run(Document):
     planned_minutes: int = Field(ge=1, le=MAX_QUANTUM * 4)
     paused_at: Timestamp | None = None
     expired_at: Timestamp | None = None
+    paused_seconds: float = Field(default=0, ge=0)
 
     def remaining(self, now: datetime) -> timedelta:
         until = self.paused_at or now
         return max(self.deadline - until, timedelta(0))
+
+    def worked(self, now: datetime) -> timedelta:
+        """Time spent working: from the start until now (or the pause), less the pauses."""
+        until = self.paused_at or now
+        return max(until - self.started_at - timedelta(seconds=self.paused_seconds), timedelta(0))
 
 
 class Session(Document):
@@ -230,7 +236,7 @@ class Thread(Document):
             return None
         run = self.run
         until = run.paused_at or now
-        worked = max((until - run.started_at).total_seconds(), 0.0)
+        worked = run.worked(now).total_seconds()
         if outcome is None:
             outcome = Outcome.OVERRAN if until > run.deadline else Outcome.STOPPED_EARLY
         session = Session(
@@ -245,7 +251,9 @@ class Thread(Document):
         self.run = None
         return session
 
-    def start(self, now: datetime | None = None, *, minutes: int | None = None) -> Run:
+    def start(self, now: datetime | None = None, *, minutes: int | None = None, minute: timedelta | None = None) -> Run:
+        """Start a quantum of `minutes` (default: the thread's quantum). `minute` is how long a
+        minute lasts: tests shorten it to run a whole quantum in seconds."""
         now = now or utcnow()
         if self.kind is Kind.SAGA:
             raise IllegalTransition("A saga isn't worked on directly: start one of its stories or tasks.")
@@ -253,7 +261,7 @@ class Thread(Document):
         if self.state is not State.READY:
             raise IllegalTransition(self._why_not(State.RUNNING, "start"))
         planned = minutes or self.quantum
-        run = Run(started_at=now, deadline=now + timedelta(minutes=planned), planned_minutes=planned)
+        run = Run(started_at=now, deadline=now + (minute or timedelta(minutes=1)) * planned, planned_minutes=planned)
         self.run = run
         self.state = State.RUNNING
         self.started_at = self.started_at or now
@@ -276,6 +284,65 @@ class Thread(Document):
             self.completed_at = now
         self.updated_at = now
         return session
+
+    def _running(self, verb: str) -> Run:
+        if self.state is not State.RUNNING or self.run is None:
+            raise IllegalTransition(f"“{self.title}” has no running quantum to {verb}.")
+        return self.run
+
+    def pause(self, now: datetime | None = None) -> Run:
+        """Pause the running quantum; the time left is kept."""
+        now = now or utcnow()
+        run = self._running("pause")
+        if run.paused_at is not None:
+            raise IllegalTransition(f"“{self.title}” is already paused.")
+        if run.expired_at is not None:
+            raise IllegalTransition(f"“{self.title}”'s quantum is already over: stop it or start another.")
+        run.paused_at = now
+        self.updated_at = now
+        return run
+
+    def unpause(self, now: datetime | None = None) -> Run:
+        """Carry on with a paused quantum: the deadline moves on by the length of the pause."""
+        now = now or utcnow()
+        run = self._running("resume")
+        if run.paused_at is None:
+            raise IllegalTransition(f"“{self.title}” isn't paused.")
+        pause = max(now - run.paused_at, timedelta(0))
+        run.deadline = run.deadline + pause
+        run.paused_seconds = round(run.paused_seconds + pause.total_seconds(), 3)
+        run.paused_at = None
+        self.updated_at = now
+        return run
+
+    def extend(self, now: datetime | None = None, *, minutes: int, minute: timedelta | None = None) -> Run:
+        """Add minutes to the running quantum (also after it expired: the deadline moves on)."""
+        now = now or utcnow()
+        run = self._running("extend")
+        if not 1 <= minutes <= MAX_QUANTUM:
+            raise InvalidValue({"minutes": f"Add 1 to {MAX_QUANTUM} minutes."})
+        if run.planned_minutes + minutes > MAX_QUANTUM * 4:
+            raise InvalidValue({"minutes": "That's a very long quantum: stop and take a break first."})
+        length = (minute or timedelta(minutes=1)) * minutes
+        if run.expired_at is not None:
+            # Time's up already: the extra minutes count from now, not from the old deadline.
+            run.deadline = max(run.deadline, now) + length
+            run.expired_at = None
+        else:
+            run.deadline = run.deadline + length
+        run.planned_minutes += minutes
+        self.updated_at = now
+        return run
+
+    def expire(self, now: datetime | None = None) -> Run:
+        """Mark the quantum as over. Refused unless it is running, not paused and due."""
+        now = now or utcnow()
+        run = self._running("expire")
+        if run.paused_at is not None or run.expired_at is not None or run.deadline > now:
+            raise IllegalTransition(f"“{self.title}”'s quantum isn't due.")
+        run.expired_at = now
+        self.updated_at = now
+        return run
 
     def park(self, now: datetime | None = None) -> None:
         now = now or utcnow()

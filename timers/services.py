@@ -1,35 +1,158 @@
-"""Quantum use cases: start and stop a focused session on a story or task.
+"""Quantum use cases: start, pause, resume, extend, stop, expire a focused session.
 
 The server owns each running quantum's absolute deadline (`Thread.run.deadline`); pages count
-down from it. Scheduling the expiry (Celery in production, an in-process scheduler when
-embedded) hooks in here.
+down from it. Each use case writes first, then asks the expiry scheduler (when the deadline moved)
+and only then publishes. `quantum_expire` is what the scheduler calls back: it is idempotent and
+checks everything itself, so a stale, duplicate or early request changes nothing.
 """
 
 from __future__ import annotations
 
-from parallel_you.domain import IllegalTransition, utcnow
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from parallel_you.domain import DomainError, IllegalTransition, utcnow
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, publish, save
 from threads.domain import Outcome, State, Thread
 from threads.selectors import thread_filter, thread_get
+from timers.domain import outcome_of
+from timers.scheduler import ExpiryScheduler
+
+log = logging.getLogger(__name__)
+
+MINUTE = timedelta(minutes=1)
+CURRENT_CHOICES = ("pause", "park")
+
+
+class OtherRunning(IllegalTransition):
+    """Another quantum is running; the page offers to pause or park it first."""
+
+    def __init__(self, current: Thread) -> None:
+        super().__init__(f"“{current.title}” is running: pause or park it to start this one.")
+        self.current = current
 
 
 def running_get(*, repo: Repo[Thread], owner: str) -> Thread | None:
-    """The person's running thread, if any (one running quantum per person)."""
-    running = repo.list(thread_filter(owner=owner, states=[State.RUNNING], limit=1))
-    return running[0] if running else None
+    """The person's running (not paused) quantum, if any: one at a time per person."""
+    running = repo.list(thread_filter(owner=owner, states=[State.RUNNING]))
+    return next((t for t in running if t.run is not None and t.run.paused_at is None), None)
+
+
+async def _arm(scheduler: ExpiryScheduler | None, thread: Thread) -> None:
+    """Ask for the expiry of the thread's run, after the write. A scheduler failure is logged, not
+    raised: the run is saved, pages still count down and alert on their own, and the embedded
+    scheduler re-arms from the repo at start-up."""
+    run = thread.run
+    if scheduler is None or run is None or run.paused_at is not None or run.expired_at is not None:
+        return
+    try:
+        await scheduler.schedule(thread_id=thread.id, run_id=run.id, deadline=run.deadline)
+    except Exception:
+        log.exception("could not schedule the expiry of thread %s run %s", thread.id, run.id)
+
+
+async def _disarm(scheduler: ExpiryScheduler | None, thread_id: str, run_id: str) -> None:
+    if scheduler is None:
+        return
+    try:
+        await scheduler.cancel(thread_id=thread_id, run_id=run_id)
+    except Exception:
+        log.exception("could not cancel the expiry of thread %s run %s", thread_id, run_id)
+
+
+async def _make_room(
+    *, repo: Repo[Thread], bus: Bus, owner: str, thread: Thread, current: str | None, scheduler: ExpiryScheduler | None
+) -> None:
+    """Pause or park the quantum running elsewhere, as the person chose; refuse if they didn't."""
+    other = running_get(repo=repo, owner=owner)
+    if other is None or other.id == thread.id:
+        return
+    if current in CURRENT_CHOICES and other.run is not None and other.run.expired_at is not None:
+        # Its time is up already: there is nothing left to pause, so record it and set it aside.
+        then = State.PARKED if current == "park" else State.READY
+        await quantum_stop(repo=repo, bus=bus, owner=owner, thread_id=other.id, then=then, scheduler=scheduler)
+    elif current == "pause":
+        await quantum_pause(repo=repo, bus=bus, owner=owner, thread_id=other.id, scheduler=scheduler)
+    elif current == "park":
+        await quantum_stop(repo=repo, bus=bus, owner=owner, thread_id=other.id, then=State.PARKED, scheduler=scheduler)
+    else:
+        raise OtherRunning(other)
 
 
 async def quantum_start(
-    *, repo: Repo[Thread], bus: Bus, owner: str, thread_id: str, minutes: int | None = None
+    *,
+    repo: Repo[Thread],
+    bus: Bus,
+    owner: str,
+    thread_id: str,
+    minutes: int | None = None,
+    current: str | None = None,
+    scheduler: ExpiryScheduler | None = None,
+    minute: timedelta = MINUTE,
+) -> Thread:
+    """Start a quantum on a Ready story or task. `current` ("pause" or "park") says what to do with
+    a quantum already running elsewhere; without it, that is refused with `OtherRunning`."""
+    thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
+    if thread.state is not State.READY:
+        thread.start(utcnow(), minutes=minutes, minute=minute)  # raises the domain's refusal
+    await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
+    thread.start(utcnow(), minutes=minutes, minute=minute)
+    save(repo, thread)
+    await _arm(scheduler, thread)
+    await publish(bus, f"{thread.kind.value}.quantum_started", thread)
+    return thread
+
+
+async def quantum_pause(
+    *, repo: Repo[Thread], bus: Bus, owner: str, thread_id: str, scheduler: ExpiryScheduler | None = None
 ) -> Thread:
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
-    current = running_get(repo=repo, owner=owner)
-    if current is not None and current.id != thread.id:
-        raise IllegalTransition(f"“{current.title}” is running: stop or park it before you start another quantum.")
-    thread.start(utcnow(), minutes=minutes)
+    run = thread.pause(utcnow())
     save(repo, thread)
-    await publish(bus, f"{thread.kind.value}.quantum_started", thread)
+    await _disarm(scheduler, thread.id, run.id)
+    await publish(bus, f"{thread.kind.value}.quantum_paused", thread)
+    return thread
+
+
+async def quantum_resume(
+    *,
+    repo: Repo[Thread],
+    bus: Bus,
+    owner: str,
+    thread_id: str,
+    current: str | None = None,
+    scheduler: ExpiryScheduler | None = None,
+) -> Thread:
+    """Carry on with a paused quantum (one running quantum per person, as for start)."""
+    thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
+    if thread.run is None or thread.run.paused_at is None:
+        thread.unpause(utcnow())  # raises the domain's refusal
+    await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
+    thread.unpause(utcnow())
+    save(repo, thread)
+    await _arm(scheduler, thread)
+    await publish(bus, f"{thread.kind.value}.quantum_resumed", thread)
+    return thread
+
+
+async def quantum_extend(
+    *,
+    repo: Repo[Thread],
+    bus: Bus,
+    owner: str,
+    thread_id: str,
+    minutes: int,
+    scheduler: ExpiryScheduler | None = None,
+    minute: timedelta = MINUTE,
+) -> Thread:
+    thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
+    thread.extend(utcnow(), minutes=minutes, minute=minute)
+    save(repo, thread)
+    await _arm(scheduler, thread)
+    await publish(bus, f"{thread.kind.value}.quantum_extended", thread)
     return thread
 
 
@@ -41,12 +164,66 @@ async def quantum_stop(
     thread_id: str,
     then: State = State.READY,
     outcome: Outcome | None = None,
+    scheduler: ExpiryScheduler | None = None,
+    minute: timedelta = MINUTE,
 ) -> Thread:
-    """End the running quantum, record the session, and move the thread to `then`."""
+    """End the running quantum and record the session: done, more to do (Ready) or park."""
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
-    if then is State.DONE and outcome is None:
-        outcome = Outcome.COMPLETED
-    thread.stop(utcnow(), outcome=outcome, then=then)
+    run = thread.run
+    if run is None or thread.state is not State.RUNNING:
+        raise IllegalTransition(f"“{thread.title}” has no running quantum to stop.")
+    now = utcnow()
+    thread.stop(now, outcome=outcome or outcome_of(run, now, then, minute), then=then)
     save(repo, thread)
+    await _disarm(scheduler, thread.id, run.id)
+    # One event: its payload carries the new state (Ready, Parked or Done) and the new session.
     await publish(bus, f"{thread.kind.value}.quantum_stopped", thread)
     return thread
+
+
+async def quantum_again(
+    *,
+    repo: Repo[Thread],
+    bus: Bus,
+    owner: str,
+    thread_id: str,
+    scheduler: ExpiryScheduler | None = None,
+    minute: timedelta = MINUTE,
+) -> Thread:
+    """Time's up and there is more to do: record this session and start another quantum at once."""
+    await quantum_stop(
+        repo=repo, bus=bus, owner=owner, thread_id=thread_id, then=State.READY, scheduler=scheduler, minute=minute
+    )
+    return await quantum_start(repo=repo, bus=bus, owner=owner, thread_id=thread_id, scheduler=scheduler, minute=minute)
+
+
+class Expiry(StrEnum):
+    EXPIRED = "expired"
+    EARLY = "early"  # the run is current and running, its deadline not reached yet
+    STALE = "stale"  # no such run any more, paused, or already expired: nothing to do
+
+
+@dataclass(frozen=True)
+class ExpiryResult:
+    status: Expiry
+    deadline: datetime | None = None
+
+
+async def quantum_expire(*, repo: Repo[Thread], bus: Bus, thread_id: str, run_id: str) -> ExpiryResult:
+    """Mark the quantum as over and publish `<kind>.quantum_expired`, if — and only if — the
+    thread's current run is `run_id`, is not paused, not yet expired, and its deadline has passed.
+    Safe to call any number of times: only the first call that finds it due changes anything."""
+    thread = repo.get(thread_id)
+    run = thread.run if thread is not None else None
+    if thread is None or run is None or run.id != run_id or run.paused_at is not None or run.expired_at is not None:
+        return ExpiryResult(Expiry.STALE)
+    now = utcnow()
+    if run.deadline > now:
+        return ExpiryResult(Expiry.EARLY, run.deadline)
+    try:
+        thread.expire(now)
+    except DomainError:
+        return ExpiryResult(Expiry.STALE)
+    save(repo, thread)
+    await publish(bus, f"{thread.kind.value}.quantum_expired", thread)
+    return ExpiryResult(Expiry.EXPIRED, run.deadline)

@@ -1,0 +1,118 @@
+"""Quantum rules on the thread (pause, resume, extend, expire) and how a session went."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from parallel_you.domain import IllegalTransition, InvalidValue
+from threads.domain import Kind, Outcome, Session, State, Thread
+from timers.domain import chart_bars, outcome_of, quanta_in_a_row
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def running(minutes: int = 25) -> Thread:
+    thread = Thread.new(owner="ada", kind=Kind.TASK, title="Write", quantum=minutes)
+    thread.start(T0)
+    return thread
+
+
+def test_pause_keeps_the_time_left_and_resume_moves_the_deadline_on() -> None:
+    thread = running()
+    thread.pause(T0 + timedelta(minutes=10))
+    assert thread.run is not None and thread.run.remaining(T0 + timedelta(hours=1)) == timedelta(minutes=15)
+    thread.unpause(T0 + timedelta(minutes=40))
+    assert thread.run.paused_at is None
+    assert thread.run.deadline == T0 + timedelta(minutes=55)
+    assert thread.run.worked(T0 + timedelta(minutes=55)) == timedelta(minutes=25)
+    thread.ensure_valid()
+
+
+def test_pause_twice_or_resume_unpaused_is_refused() -> None:
+    thread = running()
+    with pytest.raises(IllegalTransition, match="isn't paused"):
+        thread.unpause(T0)
+    thread.pause(T0)
+    with pytest.raises(IllegalTransition, match="already paused"):
+        thread.pause(T0)
+
+
+def test_extend_adds_minutes_and_after_expiry_counts_from_now() -> None:
+    thread = running()
+    thread.extend(T0, minutes=5)
+    assert thread.run is not None and thread.run.deadline == T0 + timedelta(minutes=30)
+    assert thread.run.planned_minutes == 30
+    thread.expire(T0 + timedelta(minutes=31))
+    thread.extend(T0 + timedelta(minutes=33), minutes=10)
+    assert thread.run.expired_at is None and thread.run.deadline == T0 + timedelta(minutes=43)
+    with pytest.raises(InvalidValue):
+        thread.extend(T0, minutes=0)
+
+
+def test_expire_only_when_due_running_and_not_paused() -> None:
+    thread = running()
+    with pytest.raises(IllegalTransition):
+        thread.expire(T0 + timedelta(minutes=24))
+    thread.pause(T0 + timedelta(minutes=1))
+    with pytest.raises(IllegalTransition):
+        thread.expire(T0 + timedelta(hours=2))
+    thread.unpause(T0 + timedelta(minutes=2))
+    thread.expire(T0 + timedelta(minutes=26))
+    assert thread.run is not None and thread.run.expired_at == T0 + timedelta(minutes=26)
+    with pytest.raises(IllegalTransition):
+        thread.expire(T0 + timedelta(minutes=27))
+
+
+def test_a_session_counts_work_without_the_pauses() -> None:
+    thread = running()
+    thread.pause(T0 + timedelta(minutes=5))
+    thread.unpause(T0 + timedelta(minutes=15))
+    session = thread.stop(T0 + timedelta(minutes=35), outcome=Outcome.COMPLETED)
+    assert session.actual_minutes == 25
+    assert thread.state is State.READY
+
+
+@pytest.mark.parametrize(
+    ("stopped_after", "then", "expected"),
+    [
+        (25, State.READY, Outcome.COMPLETED),  # on the deadline
+        (23, State.READY, Outcome.COMPLETED),  # within the grace (a tenth of 25, at least a minute)
+        (27, State.READY, Outcome.COMPLETED),
+        (28, State.READY, Outcome.OVERRAN),
+        (40, State.DONE, Outcome.OVERRAN),
+        (10, State.READY, Outcome.STOPPED_EARLY),
+        (10, State.PARKED, Outcome.ABANDONED),
+        (10, State.DONE, Outcome.COMPLETED),  # finished the work early: a clean session
+    ],
+)
+def test_outcome_of_a_quantum(stopped_after: int, then: State, expected: Outcome) -> None:
+    run = running().run
+    assert run is not None
+    assert outcome_of(run, T0 + timedelta(minutes=stopped_after), then) is expected
+
+
+def session(start_min: int, length: int) -> Session:
+    start = T0 + timedelta(minutes=start_min)
+    return Session(
+        started_at=start,
+        ended_at=start + timedelta(minutes=length),
+        planned_minutes=length,
+        actual_minutes=length,
+        outcome=Outcome.COMPLETED,
+        energy_band="deep",
+    )
+
+
+def test_quanta_in_a_row_stop_at_the_first_real_break() -> None:
+    # 09:00-09:25, break, 09:40-10:05, 10:06-10:31, 10:32-10:57
+    sessions = [session(0, 25), session(40, 25), session(66, 25), session(92, 25)]
+    assert quanta_in_a_row(sessions, T0 + timedelta(minutes=118)) == 3
+    assert quanta_in_a_row(sessions, T0 + timedelta(minutes=130)) == 0
+
+
+def test_chart_bars_scale_to_the_longest_session() -> None:
+    bars = chart_bars([session(0, 20), session(30, 40)])
+    assert [b.planned_height for b in bars] == [40.0, 80.0]
+    assert bars[1].actual_y == 0.0 and bars[0].label == "20 of 20 min, completed"

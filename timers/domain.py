@@ -1,0 +1,168 @@
+"""Timer rules that need no storage: how a session went, the next quantum to suggest, breaks.
+
+Pure Python over the thread documents; nothing here imports Django, Celery or a repo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from threads.domain import MAX_QUANTUM, MIN_QUANTUM, Outcome, Run, Session, State
+
+# Tuning: grow after this many clean sessions in a row, by this step; shrink after this many
+# overruns or early stops among the last `WINDOW` sessions.
+CLEAN_TO_GROW = 3
+TROUBLE_TO_SHRINK = 2
+WINDOW = 3
+STEP = 5
+
+BREAK_MINUTES = 5
+LONG_BREAK_MINUTES = 15
+# Sessions closer together than this count as "in a row", without a break between them.
+BREAK_GAP = timedelta(minutes=5)
+QUANTA_BEFORE_LONG_BREAK = 3
+
+
+def grace(run: Run, minute: timedelta) -> timedelta:
+    """How far from the deadline a stop still counts as on time: a tenth of the plan, at least a minute."""
+    return max(minute * run.planned_minutes / 10, minute)
+
+
+def outcome_of(run: Run, now: datetime, then: State, minute: timedelta = timedelta(minutes=1)) -> Outcome:
+    """How a quantum went, from when it was stopped and what the person chose next.
+
+    On time (within the grace either side of the deadline) or Done early: completed. Well past
+    the deadline: overran. Well before it: stopped early, or abandoned if it was parked.
+    """
+    until = run.paused_at or now
+    slack = grace(run, minute)
+    if until > run.deadline + slack:
+        return Outcome.OVERRAN
+    if then is State.DONE or until >= run.deadline - slack:
+        return Outcome.COMPLETED
+    return Outcome.ABANDONED if then is State.PARKED else Outcome.STOPPED_EARLY
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A next quantum for one energy band, and why. The person accepts it or not."""
+
+    minutes: int
+    current: int
+    reason: str
+
+    @property
+    def grows(self) -> bool:
+        return self.minutes > self.current
+
+
+TROUBLE = (Outcome.OVERRAN, Outcome.STOPPED_EARLY)
+
+
+def suggest_quantum(
+    sessions: Iterable[Session], *, band: str, band_name: str, current: int, step: int = STEP
+) -> Suggestion | None:
+    """Suggest the next quantum for `band` from the person's sessions in it, or None.
+
+    Ramp up slowly: grow by `step` after CLEAN_TO_GROW completed sessions in a row at the current
+    length; shrink by `step` when TROUBLE_TO_SHRINK of the last WINDOW sessions overran or were
+    stopped early. Abandoned (parked) sessions say little about length and are left out.
+    """
+    recent = sorted(
+        (s for s in sessions if s.energy_band == band and s.outcome is not Outcome.ABANDONED),
+        key=lambda s: s.started_at,
+        reverse=True,
+    )[:WINDOW]
+    trouble = [s for s in recent if s.outcome in TROUBLE]
+    if len(trouble) >= TROUBLE_TO_SHRINK:
+        target = max(MIN_QUANTUM, current - step)
+        if target == current:
+            return None
+        overran = sum(s.outcome is Outcome.OVERRAN for s in trouble)
+        early = len(trouble) - overran
+        what = " and ".join(
+            part
+            for part in (
+                f"{overran} overran" if overran else "",
+                f"{early} stopped early" if early else "",
+            )
+            if part
+        )
+        return Suggestion(
+            target, current, f"Of your last {len(recent)} {band_name} sessions, {what}: try {target} minutes."
+        )
+    clean = recent[:CLEAN_TO_GROW]
+    if len(clean) == CLEAN_TO_GROW and all(
+        s.outcome is Outcome.COMPLETED and s.planned_minutes >= current for s in clean
+    ):
+        target = min(MAX_QUANTUM, current + step)
+        if target == current:
+            return None
+        return Suggestion(
+            target, current, f"{CLEAN_TO_GROW} clean {current}-minute {band_name} sessions: try {target}."
+        )
+    return None
+
+
+def quanta_in_a_row(sessions: Iterable[Session], now: datetime, gap: timedelta = BREAK_GAP) -> int:
+    """How many sessions the person has worked back to back (less than `gap` apart) up to now."""
+    ordered = sorted(sessions, key=lambda s: s.ended_at, reverse=True)
+    count = 0
+    later = now
+    for session in ordered:
+        if later - session.ended_at >= gap:
+            break
+        count += 1
+        later = session.started_at
+    return count
+
+
+def break_minutes(in_a_row: int) -> int:
+    return LONG_BREAK_MINUTES if in_a_row >= QUANTA_BEFORE_LONG_BREAK else BREAK_MINUTES
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One session in the history chart (SVG user units)."""
+
+    x: float
+    width: float
+    planned_y: float
+    planned_height: float
+    actual_y: float
+    actual_height: float
+    outcome: Outcome
+    label: str
+
+
+CHART_WIDTH = 300
+CHART_HEIGHT = 80
+
+
+def chart_bars(sessions: Sequence[Session], *, limit: int = 12) -> list[Bar]:
+    """Planned (outline) against actual (filled) minutes for the last `limit` sessions, oldest first."""
+    recent = list(sessions)[-limit:]
+    if not recent:
+        return []
+    top = max(max(s.planned_minutes, s.actual_minutes) for s in recent) or 1
+    slot = CHART_WIDTH / limit
+    width = slot * 0.7
+    bars = []
+    for i, s in enumerate(recent):
+        planned_h = CHART_HEIGHT * s.planned_minutes / top
+        actual_h = CHART_HEIGHT * s.actual_minutes / top
+        bars.append(
+            Bar(
+                x=round(i * slot + (slot - width) / 2, 1),
+                width=round(width, 1),
+                planned_y=round(CHART_HEIGHT - planned_h, 1),
+                planned_height=round(planned_h, 1),
+                actual_y=round(CHART_HEIGHT - actual_h, 1),
+                actual_height=round(actual_h, 1),
+                outcome=s.outcome,
+                label=f"{s.actual_minutes:g} of {s.planned_minutes} min, {s.outcome.label.lower()}",
+            )
+        )
+    return bars

@@ -1,0 +1,50 @@
+"""Reads for the timer parts of a page: a thread's session history, chart and quantum suggestion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from parallel_you.repo import Repo
+from threads.domain import Profile, Session, State, Thread
+from threads.selectors import profile_get, thread_filter
+from timers.domain import Bar, Suggestion, chart_bars, quanta_in_a_row, suggest_quantum
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    session: Session
+    band_name: str
+
+
+@dataclass(frozen=True)
+class History:
+    rows: list[HistoryRow]
+    bars: list[Bar]
+    suggestion: Suggestion | None
+    band_name: str
+
+
+def person_sessions(*, repo: Repo[Thread], owner: str, energy_band: str | None = None) -> list[Session]:
+    """Every session of the person (archived threads included), optionally in one energy band."""
+    threads = repo.list(thread_filter(owner=owner, archived=None))
+    return [s for t in threads for s in t.sessions if energy_band is None or s.energy_band == energy_band]
+
+
+def history_get(*, repo: Repo[Thread], profiles: Repo[Profile], thread: Thread) -> History:
+    profile = profile_get(repo=profiles, owner=thread.owner)
+    names = {b.id: b.name for b in profile.bands}
+    band_name = names.get(thread.energy_band, thread.energy_band.capitalize())
+    suggestion = None
+    if thread.state is not State.DONE and not thread.archived:
+        band_sessions = person_sessions(repo=repo, owner=thread.owner, energy_band=thread.energy_band)
+        suggestion = suggest_quantum(
+            band_sessions, band=thread.energy_band, band_name=band_name, current=thread.quantum
+        )
+    rows = [HistoryRow(s, names.get(s.energy_band, s.energy_band.capitalize())) for s in reversed(thread.sessions)]
+    return History(rows=rows, bars=chart_bars(thread.sessions), suggestion=suggestion, band_name=band_name)
+
+
+def streak_get(*, repo: Repo[Thread], owner: str, now: datetime) -> int:
+    """How many quanta the person has just worked back to back, without a break."""
+    return quanta_in_a_row(person_sessions(repo=repo, owner=owner), now)
