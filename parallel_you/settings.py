@@ -190,6 +190,10 @@ CELERY_TASK_DEFAULT_ROUTING_KEY = f"{PARALLEL_YOU_AMQP_PREFIX}.timers"
 CELERY_TASK_DEFAULT_QUEUE_TYPE = "quorum"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that schedules an expiry while the broker is away gets a refusal within a few
+# seconds (the person sees "nothing changed"), not a hang.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

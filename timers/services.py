@@ -41,17 +41,25 @@ def running_get(*, repo: Repo[Thread], owner: str) -> Thread | None:
     return next((t for t in running if t.run is not None and t.run.paused_at is None), None)
 
 
+class TimerUnavailable(DomainError):
+    """The expiry could not be scheduled, so the quantum was not started (or moved)."""
+
+
 async def _arm(scheduler: ExpiryScheduler | None, thread: Thread) -> None:
-    """Ask for the expiry of the thread's run, after the write. A scheduler failure is logged, not
-    raised: the run is saved, pages still count down and alert on their own, and the embedded
-    scheduler re-arms from the repo at start-up."""
+    """Schedule the expiry of the thread's run, BEFORE the write: a running quantum whose expiry
+    was never scheduled must not exist. If the scheduler (Celery's broker) can't take it, the
+    person is told and nothing is saved; an expiry scheduled for a run that then fails to save
+    finds a stale run id and does nothing."""
     run = thread.run
     if scheduler is None or run is None or run.paused_at is not None or run.expired_at is not None:
         return
     try:
         await scheduler.schedule(thread_id=thread.id, run_id=run.id, deadline=run.deadline)
-    except Exception:
+    except Exception as exc:
         log.exception("could not schedule the expiry of thread %s run %s", thread.id, run.id)
+        raise TimerUnavailable(
+            "The timer service can't be reached right now, so nothing changed. Try again in a moment."
+        ) from exc
 
 
 async def _disarm(scheduler: ExpiryScheduler | None, thread_id: str, run_id: str) -> None:
@@ -61,6 +69,14 @@ async def _disarm(scheduler: ExpiryScheduler | None, thread_id: str, run_id: str
         await scheduler.cancel(thread_id=thread_id, run_id=run_id)
     except Exception:
         log.exception("could not cancel the expiry of thread %s run %s", thread_id, run_id)
+
+
+def _check_room(*, repo: Repo[Thread], owner: str, thread: Thread, current: str | None) -> None:
+    """Refuse before anything is scheduled or written when another quantum runs and the person
+    hasn't said what to do with it."""
+    other = running_get(repo=repo, owner=owner)
+    if other is not None and other.id != thread.id and current not in CURRENT_CHOICES:
+        raise OtherRunning(other)
 
 
 async def _make_room(
@@ -98,10 +114,11 @@ async def quantum_start(
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     if thread.state is not State.READY:
         thread.start(utcnow(), minutes=minutes, minute=minute)  # raises the domain's refusal
-    await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
+    _check_room(repo=repo, owner=owner, thread=thread, current=current)
     thread.start(utcnow(), minutes=minutes, minute=minute)
-    save(repo, thread)
     await _arm(scheduler, thread)
+    await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
+    save(repo, thread)
     await publish(bus, f"{thread.kind.value}.quantum_started", thread)
     return thread
 
@@ -130,10 +147,11 @@ async def quantum_resume(
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     if thread.run is None or thread.run.paused_at is None:
         thread.unpause(utcnow())  # raises the domain's refusal
-    await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
+    _check_room(repo=repo, owner=owner, thread=thread, current=current)
     thread.unpause(utcnow())
-    save(repo, thread)
     await _arm(scheduler, thread)
+    await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
+    save(repo, thread)
     await publish(bus, f"{thread.kind.value}.quantum_resumed", thread)
     return thread
 
@@ -150,8 +168,8 @@ async def quantum_extend(
 ) -> Thread:
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     thread.extend(utcnow(), minutes=minutes, minute=minute)
-    save(repo, thread)
     await _arm(scheduler, thread)
+    save(repo, thread)
     await publish(bus, f"{thread.kind.value}.quantum_extended", thread)
     return thread
 

@@ -161,3 +161,27 @@ async def test_start_up_rearms_running_quanta_from_the_repo(adapters: App) -> No
         assert adapters.threads.get(paused.id).run.expired_at is None  # type: ignore[union-attr]
     finally:
         await fresh.stop()
+
+
+class UnreachableScheduler:
+    """A scheduler whose broker is down."""
+
+    async def schedule(self, *, thread_id: str, run_id: str, deadline: object) -> None:
+        raise ConnectionError("broker unreachable")
+
+    async def cancel(self, *, thread_id: str, run_id: str) -> None:
+        return None
+
+
+async def test_a_quantum_whose_expiry_cannot_be_scheduled_is_refused_and_nothing_changes(adapters: App) -> None:
+    from timers.services import TimerUnavailable
+
+    task = await thread_services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title="Write")
+    emitted = len(adapters.bus.emitted)  # type: ignore[attr-defined]
+    with pytest.raises(TimerUnavailable, match="nothing changed"):
+        await services.quantum_start(
+            repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=task.id, scheduler=UnreachableScheduler()
+        )
+    stored = adapters.threads.get(task.id)
+    assert stored is not None and stored.state is State.READY and stored.run is None
+    assert len(adapters.bus.emitted) == emitted  # type: ignore[attr-defined]
