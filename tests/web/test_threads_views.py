@@ -322,8 +322,8 @@ def test_the_detail_page_shows_fields_blockers_what_it_blocks_and_sessions(
     assert "line one<br>line two" in body and "35 min" in body and "Deep" in body and "in saga" in body
     blocks = body[body.index("<h2>Blocks</h2>") :]
     assert "Second" in blocks[: blocks.index("</ul>")]
-    sessions = body[body.index('id="sessions-title"') :]
-    assert "<table>" in sessions and "Stopped early" in sessions
+    sessions = body[body.index(f'id="history-{first.id}"') :]
+    assert "<table" in sessions and "Stopped early" in sessions and "<svg" in sessions
     body = client_as.get(reverse("threads:detail", args=[second.id])).content.decode()
     blocked_by = body[body.index("<h2>Blocked by</h2>") : body.index("<h2>Blocks</h2>")]
     assert "First" in blocked_by and "editor" in blocked_by and "It blocks nothing." in body
