@@ -6,7 +6,7 @@ Pure Python and pydantic; nothing here imports Django, pymongo, Celery or Channe
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
@@ -16,8 +16,13 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+_ZERO = timedelta(0)
+
+
 def to_millis(value: datetime) -> datetime:
     """UTC, truncated to milliseconds: what every backend (BSON dates included) keeps exactly."""
+    if value.microsecond % 1000 == 0 and value.tzinfo is not None and value.utcoffset() == _ZERO:
+        return value  # the common case: read back from a store
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     value = value.astimezone(UTC)

@@ -10,7 +10,9 @@ from collections.abc import Awaitable, Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
+from django.middleware.csrf import get_token
 
+from parallel_you.templatetags.fragments import CSRF_PLACEHOLDER, csrf_input
 from parallel_you.web import live_paused
 
 
@@ -55,3 +57,38 @@ def with_trigger(existing: str | None, event: str) -> str:
         triggers[event] = True
         return json.dumps(triggers)
     return f"{existing}, {event}"
+
+
+class CsrfPlaceholderMiddleware:
+    """Fill in the CSRF inputs that cached fragments left as placeholders (see
+    parallel_you/templatetags/fragments.py), with this request's token."""
+
+    async_capable = True
+    sync_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        if self.is_async:
+            return self._acall(request)
+        response = self.get_response(request)
+        assert isinstance(response, HttpResponseBase)
+        return self._fill(request, response)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        return self._fill(request, await self.get_response(request))  # type: ignore[misc]
+
+    @staticmethod
+    def _fill(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        content: bytes = response.content  # type: ignore[attr-defined]
+        placeholder = CSRF_PLACEHOLDER.encode()
+        if placeholder in content:
+            field = csrf_input(get_token(request)).encode()
+            response.content = content.replace(placeholder, field)  # type: ignore[attr-defined]
+        return response

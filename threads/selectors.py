@@ -7,7 +7,7 @@ from typing import Any
 
 from parallel_you.domain import NotFound
 from parallel_you.repo import FilterSpec, Repo
-from threads.domain import BOARD_STATES, Kind, Profile, State, Thread
+from threads.domain import BOARD_STATES, EnergyBand, Kind, Profile, State, Thread
 
 
 def thread_filter(
@@ -61,7 +61,9 @@ def profile_get(*, repo: Repo[Profile], owner: str) -> Profile:
     return repo.get(owner) or Profile.default(owner)
 
 
-def card_context(*, repo: Repo[Thread], owner: str, threads: list[Thread], profile: Profile) -> dict[str, Any]:
+def card_context(
+    *, repo: Repo[Thread], owner: str, threads: list[Thread], profile: Profile, live: list[Thread] | None = None
+) -> dict[str, Any]:
     """What `threads/_card.html` needs besides the thread, for any list of this person's threads.
 
     The sprint board calls this too: pass its threads and the person's profile, and merge the
@@ -91,17 +93,56 @@ def card_context(*, repo: Repo[Thread], owner: str, threads: list[Thread], profi
     sagas = [t for t in threads if t.kind is Kind.SAGA]
     saga_progress: dict[str, tuple[int, int]] = {}
     if sagas:
-        children = repo.list(thread_filter(owner=owner, archived=None, states=None))
-        for saga in sagas:
-            mine = [c for c in children if c.parent_id == saga.id]
-            saga_progress[saga.id] = (sum(1 for c in mine if c.state is State.DONE), len(mine))
+        # The live children come from `live` when the caller has the whole live set (the board
+        # does); archived children are fetched by saga id through the indexes.
+        saga_ids = [s.id for s in sagas]
+        live_children = (
+            live
+            if live is not None
+            else repo.list(FilterSpec(owner=owner, equals={"archived": False}, one_of={"parent_id": saga_ids}))
+        )
+        archived = repo.list(FilterSpec(owner=owner, equals={"archived": True}, one_of={"parent_id": saga_ids}))
+        children = {t.id: t for t in (*live_children, *archived)}
+        counts: dict[str, list[int]] = {saga_id: [0, 0] for saga_id in saga_ids}
+        for child in children.values():
+            if child.parent_id in counts:
+                counts[child.parent_id][1] += 1
+                counts[child.parent_id][0] += child.state is State.DONE
+        saga_progress = {saga_id: (done, total) for saga_id, (done, total) in counts.items()}
+    bands = {b.id: b for b in profile.bands}
     return {
-        "bands": {b.id: b for b in profile.bands},
+        "bands": bands,
         "saga_titles": saga_titles,
         "blockers": blockers,
         "ready_to_unblock": ready_to_unblock,
         "saga_progress": saga_progress,
+        "card_keys": {
+            t.id: card_key(t, bands, saga_titles, blockers, ready_to_unblock, saga_progress) for t in threads
+        },
     }
+
+
+def card_key(
+    thread: Thread,
+    bands: dict[str, EnergyBand],
+    saga_titles: dict[str, str],
+    blockers: dict[str, Thread],
+    ready_to_unblock: set[str],
+    saga_progress: dict[str, tuple[int, int]],
+) -> str:
+    """Everything a card shows, as one string: the rendered card is cached under it. Every write
+    bumps a thread's version, so a changed thread, band, saga title or blocker changes the key."""
+    band = bands.get(thread.energy_band)
+    parts = [
+        thread.version,
+        thread.updated_at.isoformat(),
+        (band.name, band.colour) if band else None,
+        saga_titles.get(thread.parent_id or ""),
+        [(b, found.title, found.state.value, found.version) for b in thread.blocked_by if (found := blockers.get(b))],
+        thread.id in ready_to_unblock,
+        saga_progress.get(thread.id),
+    ]
+    return repr(parts)
 
 
 @dataclass
@@ -157,7 +198,7 @@ def board_get(
     columns: dict[State, list[Thread]] = {state: [] for state in BOARD_STATES}
     for thread in shown:
         columns[thread.state].append(thread)
-    cards = card_context(repo=repo, owner=owner, threads=shown, profile=profile or Profile.default(owner))
+    cards = card_context(repo=repo, owner=owner, threads=shown, profile=profile or Profile.default(owner), live=live)
     return Board(columns=columns, sagas=sagas, cards=cards, total=len(live), shown=len(shown))
 
 

@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigg
 from parallel_you.domain import DomainError, InvalidValue, NotFound
 from parallel_you.web import app, owner_of
 from threads import selectors, services
+from threads.cards import rendered_cards
 from threads.domain import BOARD_STATES, Kind, Thread
 from threads.forms import BlockForm, EnergyBandForm, EnergyBandRemoveForm, ThreadForm, add_domain_errors
 
@@ -57,6 +58,9 @@ def _thread_form(owner: str, data: Any = None, *, thread: Thread | None = None, 
     return ThreadForm(data, bands=profile.bands, sagas=sagas, thread=thread, auto_id=auto_id, **kwargs)
 
 
+COLUMN_LIMIT = 40
+
+
 def _board_context(owner: str, params: QueryDict) -> dict[str, Any]:
     adapters = app()
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
@@ -75,14 +79,28 @@ def _board_context(owner: str, params: QueryDict) -> dict[str, Any]:
     )
     query = QueryDict(mutable=True)
     query.update({k: v for k, v in filters.items() if v})
+    show_all = params.get("all") == "1"
+    if show_all:
+        query["all"] = "1"
     here = reverse("threads:board") + (f"?{query.urlencode()}" if query else "")
+    # A column shows its first COLUMN_LIMIT cards unless the person asks for all: a page of
+    # hundreds of cards is slow to send, to re-fetch live and to scan.
+    columns = [
+        (state, board.columns[state] if show_all else board.columns[state][:COLUMN_LIMIT], len(board.columns[state]))
+        for state in BOARD_STATES
+    ]
+    query["all"] = "1"
     return {
         "board": board,
-        "columns": [(state, board.columns[state]) for state in BOARD_STATES],
+        "columns": columns,
+        "show_all_url": reverse("threads:board") + f"?{query.urlencode()}",
         "profile": profile,
         "filters": filters,
         "filtered": any(filters.values()),
         "here": here,
+        "cards_html": rendered_cards(
+            [t for _, shown, _ in columns for t in shown], board.cards, here=here, inline=True
+        ),
         **board.cards,
     }
 

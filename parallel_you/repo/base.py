@@ -7,6 +7,7 @@ is a backend-neutral query over top-level fields, translated by each backend.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -69,13 +70,22 @@ class Codec(Generic[T]):
 
     dump: Callable[[T], dict[str, Any]]
     load: Callable[[Mapping[str, Any]], T]
+    # Optional: build straight from JSON text (faster than json.loads + load for stored documents).
+    load_json: Callable[[str | bytes], T] | None = None
 
     @classmethod
     def pydantic(cls, type_: Any) -> Codec[Any]:
         from pydantic import TypeAdapter
 
         adapter = TypeAdapter(type_)
-        return cls(dump=lambda doc: adapter.dump_python(doc, mode="json"), load=adapter.validate_python)
+        return cls(
+            dump=lambda doc: adapter.dump_python(doc, mode="json"),
+            load=adapter.validate_python,
+            load_json=adapter.validate_json,
+        )
+
+    def from_json(self, text: str | bytes) -> T:
+        return self.load_json(text) if self.load_json is not None else self.load(json.loads(text))
 
 
 @runtime_checkable

@@ -108,7 +108,7 @@ class SqliteRepo(Generic[T]):
         if spec.limit is not None:
             sql += " LIMIT ?"
             params.append(spec.limit)
-        return [self.codec.load(json.loads(row[0])) for row in self._query(sql, params)]
+        return [self.codec.from_json(row[0]) for row in self._query(sql, params)]
 
     @staticmethod
     def _equal(name: str, value: Any, params: list[Any]) -> tuple[str]:
@@ -133,7 +133,7 @@ class SqliteRepo(Generic[T]):
 
     def get(self, id: str) -> T | None:
         rows = self._query(f'SELECT doc FROM "{self.table}" WHERE id = ?', (id,))  # noqa: S608
-        return self.codec.load(json.loads(rows[0][0])) if rows else None
+        return self.codec.from_json(rows[0][0]) if rows else None
 
     def delete(self, id: str) -> bool:
         return self._write(f'DELETE FROM "{self.table}" WHERE id = ?', (id,)) > 0  # noqa: S608

@@ -1,0 +1,47 @@
+"""Board cards, rendered fast: one cache round trip for every card, the template only for misses.
+
+A board can hold hundreds of cards and is re-fetched after every change (live updates). Each
+card's HTML is cached under a key made of everything it shows (`selectors.card_key`: the thread's
+version, its band, saga title, blockers...), the page it links back to and whether it edits in
+place, so a cached card is never stale: any change makes a new key. The CSRF inputs inside are
+placeholders, filled in per request by `CsrfPlaceholderMiddleware`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.cache import cache
+from django.template import Context
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+from threads.domain import Thread
+
+CARD_TEMPLATE = "threads/_card_article.html"
+CARD_SECONDS = 24 * 3600
+
+
+def _key(thread: Thread, signature: str, here: str, inline: bool) -> str:
+    digest = hashlib.blake2b(f"{signature}|{here}|{inline}".encode(), digest_size=12).hexdigest()
+    return f"card:{thread.id}:{digest}"
+
+
+def rendered_cards(threads: list[Thread], cards: dict[str, Any], *, here: str, inline: bool) -> dict[str, SafeString]:
+    """HTML of each thread's card by id; `cards` is what `selectors.card_context` returned."""
+    signatures: dict[str, str] = cards["card_keys"]
+    keys = {t.id: _key(t, signatures[t.id], here, inline) for t in threads}
+    found: dict[str, str] = cache.get_many(list(keys.values()))
+    template = get_template(CARD_TEMPLATE).template  # the engine template: no context processors
+    fresh: dict[str, str] = {}
+    out: dict[str, SafeString] = {}
+    for thread in threads:
+        html = found.get(keys[thread.id])
+        if html is None:
+            context = Context({**cards, "thread": thread, "here": here, "inline": inline, "csrf_deferred": True})
+            html = fresh[keys[thread.id]] = template.render(context)
+        out[thread.id] = mark_safe(html)  # noqa: S308 (rendered by the autoescaping card template)
+    if fresh:
+        cache.set_many(fresh, CARD_SECONDS)
+    return out
