@@ -106,6 +106,8 @@ class Sprint(Document):
     members: list[str] = Field(default_factory=list)
     # Quanta a day the person can really do, per energy band id.
     capacity: dict[str, Quanta] = Field(default_factory=dict)
+    # Capacity counts working days (Monday to Friday) unless the person says they work weekends too.
+    count_weekends: bool = False
     created_at: Timestamp = Field(default_factory=utcnow)
     updated_at: Timestamp = Field(default_factory=utcnow)
     started_at: Timestamp | None = None
@@ -135,7 +137,7 @@ class Sprint(Document):
 
     def edit(self, now: datetime | None = None, **changes: object) -> Sprint:
         """A copy with these fields changed, validated as a whole; the original is untouched."""
-        allowed = {"name", "goal", "start", "end", "capacity"}
+        allowed = {"name", "goal", "start", "end", "capacity", "count_weekends"}
         unknown = set(changes) - allowed
         if unknown:
             raise DomainError(f"These can't be edited directly: {', '.join(sorted(unknown))}.")
@@ -150,6 +152,13 @@ class Sprint(Document):
     @property
     def dates(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range(self.days)]
+
+    @property
+    def working_days(self) -> int:
+        """The days capacity counts: every day when weekends count, else Monday to Friday only."""
+        if self.count_weekends:
+            return self.days
+        return sum(1 for d in self.dates if d.weekday() < 5)
 
     @property
     def occupied_until(self) -> date:
@@ -339,7 +348,9 @@ def capacity_rows(bands: Sequence[EnergyBand], sprint: Sprint, members: Iterable
     for band in known:
         per_day = sprint.capacity.get(band.id, 0)
         rows.append(
-            CapacityRow(band=band, per_day=per_day, available=per_day * sprint.days, planned=planned.get(band.id, 0))
+            CapacityRow(
+                band=band, per_day=per_day, available=per_day * sprint.working_days, planned=planned.get(band.id, 0)
+            )
         )
     return rows
 

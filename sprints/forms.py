@@ -40,9 +40,23 @@ class SprintForm(forms.Form):
 class CapacityForm(forms.Form):
     """Quanta a day per energy band, one field per band the person has."""
 
-    def __init__(self, *args: Any, bands: Sequence[EnergyBand], capacity: dict[str, int], **kwargs: Any) -> None:
+    count_weekends = forms.BooleanField(
+        required=False,
+        label="Count weekends",
+        help_text="Off: available quanta count Monday to Friday only. Tick it if you work weekends too.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        bands: Sequence[EnergyBand],
+        capacity: dict[str, int],
+        count_weekends: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.bands = list(bands)
+        self.fields["count_weekends"].initial = count_weekends
         for band in self.bands:
             self.fields[f"capacity_{band.id}"] = forms.IntegerField(
                 label=band.name,
@@ -54,6 +68,9 @@ class CapacityForm(forms.Form):
 
     def capacity(self) -> dict[str, int]:
         return {b.id: self.cleaned_data[f"capacity_{b.id}"] for b in self.bands}
+
+    def band_fields(self) -> list[forms.BoundField]:
+        return [self[f"capacity_{b.id}"] for b in self.bands]
 
 
 class CloseForm(forms.Form):

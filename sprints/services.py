@@ -74,9 +74,16 @@ async def sprint_edit(
 
 
 async def sprint_capacity_set(
-    *, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str, capacity: dict[str, int], profiles: Repo[Profile]
+    *,
+    repo: Repo[Sprint],
+    bus: Bus,
+    owner: str,
+    sprint_id: str,
+    capacity: dict[str, int],
+    profiles: Repo[Profile],
+    count_weekends: bool | None = None,
 ) -> Sprint:
-    """Quanta a day per energy band; only the person's own bands."""
+    """Quanta a day per energy band (only the person's own bands), and whether weekends count."""
     profile = profile_get(repo=profiles, owner=owner)
     unknown = [b for b in capacity if profile.band(b) is None]
     if unknown:
@@ -85,7 +92,10 @@ async def sprint_capacity_set(
     if bad:
         raise InvalidValue({f"capacity_{bad[0]}": "Between 0 and 50 quanta a day."})
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
-    return await sprint_edit(repo=repo, bus=bus, owner=owner, sprint_id=sprint.id, capacity=sprint.capacity | capacity)
+    changes: dict[str, Any] = {"capacity": sprint.capacity | capacity}
+    if count_weekends is not None:
+        changes["count_weekends"] = count_weekends
+    return await sprint_edit(repo=repo, bus=bus, owner=owner, sprint_id=sprint.id, **changes)
 
 
 async def sprint_delete(*, repo: Repo[Sprint], threads: Repo[Thread], bus: Bus, owner: str, sprint_id: str) -> Sprint:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from parallel_you.domain import DomainError, NotFound
+from parallel_you.domain import DomainError, InvalidValue, NotFound
 from parallel_you.web import app, owner_of
 from sprints import services
 from sprints.charts import chart_of
@@ -28,15 +28,12 @@ from sprints.selectors import (
     sprint_active,
     sprint_get,
     sprint_index,
-    sprint_list,
 )
-from threads.domain import BOARD_STATES
+from threads.domain import BOARD_STATES, MAX_ESTIMATE
 from threads.selectors import board_get, profile_get
-from threads.services import thread_transition
+from threads.services import thread_edit
 
 CHANGED = "parallel-you:changed"
-# What a card on the sprint board offers; starting and stopping quanta are the timers' pages.
-BOARD_ACTIONS = ("park", "resume", "unblock", "done", "reopen")
 
 
 def _invalid(request: HttpRequest) -> int:
@@ -171,7 +168,9 @@ async def _planning(
     sprint = planning.sprint
     if sprint.state is SprintState.CLOSED and not request.htmx:
         return redirect("sprints:summary", sprint.id)
-    capacity_form = form or CapacityForm(bands=planning.bands, capacity=sprint.capacity)
+    capacity_form = form or CapacityForm(
+        bands=planning.bands, capacity=sprint.capacity, count_weekends=sprint.count_weekends
+    )
     context: dict[str, Any] = {"planning": planning, "sprint": sprint, "capacity_form": capacity_form, "error": error}
     if (request.htmx and request.method == "POST") or request.headers.get("HX-Target") == "planning":
         response = render(request, "sprints/_planning.html", context, status=status)
@@ -276,6 +275,26 @@ async def items_reorder(request: HttpRequest, sprint_id: str) -> HttpResponse:
 
 
 @require_POST
+async def item_estimate(request: HttpRequest, sprint_id: str, thread_id: str) -> HttpResponse:
+    """A story's or task's estimate in quanta, set from the planning page."""
+    adapters = app()
+    raw = request.POST.get("estimate", "").strip()
+
+    async def estimate(owner: str) -> None:
+        sprint_get(repo=adapters.sprints, owner=owner, sprint_id=sprint_id)
+        if not raw.isdigit():
+            raise InvalidValue({"estimate": f"An estimate is a whole number of quanta, 1 to {MAX_ESTIMATE}."})
+        try:
+            await thread_edit(
+                repo=adapters.threads, bus=adapters.bus, owner=owner, thread_id=thread_id, estimate=int(raw)
+            )
+        except NotFound:
+            raise Http404("There's no such thread.") from None
+
+    return await _plan_action(request, sprint_id, estimate)
+
+
+@require_POST
 async def capacity_set(request: HttpRequest, sprint_id: str) -> HttpResponse:
     owner = await owner_of(request)
     adapters = app()
@@ -284,7 +303,9 @@ async def capacity_set(request: HttpRequest, sprint_id: str) -> HttpResponse:
     except NotFound:
         raise Http404("There's no such sprint.") from None
     profile = profile_get(repo=adapters.profiles, owner=owner)
-    form = CapacityForm(request.POST, bands=profile.bands, capacity=sprint.capacity)
+    form = CapacityForm(
+        request.POST, bands=profile.bands, capacity=sprint.capacity, count_weekends=sprint.count_weekends
+    )
     if not form.is_valid():
         return await _planning(request, owner, sprint_id, form=form, status=_invalid(request))
 
@@ -296,6 +317,7 @@ async def capacity_set(request: HttpRequest, sprint_id: str) -> HttpResponse:
             sprint_id=sprint_id,
             capacity=form.capacity(),
             profiles=adapters.profiles,
+            count_weekends=form.cleaned_data["count_weekends"],
         )
 
     return await _plan_action(request, sprint_id, save)
@@ -393,28 +415,27 @@ async def sprint_summary(request: HttpRequest, sprint_id: str) -> HttpResponse:
 
 
 # --- the sprint board ------------------------------------------------------------------------------
-async def _board(request: HttpRequest, owner: str, *, error: str = "", status: int = 200) -> HttpResponse:
+# Its cards are the board's (threads/_card.html): their transitions, Block, Edit and Delete post to
+# the thread views, which answer a page they don't know (this one) with the card and
+# `parallel-you:changed`, so this region and the burndown re-fetch themselves (static/js/board.js).
+@require_GET
+async def sprint_board(request: HttpRequest) -> HttpResponse:
+    """The board restricted to the active sprint."""
+    owner = await owner_of(request)
     adapters = app()
     sprint = sprint_active(repo=adapters.sprints, owner=owner)
-    context: dict[str, Any] = {"sprint": sprint, "error": error, "actions": BOARD_ACTIONS}
+    context: dict[str, Any] = {"sprint": sprint, "here": reverse("sprints:active_board")}
     if sprint is not None:
-        board = board_get(repo=adapters.threads, owner=owner, sprint_id=sprint.id)
+        profile = profile_get(repo=adapters.profiles, owner=owner)
+        board = board_get(repo=adapters.threads, owner=owner, sprint_id=sprint.id, profile=profile)
         order = {m: i for i, m in enumerate(sprint.members)}
         context["columns"] = [
-            (
-                state,
-                [
-                    (t, board.saga_titles.get(t.parent_id or "", ""))
-                    for t in sorted(board.columns[state], key=lambda t: order.get(t.id, len(order)))
-                ],
-            )
-            for state in BOARD_STATES
+            (state, sorted(board.columns[state], key=lambda t: order.get(t.id, len(order)))) for state in BOARD_STATES
         ]
-        context["board"] = board
-        context["planned"] = sprint_list(repo=adapters.sprints, owner=owner, state=SprintState.PLANNED)
+        context["held"] = board.shown
+        context |= board.cards
     if request.htmx:
-        response = render(request, "sprints/_board.html", context, status=status)
-        return trigger_client_event(response, CHANGED) if request.method == "POST" and status == 200 else response
+        return render(request, "sprints/_board.html", context)
     if sprint is not None:
         burndowns = burndown_get(
             repo=adapters.sprints,
@@ -424,29 +445,4 @@ async def _board(request: HttpRequest, owner: str, *, error: str = "", status: i
             sprint_id=sprint.id,
         )
         context |= _burndown_context(burndowns)
-    return render(request, "sprints/board.html", context, status=status)
-
-
-@require_GET
-async def sprint_board(request: HttpRequest) -> HttpResponse:
-    """The board restricted to the active sprint."""
-    return await _board(request, await owner_of(request))
-
-
-@require_POST
-async def board_action(request: HttpRequest, thread_id: str, action: str) -> HttpResponse:
-    owner = await owner_of(request)
-    adapters = app()
-    if action not in BOARD_ACTIONS:
-        raise Http404("There's no such action.")
-    try:
-        await thread_transition(
-            repo=adapters.threads, bus=adapters.bus, owner=owner, thread_id=thread_id, action=action
-        )
-    except NotFound:
-        raise Http404("There's no such thread.") from None
-    except DomainError as exc:
-        return await _board(request, owner, error=exc.message, status=_invalid(request))
-    if request.htmx:
-        return await _board(request, owner)
-    return redirect("sprints:active_board")
+    return render(request, "sprints/board.html", context)

@@ -2,7 +2,8 @@
  *
  * - swaps 422 answers (a form or region with the domain's message) like 200s;
  * - re-fetches every live region ([data-live-region]) when `parallel-you:changed` reaches body,
- *   and after a quantum is started or stopped from a card (the card changes column);
+ *   and after a quantum is started or stopped from a card (the card changes column); never under
+ *   an in-flight click, an open inline form, or a region held with data-hold;
  * - keeps keyboard focus on the same card across a region swap;
  * - opens confirmation <dialog>s swapped into #dialog-slot;
  * - keyboard shortcuts (listed in the ? overlay) that never fire while typing in a field.
@@ -28,17 +29,31 @@
   var busy = {};
   var stale = {};
 
+  // Never throw away what a person is typing: refresh once the inline form has gone. Another page's
+  // script may hold its region too (data-hold, e.g. during a drag), then dispatch
+  // `parallel-you:release` on it.
+  function held(region) {
+    return region.hasAttribute("data-hold") || Boolean(region.querySelector("[data-inline-form], [data-hold]"));
+  }
+
   function refresh(region) {
     if (!region || !window.htmx) return;
-    // Never throw away what a person is typing: refresh once the inline form has gone.
-    if (region.querySelector("[data-inline-form]") || busy[region.id] > 0) {
+    if (held(region) || busy[region.id] > 0) {
       stale[region.id] = true;
       return;
     }
     delete stale[region.id];
     var url = region.dataset.refreshUrl || window.location.pathname + window.location.search;
-    // Sent from body, so that busy-tracking below tells a refresh from a person's click.
-    window.htmx.ajax("GET", url, { source: document.body, target: "#" + region.id, swap: "outerHTML" });
+    // Sent from the region itself: htmx keeps one request per source element and drops all but the
+    // last queued one, so a shared source would lose refreshes when a page has several live regions.
+    // The header lets busy-tracking below tell a refresh from a person's click.
+    window.htmx.ajax("GET", url, { source: region, target: "#" + region.id, swap: "outerHTML", headers: REFRESH });
+  }
+
+  var REFRESH = { "X-Live-Refresh": "1" };
+
+  function isRefresh(config) {
+    return Boolean(config && config.headers && config.headers["X-Live-Refresh"]);
   }
 
   function refreshAll() {
@@ -46,10 +61,14 @@
   }
 
   document.body.addEventListener("parallel-you:changed", refreshAll);
+  document.body.addEventListener("parallel-you:release", function (event) {
+    var region = event.target.closest && event.target.closest("[data-live-region]");
+    if (region && stale[region.id]) refresh(region);
+  });
 
   document.body.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
-    var region = elt !== document.body && elt.closest && elt.closest("[data-live-region]");
+    var region = !isRefresh(event.detail.requestConfig) && elt.closest && elt.closest("[data-live-region]");
     if (!region) return;
     var id = region.id;
     busy[id] = (busy[id] || 0) + 1;
@@ -64,8 +83,9 @@
     var target = event.detail.target;
     if (!target || !target.id) return;
     var config = event.detail.requestConfig;
-    if (config && config.elt === document.body && busy[target.id] > 0) {
-      // A refresh answered while a click is on its way: the click's answer is newer; refresh after it.
+    if (isRefresh(config) && (busy[target.id] > 0 || held(target))) {
+      // A refresh answered while a click is on its way (its answer is newer) or while the region is
+      // held: refresh after it.
       event.detail.shouldSwap = false;
       stale[target.id] = true;
     } else if (!target.isConnected) {

@@ -183,6 +183,25 @@ def test_capacity_rows_show_planned_against_available_and_flag_an_overfull_band(
     assert rows["light"].percent == 100 and rows["moderate"].percent == 0
 
 
+def test_available_counts_working_days_unless_the_person_counts_weekends() -> None:
+    # Worked example: Thursday 4 June to Tuesday 9 June 2026 is six days: Thu, Fri, (Sat, Sun), Mon, Tue.
+    thursday = MON + timedelta(days=3)
+    s = sprint(start=thursday, days=6, capacity={"deep": 2, "light": 3})
+    members = [story("A", estimate=9, energy_band="deep")]
+    assert (s.days, s.working_days, s.count_weekends) == (6, 4, False)
+    rows = {r.band.id: r for r in capacity_rows(list(DEFAULT_BANDS), s, members)}
+    assert (rows["deep"].available, rows["deep"].over, rows["deep"].excess) == (8, True, 1)
+    assert rows["light"].available == 12
+    weekends = s.edit(count_weekends=True)
+    assert weekends.working_days == 6
+    rows = {r.band.id: r for r in capacity_rows(list(DEFAULT_BANDS), weekends, members)}
+    assert (rows["deep"].available, rows["deep"].over) == (12, False)
+    assert rows["light"].available == 18
+    # A weekend-only sprint has no working days: nothing is available unless weekends count.
+    saturday = sprint(start=MON + timedelta(days=5), days=2, capacity={"deep": 2})
+    assert saturday.working_days == 0 and capacity_rows(list(DEFAULT_BANDS), saturday, [])[0].available == 0
+
+
 def _session(day: int, band: str, hour: int = 9) -> Session:
     started = T0 + timedelta(days=day, hours=hour - 9)
     return Session(

@@ -185,7 +185,18 @@ async def test_capacity_only_for_ones_own_bands(adapters: App) -> None:
         capacity={"deep": 1},
         profiles=adapters.profiles,
     )
-    assert s.capacity["deep"] == 1 and s.capacity["light"] == 4
+    assert s.capacity["deep"] == 1 and s.capacity["light"] == 4 and s.count_weekends is False
+    s = await services.sprint_capacity_set(
+        repo=adapters.sprints,
+        bus=adapters.bus,
+        owner="ada",
+        sprint_id=s.id,
+        capacity={},
+        profiles=adapters.profiles,
+        count_weekends=True,
+    )
+    assert adapters.sprints.get(s.id).count_weekends is True  # type: ignore[union-attr]
+    assert topics(adapters)[-1] == "sprint.updated"
     with pytest.raises(InvalidValue, match="your own energy bands"):
         await services.sprint_capacity_set(
             repo=adapters.sprints,

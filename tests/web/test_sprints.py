@@ -162,7 +162,14 @@ def test_someone_elses_sprint_is_a_404_for_pages_fragments_and_actions(
     assert client_as.get(reverse("sprints:detail", args=["nope"])).status_code == 404
     assert adapters.sprints.get(theirs.id) == theirs
     theirs_story = make_story(adapters, owner(other_person), "Theirs")
-    assert client_as.post(reverse("sprints:board_action", args=[theirs_story.id, "done"])).status_code == 404
+    mine_sprint = make_sprint(adapters, owner(person), "Mine", start=TODAY + timedelta(days=30))
+    estimate = reverse("sprints:item_estimate", args=[mine_sprint.id, theirs_story.id])
+    assert client_as.post(estimate, {"estimate": "4"}).status_code == 404
+    assert (
+        client_as.post(reverse("sprints:item_estimate", args=[theirs.id, mine.id]), {"estimate": "4"}).status_code
+        == 404
+    )
+    assert adapters.threads.get(theirs_story.id) == theirs_story and adapters.threads.get(mine.id) == mine
 
 
 # --- planning ---------------------------------------------------------------------------------------
@@ -221,19 +228,34 @@ def test_a_refused_add_shows_why_and_changes_nothing(client_as: Any, person: Any
     assert adapters.sprints.get(sprint.id).members == []  # type: ignore[union-attr]
 
 
+def next_weekday(day: date, weekday: int) -> date:
+    return day + timedelta(days=(weekday - day.weekday()) % 7 or 7)
+
+
 def test_capacity_and_the_over_capacity_warning(client_as: Any, person: Any, adapters: App) -> None:
-    sprint = make_sprint(adapters, owner(person), days=2)
+    # Friday to Monday: four days, two of them working days.
+    sprint = make_sprint(adapters, owner(person), start=next_weekday(TODAY, 4), days=4)
     big = make_story(adapters, owner(person), "Big", estimate=6, energy_band="deep")
     plan(adapters, sprint, big)
     body = client_as.get(reverse("sprints:detail", args=[sprint.id])).content.decode()
     assert "<strong>Deep</strong> is over capacity: 6 quanta planned, 4 available." in body
+    assert "over 2 working days (Monday to Friday)" in body and 'name="count_weekends"' in body
     fields = {"capacity_deep": "3", "capacity_moderate": "1", "capacity_light": "0"}
     response = client_as.post(reverse("sprints:capacity", args=[sprint.id]), fields, **HX)
     assert response.status_code == 200 and "over capacity" not in response.content.decode()
     assert adapters.sprints.get(sprint.id).capacity == {"deep": 3, "moderate": 1, "light": 0}  # type: ignore[union-attr]
+    # Counting weekends: 2 deep quanta a day over all four days.
+    fields |= {"capacity_deep": "2", "count_weekends": "on"}
+    response = client_as.post(reverse("sprints:capacity", args=[sprint.id]), fields, **HX)
+    assert response.status_code == 200 and "over 4 days." in response.content.decode()
+    assert '<td class="available">8</td>' in response.content.decode()
+    assert adapters.sprints.get(sprint.id).count_weekends is True  # type: ignore[union-attr]
+    response = client_as.post(reverse("sprints:capacity", args=[sprint.id]), fields | {"count_weekends": ""}, **HX)
+    assert "<strong>Deep</strong> is over capacity: 6 quanta planned, 4 available." in response.content.decode()
+    assert adapters.sprints.get(sprint.id).count_weekends is False  # type: ignore[union-attr]
     response = client_as.post(reverse("sprints:capacity", args=[sprint.id]), fields | {"capacity_deep": "99"}, **HX)
     assert response.status_code == 422 and "less than or equal to 50" in response.content.decode()
-    assert adapters.sprints.get(sprint.id).capacity["deep"] == 3  # type: ignore[union-attr]
+    assert adapters.sprints.get(sprint.id).capacity["deep"] == 2  # type: ignore[union-attr]
 
 
 def test_blocked_items_show_their_blocker_and_warn_when_it_is_outside(
@@ -289,15 +311,82 @@ def test_finishing_a_story_on_the_board_moves_the_burndown(client_as: Any, perso
     board = client_as.get(reverse("sprints:active_board")).content.decode()
     assert f'id="thread-{a.id}"' in board and outside.title not in board
     assert "<strong>5</strong> of 5 quanta left" in board
-    response = client_as.post(reverse("sprints:board_action", args=[a.id, "done"]), **HX)
+    # The board's own transition, posted from a card on the sprint board.
+    from_board = {**HX, "HTTP_HX_CURRENT_URL": "http://testserver" + reverse("sprints:active_board")}
+    transition = reverse("threads:transition", args=[a.id])
+    response = client_as.post(transition, {"action": "done"}, **from_board)
     assert response.status_code == 200 and "parallel-you:changed" in response["HX-Trigger"]
-    assert response.content.decode().lstrip().startswith('<div id="sprint-board"')
+    assert response["HX-Retarget"] == f"#thread-{a.id}" and 'data-state="done"' in response.content.decode()
     fragment = client_as.get(reverse("sprints:burndown", args=[sprint.id]), **HX).content.decode()
-    assert fragment.lstrip().startswith('<section id="burndown"') and "<strong>3</strong> of 5 quanta left" in fragment
-    assert 'hx-trigger="parallel-you:changed from:body"' in fragment and "<svg" in fragment
-    assert client_as.post(reverse("sprints:board_action", args=[a.id, "archive"])).status_code == 404
-    response = client_as.post(reverse("sprints:board_action", args=[a.id, "park"]), **HX)
+    assert fragment.lstrip().startswith('<section id="burndown"')
+    assert "<strong>3</strong> of 5 quanta left" in fragment
+    assert f'data-live-region data-refresh-url="{reverse("sprints:burndown", args=[sprint.id])}"' in fragment
+    assert "<svg" in fragment
+    region = client_as.get(reverse("sprints:active_board"), **HX).content.decode()
+    assert region.count('<article class="thread-card') == 2
+    assert f'data-thread-id="{a.id}" data-state="done"' in region and outside.title not in region
+    response = client_as.post(transition, {"action": "park"}, **from_board)
     assert response.status_code == 422 and "reopen it" in response.content.decode()
+
+
+def test_the_sprint_board_shows_the_boards_cards_in_a_live_region(client_as: Any, person: Any, adapters: App) -> None:
+    sprint = make_sprint(adapters, owner(person))
+    first, second = make_story(adapters, owner(person), "First"), make_story(adapters, owner(person), "Second")
+    plan(adapters, sprint, second, first)
+    client_as.post(reverse("sprints:start", args=[sprint.id]))
+    page = client_as.get(reverse("sprints:active_board")).content.decode()
+    assert '<div id="sprint-board" class="board-region sprint-board" data-live-region' in page
+    assert 'data-refresh-url="/sprints/board/"' in page
+    # The board's card: saga, band, timer, Block (in place), Edit, Delete, and `next` back here.
+    card = page[page.index(f'id="thread-{first.id}"') :]
+    card = card[: card.index("</article>")]
+    assert '<span class="thread-card__saga" title="Saga">Book</span>' in card
+    assert f'hx-get="/threads/{first.id}/block/?next=/sprints/board/"' in card
+    assert f'hx-get="/threads/{first.id}/edit/?next=/sprints/board/"' in card and "Delete…" in card
+    assert 'name="next" value="/sprints/board/"' in card and 'class="timer' in card
+    # In the sprint's planned order.
+    assert page.index(f'id="thread-{second.id}"') < page.index(f'id="thread-{first.id}"')
+    # Without JS: the transition redirects back to the sprint board.
+    response = client_as.post(
+        reverse("threads:transition", args=[first.id]), {"action": "park", "next": "/sprints/board/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/sprints/board/"
+    region = client_as.get(reverse("sprints:active_board"), **HX).content.decode()
+    assert f'data-thread-id="{first.id}" data-state="parked"' in region
+    assert region.index('id="sprint-column-parked"') < region.index(f'id="thread-{first.id}"')
+
+
+def test_an_active_sprint_holding_nothing_says_how_to_plan_it(client_as: Any, person: Any, adapters: App) -> None:
+    sprint = make_sprint(adapters, owner(person))
+    client_as.post(reverse("sprints:start", args=[sprint.id]))
+    region = client_as.get(reverse("sprints:active_board"), **HX).content.decode()
+    assert "This sprint holds nothing yet" in region and reverse("sprints:detail", args=[sprint.id]) in region
+
+
+def test_the_planning_region_is_live_and_keeps_its_filters(client_as: Any, person: Any, adapters: App) -> None:
+    sprint = make_sprint(adapters, owner(person))
+    make_story(adapters, owner(person), "Light one", energy_band="light")
+    url = reverse("sprints:detail", args=[sprint.id])
+    region = client_as.get(url + "?band=light", HTTP_HX_TARGET="planning", **HX).content.decode()
+    assert region.lstrip().startswith('<div id="planning"') and "Light one" in region
+    assert f'data-live-region data-refresh-url="{url}?band=light&amp;state="' in region
+
+
+def test_an_estimate_is_set_in_quanta_from_the_planning_page(client_as: Any, person: Any, adapters: App) -> None:
+    sprint = make_sprint(adapters, owner(person))
+    story = make_story(adapters, owner(person), "Big")
+    plan(adapters, sprint, story)
+    url = reverse("sprints:item_estimate", args=[sprint.id, story.id])
+    response = client_as.post(url, {"estimate": "6"}, **HX)
+    assert response.status_code == 200 and 'name="estimate" value="6"' in response.content.decode()
+    assert adapters.threads.get(story.id).estimate == 6  # type: ignore[union-attr]
+    assert topics(adapters)[-1] == "story.updated"
+    for bad in ("0", "many", "101"):
+        response = client_as.post(url, {"estimate": bad}, **HX)
+        assert response.status_code == 422 and "estimate" in response.content.decode().lower(), bad
+    response = client_as.post(url, {"estimate": "2"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("sprints:detail", args=[sprint.id]))
+    assert adapters.threads.get(story.id).estimate == 2  # type: ignore[union-attr]
 
 
 def test_close_carries_unfinished_work_into_the_next_sprint_and_shows_a_summary(
@@ -311,7 +400,7 @@ def test_close_carries_unfinished_work_into_the_next_sprint_and_shows_a_summary(
     )
     plan(adapters, sprint, done, left)
     client_as.post(reverse("sprints:start", args=[sprint.id]))
-    client_as.post(reverse("sprints:board_action", args=[done.id, "done"]))
+    client_as.post(reverse("threads:transition", args=[done.id]), {"action": "done"})
     page = client_as.get(reverse("sprints:close", args=[sprint.id])).content.decode()
     assert "Close “Now”?" in page and f'value="{nxt.id}"' in page and 'value="backlog"' in page
     response = client_as.post(reverse("sprints:close", args=[sprint.id]), {"carry_to": nxt.id})
