@@ -1,11 +1,15 @@
-"""Response headers every page gets: Server-Timing (how long Django took, readable in the
-browser's dev tools and by the benchmark) and, while the bus is unreachable, an htmx trigger that
-tells the page live updates are paused."""
+"""Response headers and fixes every page gets:
+
+- Server-Timing: how long Django took (readable in the browser's dev tools and by the benchmark);
+- while the bus is unreachable, an htmx trigger that tells the page live updates are paused;
+- the CSRF inputs that cached fragments left as placeholders, filled in with this request's.
+"""
 
 from __future__ import annotations
 
 import json
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
@@ -15,12 +19,16 @@ from django.middleware.csrf import get_token
 from parallel_you.templatetags.fragments import CSRF_PLACEHOLDER, csrf_input
 from parallel_you.web import live_paused
 
+GetResponse = Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]
 
-class ServerTimingMiddleware:
+
+class ResponseMiddleware(ABC):
+    """A middleware that only post-processes the response, in sync and async stacks alike."""
+
     async_capable = True
     sync_capable = True
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]) -> None:
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
         self.is_async = iscoroutinefunction(get_response)
         if self.is_async:
@@ -32,15 +40,20 @@ class ServerTimingMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         assert isinstance(response, HttpResponseBase)
-        return self._stamp(response, started)
+        return self.process(request, response, started)
 
     async def _acall(self, request: HttpRequest) -> HttpResponseBase:
         started = time.perf_counter()
         response = await self.get_response(request)  # type: ignore[misc]
-        return self._stamp(response, started)
+        return self.process(request, response, started)
 
-    @staticmethod
-    def _stamp(response: HttpResponseBase, started: float) -> HttpResponseBase:
+    @abstractmethod
+    def process(self, request: HttpRequest, response: HttpResponseBase, started: float) -> HttpResponseBase:
+        """What this middleware does to the response (`started`: when the request came in)."""
+
+
+class ServerTimingMiddleware(ResponseMiddleware):
+    def process(self, request: HttpRequest, response: HttpResponseBase, started: float) -> HttpResponseBase:
         response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
         if live_paused():
             # Tell an htmx page that its change is saved but live updates are held back.
@@ -59,31 +72,11 @@ def with_trigger(existing: str | None, event: str) -> str:
     return f"{existing}, {event}"
 
 
-class CsrfPlaceholderMiddleware:
+class CsrfPlaceholderMiddleware(ResponseMiddleware):
     """Fill in the CSRF inputs that cached fragments left as placeholders (see
     parallel_you/templatetags/fragments.py), with this request's token."""
 
-    async_capable = True
-    sync_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]) -> None:
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
-        if self.is_async:
-            return self._acall(request)
-        response = self.get_response(request)
-        assert isinstance(response, HttpResponseBase)
-        return self._fill(request, response)
-
-    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
-        return self._fill(request, await self.get_response(request))  # type: ignore[misc]
-
-    @staticmethod
-    def _fill(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    def process(self, request: HttpRequest, response: HttpResponseBase, started: float) -> HttpResponseBase:
         if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
             return response
         content: bytes = response.content  # type: ignore[attr-defined]
