@@ -1,0 +1,129 @@
+"""Embedded mode (one uvicorn process, SQLite file store, in-memory bus): the board and a state change.
+
+Board: 50 sagas x 9 stories + 50 top-level tasks for one person. First sequential requests (one
+connection) for the server time and the end-to-end latency; then alternating fixed-length load
+windows of the board and of `/healthz` (a trivial async view on the same server) on several
+keep-alive connections, whose requests per second give the ratio.
+
+State change: an HTMX POST end to end on the same seeded board, alternating
+`POST /timers/<id>/start/` and `/stop/` on one task.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from bench import http_load
+from bench.deploy import Person, embedded, seed_board, seed_task, sign_up
+from bench.report import Figure, Target
+from bench.runner import Context
+from tests.support.servers import Server
+
+CONNECTIONS = 4
+
+
+def _seeded(ctx: Context, server: Server, env: dict[str, str], data_dir: Path) -> Person:
+    """Sign up on the server and seed that person's board into the server's document file."""
+    person = sign_up(server, data_dir)
+    made = seed_board(env, person.owner)
+    ctx.log(f"seeded {len(made)} threads for owner {person.owner}")
+    return person
+
+
+def run_board(ctx: Context) -> list[Figure]:
+    sequential = 60 if ctx.quick else 300
+    windows = 2 if ctx.quick else 5
+    seconds = 1.5 if ctx.quick else 3.0
+    with tempfile.TemporaryDirectory(prefix="bench-board-") as tmp, embedded(Path(tmp) / "server") as (server, env):
+        person = _seeded(ctx, server, env, Path(tmp) / "server")
+        board_headers = person.headers()
+        conn = http_load.connect(server.port)
+        first = http_load.send(conn, "GET", "/", board_headers)
+        if first.status != 200 or b"Saga 50" not in first.body:
+            raise RuntimeError(f"the board did not render the seeded threads (status {first.status})")
+        ctx.log(f"board page: {len(first.body) / 1024:.0f} KiB")
+        for _ in range(10):  # warm-up
+            http_load.send(conn, "GET", "/", board_headers)
+        latencies: list[float] = []
+        server_ms: list[float] = []
+        deadline = time.monotonic() + 60
+        for _ in range(sequential):
+            if time.monotonic() > deadline:
+                break
+            reply = http_load.send(conn, "GET", "/", board_headers)
+            if reply.status == 200:
+                latencies.append(reply.latency_ms)
+                if reply.server_ms is not None:
+                    server_ms.append(reply.server_ms)
+        conn.close()
+
+        http_load.load(server.port, "/healthz", {}, connections=CONNECTIONS, duration=0.5)  # warm-up
+        board_rps: list[float] = []
+        health_rps: list[float] = []
+        ratios: list[float] = []
+        loaded_server_ms: list[float] = []
+        for i in range(windows):
+            board = http_load.load(server.port, "/", board_headers, connections=CONNECTIONS, duration=seconds)
+            health = http_load.load(server.port, "/healthz", {}, connections=CONNECTIONS, duration=seconds)
+            if board.errors or health.errors:
+                ctx.log(f"window {i}: errors board={board.statuses} healthz={health.statuses}")
+            board_rps.append(board.rps)
+            health_rps.append(health.rps)
+            loaded_server_ms += board.server_ms
+            if health.rps > 0:
+                ratios.append(board.rps / health.rps)
+            ctx.log(f"window {i + 1}/{windows}: board {board.rps:.0f} req/s, healthz {health.rps:.0f} req/s")
+
+    return [
+        Figure.of(
+            "board: server time",
+            "ms",
+            server_ms,
+            [Target("p95", "<=", 50)],
+            note=f"550 threads, one connection, {len(first.body) / 1024:.0f} KiB page; Server-Timing app;dur",
+        ),
+        Figure.of("board: end to end", "ms", latencies, note="client-side, one keep-alive connection"),
+        Figure.of(
+            "board: server time under load", "ms", loaded_server_ms, note=f"{CONNECTIONS} concurrent connections"
+        ),
+        Figure.of("board: requests/s", "req/s", board_rps, note=f"{windows} windows of {seconds:g} s"),
+        Figure.of("healthz: requests/s", "req/s", health_rps, note="trivial async view, same server and windows"),
+        Figure.of(
+            "board rps / healthz rps",
+            "ratio",
+            ratios,
+            [Target("median", ">=", 0.3, kind="goal")],
+            note="per window pair",
+        ),
+    ]
+
+
+def run_state_change(ctx: Context) -> list[Figure]:
+    rounds = 60 if ctx.quick else 400
+    with tempfile.TemporaryDirectory(prefix="bench-state-") as tmp, embedded(Path(tmp) / "server") as (server, env):
+        person = _seeded(ctx, server, env, Path(tmp) / "server")
+        task = seed_task(env, person.owner)
+        headers = person.headers(htmx=True, post=True)
+        conn = http_load.connect(server.port)
+        latencies: list[float] = []
+        server_ms: list[float] = []
+        deadline = time.monotonic() + 90
+        for i in range(rounds + 10):
+            if time.monotonic() > deadline:
+                break
+            action = "start" if i % 2 == 0 else "stop"
+            reply = http_load.send(conn, "POST", f"/timers/{task.id}/{action}/", headers, b"")
+            if reply.status != 200:
+                raise RuntimeError(f"POST {action} answered {reply.status}: {reply.body[:300]!r}")
+            if i >= 10:  # the first ten warm up
+                latencies.append(reply.latency_ms)
+                if reply.server_ms is not None:
+                    server_ms.append(reply.server_ms)
+        conn.close()
+    note = "HTMX POST /timers/<id>/start/ and /stop/ alternately, board of 550 threads, one connection"
+    return [
+        Figure.of("state change (HTMX POST): end to end", "ms", latencies, [Target("p95", "<=", 30)], note=note),
+        Figure.of("state change (HTMX POST): server time", "ms", server_ms),
+    ]
