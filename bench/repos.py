@@ -3,15 +3,18 @@
 Documents are boards like the board benchmark's (sagas, stories, tasks over every state and energy
 band), for several owners. Then: get by random id, upsert (replace an existing document), the
 board's list for one owner, and a title search for one owner. Every loop is bounded in count and
-time. mongomock is an in-process fake, not a MongoDB server: its figures say what the adapter code
+time. With MONGO_URI set, a real MongoDB runs too (a collection of its own, dropped afterwards).
+mongomock is an in-process fake, not a MongoDB server: its figures say what the adapter code
 costs, not what a real server would.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +29,8 @@ from threads.domain import Thread
 from threads.selectors import thread_filter
 
 DOCUMENTS = 10_000
-BACKENDS = ("memory", "sqlite", "mongomock")
+# A real MongoDB joins when MONGO_URI is set (none can be installed on this machine).
+BACKENDS = ("memory", "sqlite", "mongomock", *(("mongo",) if os.environ.get("MONGO_URI") else ()))
 
 
 @contextmanager
@@ -39,6 +43,19 @@ def _repo(backend: str, folder: Path) -> Iterator[Repo[Thread]]:
         repo = SqliteRepo(THREADS.codec, folder / "bench.sqlite3", THREADS.name, THREADS.indexes)
         yield repo
         repo.close()
+    elif backend == "mongo":
+        from pymongo import MongoClient
+
+        from parallel_you.repo.mongo import MongoRepo
+
+        real: MongoClient[Any] = MongoClient(os.environ["MONGO_URI"], serverSelectionTimeoutMS=5000, tz_aware=True)
+        database = real.get_default_database("parallel_you_bench")
+        name = f"bench_{uuid.uuid4().hex[:8]}"
+        try:
+            yield MongoRepo(THREADS.codec, database[name], THREADS.indexes)
+        finally:
+            database.drop_collection(name)
+            real.close()
     else:
         import mongomock
 
