@@ -27,7 +27,7 @@ def profile_views(ctx: Context) -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         env = server_env(Path(tmp), LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="parallel_you.settings")
         done = subprocess.run(
-            [sys.executable, "-m", "bench._profile_views", str(RESULTS), "20" if ctx.quick else "60"],
+            [sys.executable, "-m", "bench._profile_views", str(RESULTS), "8" if ctx.quick else "24"],
             cwd=ROOT,
             env=env,
             capture_output=True,
