@@ -38,8 +38,8 @@ def _seeded(ctx: Context, server: Server, env: dict[str, str], data_dir: Path) -
 
 def run_board(ctx: Context) -> list[Figure]:
     sequential = 60 if ctx.quick else 300
-    windows = 2 if ctx.quick else 5
-    seconds = 1.5 if ctx.quick else 3.0
+    windows = 2 if ctx.quick else 4
+    seconds = 1.5 if ctx.quick else 4.0
     with tempfile.TemporaryDirectory(prefix="bench-board-") as tmp, embedded(Path(tmp) / "server") as (server, env):
         person = _seeded(ctx, server, env, Path(tmp) / "server")
         board_headers = person.headers()
@@ -52,7 +52,7 @@ def run_board(ctx: Context) -> list[Figure]:
             http_load.send(conn, "GET", "/", board_headers)
         latencies: list[float] = []
         server_ms: list[float] = []
-        deadline = time.monotonic() + (8 if ctx.quick else 45)
+        deadline = time.monotonic() + (8 if ctx.quick else 40)
         for _ in range(sequential):
             if time.monotonic() > deadline:
                 break

@@ -84,7 +84,8 @@ def load(
     deadline = [0.0]
 
     def worker() -> None:
-        conn = connect(port)
+        # A generous timeout: under load a heavy page queues behind the other connections' requests.
+        conn = connect(port, timeout=60)
         latencies: list[float] = []
         server: list[float] = []
         ok = errors = 0
@@ -101,7 +102,7 @@ def load(
                 except (OSError, http.client.HTTPException):
                     errors += 1
                     conn.close()
-                    conn = connect(port)
+                    conn = connect(port, timeout=60)
                     continue
                 statuses[reply.status] = statuses.get(reply.status, 0) + 1
                 if reply.status != expect:
@@ -128,6 +129,6 @@ def load(
     started = time.perf_counter()
     start_gate.wait(timeout=30)
     for thread in threads:
-        thread.join(duration + 30)
+        thread.join(duration + 90)
     window.elapsed = time.perf_counter() - started
     return window

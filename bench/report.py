@@ -166,7 +166,9 @@ def describe_header(head: dict[str, Any]) -> str:
     mode = "quick" if head["quick"] else "full"
     return (
         f"{head['when']} · {head['cores']} cores ({head['machine']}, {head['system']}), "
-        f"load {head['load_average'][0]:.1f} at start · "
+        f"load {head['load_average'][0]:.1f} at start"
+        + (f", {head['load_average_end'][0]:.1f} at end" if "load_average_end" in head else "")
+        + " · "
         f"Python {head['python']} · Django {head['django']} · commit {commit} · {mode} run"
     )
 

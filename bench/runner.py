@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 import traceback
@@ -78,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             figures.append(Figure(f"{name}: failed", "-", not_run=f"{type(exc).__name__}: {exc}"[:200]))
         print(f"[{name}] {time.monotonic() - t0:.1f} s", file=sys.stderr, flush=True)
     head["duration_s"] = round(time.monotonic() - started, 1)
+    head["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
 
     json_path, md_path = write(head, figures)
     print()
