@@ -38,7 +38,7 @@ def _seeded(ctx: Context, server: Server, env: dict[str, str], data_dir: Path) -
 
 def run_board(ctx: Context) -> list[Figure]:
     sequential = 60 if ctx.quick else 300
-    windows = 2 if ctx.quick else 4
+    windows = 1 if ctx.quick else 4
     seconds = 1.5 if ctx.quick else 4.0
     with tempfile.TemporaryDirectory(prefix="bench-board-") as tmp, embedded(Path(tmp) / "server") as (server, env):
         person = _seeded(ctx, server, env, Path(tmp) / "server")
@@ -48,11 +48,11 @@ def run_board(ctx: Context) -> list[Figure]:
         if first.status != 200 or b"Saga 50" not in first.body:
             raise RuntimeError(f"the board did not render the seeded threads (status {first.status})")
         ctx.log(f"board page: {len(first.body) / 1024:.0f} KiB")
-        for _ in range(10):  # warm-up
+        for _ in range(3 if ctx.quick else 10):  # warm-up
             http_load.send(conn, "GET", "/", board_headers)
         latencies: list[float] = []
         server_ms: list[float] = []
-        deadline = time.monotonic() + (8 if ctx.quick else 40)
+        deadline = time.monotonic() + (5 if ctx.quick else 40)
         for _ in range(sequential):
             if time.monotonic() > deadline:
                 break
@@ -78,7 +78,7 @@ def run_board(ctx: Context) -> list[Figure]:
             loaded_server_ms += board.server_ms
             if health.rps > 0:
                 ratios.append(board.rps / health.rps)
-            ctx.log(f"window {i + 1}/{windows}: board {board.rps:.0f} req/s, healthz {health.rps:.0f} req/s")
+            ctx.log(f"window {i + 1}/{windows}: board {board.rps:.2f} req/s, healthz {health.rps:.0f} req/s")
 
     return [
         Figure.of(
@@ -110,19 +110,22 @@ def _post_rounds(
     headers: dict[str, str],
     rounds: int,
     budget_s: float,
+    warm_up: int,
 ) -> tuple[list[float], list[float]]:
-    """POST `rounds` times (after ten warm-up posts), alternating as `path_of(i)` says."""
+    """POST `warm_up` then up to `rounds` times within `budget_s`, alternating in pairs as `path_of(i)` says."""
     latencies: list[float] = []
     server_ms: list[float] = []
-    deadline = time.monotonic() + budget_s
-    for i in range(rounds + 10):
-        if time.monotonic() > deadline:
+    deadline = float("inf")
+    for i in range(warm_up + rounds):
+        if i == warm_up:
+            deadline = time.monotonic() + budget_s
+        if i % 2 == 0 and time.monotonic() > deadline:  # stop after a pair: the thread is as it was
             break
         path, body = path_of(i)
         reply = http_load.send(conn, "POST", path, headers, body)
         if reply.status != 200:
             raise RuntimeError(f"POST {path} answered {reply.status}: {reply.body[:300]!r}")
-        if i >= 10:
+        if i >= warm_up:
             latencies.append(reply.latency_ms)
             if reply.server_ms is not None:
                 server_ms.append(reply.server_ms)
@@ -134,7 +137,8 @@ def run_state_change(ctx: Context) -> list[Figure]:
     rounds = 40 if ctx.quick else 200
     with tempfile.TemporaryDirectory(prefix="bench-state-") as tmp, embedded(Path(tmp) / "server") as (server, env):
         person = _seeded(ctx, server, env, Path(tmp) / "server")
-        task = seed_task(env, person.owner)
+        parked = seed_task(env, person.owner, "Benchmark task to park and resume")
+        timed = seed_task(env, person.owner, "Benchmark task to start and stop")
         headers = person.headers(htmx=True, post=True)
         conn = http_load.connect(server.port)
         # As htmx sends it from the board: the page's URL tells the view which region to re-render.
@@ -143,17 +147,19 @@ def run_state_change(ctx: Context) -> list[Figure]:
         resume = urlencode({"action": "resume"}).encode()
         transitions = _post_rounds(
             conn,
-            lambda i: (f"/threads/{task.id}/transition/", park if i % 2 == 0 else resume),
+            lambda i: (f"/threads/{parked.id}/transition/", park if i % 2 == 0 else resume),
             from_board,
             rounds,
-            8 if ctx.quick else 60,
+            5 if ctx.quick else 60,
+            2 if ctx.quick else 4,
         )
         timers = _post_rounds(
             conn,
-            lambda i: (f"/timers/{task.id}/{'start' if i % 2 == 0 else 'stop'}/", b""),
+            lambda i: (f"/timers/{timed.id}/{'start' if i % 2 == 0 else 'stop'}/", b""),
             headers,
             rounds,
-            8 if ctx.quick else 60,
+            5 if ctx.quick else 60,
+            10,
         )
         conn.close()
     board = "on the board of 550 threads, one keep-alive connection"

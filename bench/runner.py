@@ -92,8 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     if misses:
         print(f"MISSED TARGETS ({len(misses)}): " + "; ".join(f"{f.name} ({f.verdict})" for f in misses))
-    else:
+    elif not failed:
         print("Every measured figure meets its target.")
+    if failed:
+        print(f"FAILED TO RUN: {', '.join(failed)} (see the tracebacks above)")
     print(f"Took {head['duration_s']:.0f} s. Wrote {json_path.relative_to(json_path.parents[2])} and {md_path.name}.")
     # Timings never fail the run; a benchmark that could not run does.
     return 1 if failed else 0
