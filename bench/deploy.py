@@ -133,10 +133,10 @@ def seed_board(env: dict[str, str], owner: str) -> list[Thread]:
         repo.close()
 
 
-def seed_task(env: dict[str, str], owner: str, title: str = "Benchmark task") -> Thread:
+def seed_task(env: dict[str, str], owner: str, title: str = "Benchmark task", quantum: int = 25) -> Thread:
     repo = threads_repo(env)
     try:
-        task = Thread(owner=owner, kind=Kind.TASK, title=title)
+        task = Thread(owner=owner, kind=Kind.TASK, title=title, quantum=quantum)
         repo.upsert(task)
         return task
     finally:
@@ -144,9 +144,9 @@ def seed_task(env: dict[str, str], owner: str, title: str = "Benchmark task") ->
 
 
 @contextlib.contextmanager
-def embedded(data_dir: Path) -> Iterator[tuple[Server, dict[str, str]]]:
+def embedded(data_dir: Path, **overrides: str) -> Iterator[tuple[Server, dict[str, str]]]:
     """One embedded server (SQLite file store, in-memory bus), stopped on exit."""
-    env = server_env(data_dir, LOG_LEVEL="WARNING")
+    env = server_env(data_dir, LOG_LEVEL="WARNING", **overrides)
     migrate(env)
     port = free_port()
     server = Server(url=f"http://127.0.0.1:{port}", port=port, env=env, log_path=data_dir / "server.log")
@@ -219,11 +219,20 @@ class Distributed:
 
 
 @contextlib.contextmanager
-def distributed(data_dir: Path, url: str, prefix: str, *, profile_b: Path | None = None) -> Iterator[Distributed]:
+def distributed(
+    data_dir: Path,
+    url: str,
+    prefix: str,
+    *,
+    profile_b: Path | None = None,
+    celery_worker: bool = False,
+    **overrides: str,
+) -> Iterator[Distributed]:
     """Two web processes and one `run_consumers` on RabbitMQ under `prefix`; broker objects deleted on exit.
 
     With `profile_b`, web process B runs under pyinstrument and its profile is written there
-    (`.txt` and `.html`) once it has stopped.
+    (`.txt` and `.html`) once it has stopped. With `celery_worker`, a Celery worker (solo pool)
+    runs the quantum expiries.
     """
     env = server_env(
         data_dir,
@@ -231,11 +240,24 @@ def distributed(data_dir: Path, url: str, prefix: str, *, profile_b: Path | None
         PARALLEL_YOU_BUS="rabbitmq",
         RABBITMQ_URL=url,
         PARALLEL_YOU_AMQP_PREFIX=prefix,
+        **overrides,
     )
     migrate(env)
     servers: list[Server] = []
     consumers: subprocess.Popen[bytes] | None = None
+    worker: subprocess.Popen[bytes] | None = None
     try:
+        if celery_worker:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "parallel_you.celery", "worker", "--pool", "solo"]
+                + ["--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+                + ["-n", f"{prefix}@localhost"],
+                cwd=ROOT,
+                env=env,
+                stdout=(data_dir / "worker.log").open("wb"),
+                stderr=subprocess.STDOUT,
+            )
+            _wait_for_log(data_dir / "worker.log", " ready.", worker, timeout=60)
         for name in ("a", "b"):
             port = free_port()
             log_path = data_dir / f"web-{name}.log"
@@ -255,13 +277,14 @@ def distributed(data_dir: Path, url: str, prefix: str, *, profile_b: Path | None
         _wait_for_log(data_dir / "consumers.log", "consumers running", consumers, timeout=30)
         yield Distributed(servers[0], servers[1], env, data_dir, prefix, url)
     finally:
-        if consumers is not None and consumers.poll() is None:
-            consumers.terminate()
-            try:
-                consumers.wait(10)
-            except subprocess.TimeoutExpired:
-                consumers.kill()
-                consumers.wait(5)
+        for process in (consumers, worker):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(5)
         for server in servers:
             server.stop()
         asyncio.run(delete_broker_objects(url, prefix))
@@ -275,24 +298,27 @@ def _wait_for_log(path: Path, text: str, process: subprocess.Popen[bytes], timeo
         if path.exists() and text in path.read_text(errors="replace"):
             return
         if process.poll() is not None:
-            raise RuntimeError(f"run_consumers exited with {process.returncode}: {path.read_text(errors='replace')}")
+            raise RuntimeError(f"{path.name}: exited with {process.returncode}: {path.read_text(errors='replace')}")
         time.sleep(0.1)
-    raise RuntimeError(f"run_consumers did not start within {timeout} s")
+    raise RuntimeError(f"{path.name}: not ready within {timeout} s")
 
 
 async def delete_broker_objects(url: str, prefix: str) -> None:
-    """Delete what a deployment under `prefix` declared on the shared broker."""
+    """Delete what a deployment under `prefix` declared on the shared broker.
+
+    Celery's `celery_delayed_*` queues are shared infrastructure and stay (as in the tests).
+    """
     import aio_pika
 
     from parallel_you.bus.urls import amqp_urls
 
     connection = await aio_pika.connect(amqp_urls(url).aio_pika)
     async with connection:
-        for queue in (f"{prefix}.events.realtime",):
+        for queue in (f"{prefix}.events.realtime", f"{prefix}.timers"):
             channel = await connection.channel()
             with contextlib.suppress(Exception):
                 await channel.queue_delete(queue)
-        for exchange in (f"{prefix}.events", f"{prefix}.groups"):
+        for exchange in (f"{prefix}.events", f"{prefix}.groups", f"{prefix}.timers"):
             channel = await connection.channel()
             with contextlib.suppress(Exception):
                 await channel.exchange_delete(exchange)

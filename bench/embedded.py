@@ -39,7 +39,7 @@ def _seeded(ctx: Context, server: Server, env: dict[str, str], data_dir: Path) -
 def run_board(ctx: Context) -> list[Figure]:
     sequential = 60 if ctx.quick else 300
     windows = 1 if ctx.quick else 4
-    seconds = 1.5 if ctx.quick else 4.0
+    seconds = 1.0 if ctx.quick else 4.0
     with tempfile.TemporaryDirectory(prefix="bench-board-") as tmp, embedded(Path(tmp) / "server") as (server, env):
         person = _seeded(ctx, server, env, Path(tmp) / "server")
         board_headers = person.headers()
@@ -52,7 +52,7 @@ def run_board(ctx: Context) -> list[Figure]:
             http_load.send(conn, "GET", "/", board_headers)
         latencies: list[float] = []
         server_ms: list[float] = []
-        deadline = time.monotonic() + (5 if ctx.quick else 40)
+        deadline = time.monotonic() + (3 if ctx.quick else 40)
         for _ in range(sequential):
             if time.monotonic() > deadline:
                 break
@@ -150,7 +150,7 @@ def run_state_change(ctx: Context) -> list[Figure]:
             lambda i: (f"/threads/{parked.id}/transition/", park if i % 2 == 0 else resume),
             from_board,
             rounds,
-            5 if ctx.quick else 60,
+            3 if ctx.quick else 60,
             2 if ctx.quick else 4,
         )
         timers = _post_rounds(
@@ -158,7 +158,7 @@ def run_state_change(ctx: Context) -> list[Figure]:
             lambda i: (f"/timers/{timed.id}/{'start' if i % 2 == 0 else 'stop'}/", b""),
             headers,
             rounds,
-            5 if ctx.quick else 60,
+            3 if ctx.quick else 60,
             10,
         )
         conn.close()
