@@ -27,10 +27,16 @@ class BackgroundLoop:
 
     def close(self) -> None:
         async def cancel_all() -> None:
-            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            # Closing connections schedules callbacks that start tasks of their own: repeat until
+            # none is left, so nothing is destroyed pending at interpreter exit.
+            for _ in range(10):
+                tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+                if not tasks:
+                    return
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                await asyncio.sleep(0.05)
 
         self.run(cancel_all(), timeout=10)
         self.loop.call_soon_threadsafe(self.loop.stop)
