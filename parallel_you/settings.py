@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "parallel_you",
     "channels",
@@ -115,6 +116,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "parallel_you.urls"
+# Form widgets render with the project's templates, so templates/django/forms/ can override one.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 ASGI_APPLICATION = "parallel_you.asgi.application"
 
 TEMPLATES = [

@@ -116,10 +116,45 @@ def card_context(
         "blockers": blockers,
         "ready_to_unblock": ready_to_unblock,
         "saga_progress": saga_progress,
-        "card_keys": {
-            t.id: card_key(t, bands, saga_titles, blockers, ready_to_unblock, saga_progress) for t in threads
-        },
+        "card_keys": CardKeys(
+            bands, saga_titles, blockers, ready_to_unblock, saga_progress, {t.id: t for t in threads}
+        ),
     }
+
+
+class CardKeys:
+    """`{thread id: card_key(...)}`, computed for a card only when it is rendered (a board shows the
+    first cards of each column, not every thread it loaded)."""
+
+    def __init__(
+        self,
+        bands: dict[str, EnergyBand],
+        saga_titles: dict[str, str],
+        blockers: dict[str, Thread],
+        ready_to_unblock: set[str],
+        saga_progress: dict[str, tuple[int, int]],
+        threads: dict[str, Thread],
+    ) -> None:
+        self._inputs = (bands, saga_titles, blockers, ready_to_unblock, saga_progress)
+        self._threads = threads
+        self._keys: dict[str, str] = {}
+
+    def get(self, thread_id: str, default: str | None = None) -> str | None:
+        thread = self._threads.get(thread_id)
+        if thread is None:
+            return default
+        if thread_id not in self._keys:
+            self._keys[thread_id] = card_key(thread, *self._inputs)
+        return self._keys[thread_id]
+
+    def __getitem__(self, thread_id: str) -> str:
+        key = self.get(thread_id)
+        if key is None:
+            raise KeyError(thread_id)
+        return key
+
+    def __bool__(self) -> bool:
+        return bool(self._threads)
 
 
 def card_key(
