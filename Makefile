@@ -53,7 +53,8 @@ consumers: $(VENV)/.runtime
 	$(BIN)/python manage.py run_consumers
 
 worker: $(VENV)/.runtime
-	$(BIN)/celery -A parallel_you.celery worker --loglevel INFO
+	# A thread pool: an expiry task is a few ms of work and may wait up to ~2.5 s for its deadline.
+	$(BIN)/celery -A parallel_you.celery worker --pool threads --concurrency 16 --loglevel INFO
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -249,7 +249,9 @@ def distributed(
     try:
         if celery_worker:
             worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "parallel_you.celery", "worker", "--pool", "solo"]
+                # As deployed (make worker): a thread pool, since an expiry task mostly waits.
+                [sys.executable, "-m", "celery", "-A", "parallel_you.celery", "worker", "--pool", "threads"]
+                + ["--concurrency", "16"]
                 + ["--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
                 + ["-n", f"{prefix}@localhost"],
                 cwd=ROOT,

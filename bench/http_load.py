@@ -43,8 +43,16 @@ def send(
     body: bytes | None = None,
 ) -> Reply:
     started = time.perf_counter()
-    conn.request(method, path, body=body, headers=dict(headers))
-    response = conn.getresponse()
+    try:
+        conn.request(method, path, body=body, headers=dict(headers))
+        response = conn.getresponse()
+    except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+        # The server closed an idle keep-alive connection (uvicorn does after 5 s) before it read
+        # this request: nothing was processed, so send it again on a fresh connection.
+        conn.close()
+        started = time.perf_counter()
+        conn.request(method, path, body=body, headers=dict(headers))
+        response = conn.getresponse()
     data = response.read()
     latency = (time.perf_counter() - started) * 1000
     return Reply(response.status, latency, server_time(response.getheader("Server-Timing")), data)

@@ -45,18 +45,21 @@ class TimerUnavailable(DomainError):
     """The expiry could not be scheduled, so the quantum was not started (or moved)."""
 
 
-async def _arm(scheduler: ExpiryScheduler | None, thread: Thread) -> None:
-    """Schedule the expiry of the thread's run, BEFORE the write: a running quantum whose expiry
-    was never scheduled must not exist. If the scheduler (Celery's broker) can't take it, the
-    person is told and nothing is saved; an expiry scheduled for a run that then fails to save
-    finds a stale run id and does nothing."""
+async def _save_armed(repo: Repo[Thread], scheduler: ExpiryScheduler | None, thread: Thread, before: Thread) -> None:
+    """Write the thread, then schedule the expiry of its run; if the scheduler (Celery's broker)
+    can't take it, put the thread back as it was and refuse. A running quantum whose expiry was
+    never scheduled must not be left behind, and the expiry can't be scheduled before the write:
+    a short one runs at once and must find the run it was armed for."""
+    save(repo, thread)
     run = thread.run
     if scheduler is None or run is None or run.paused_at is not None or run.expired_at is not None:
         return
     try:
         await scheduler.schedule(thread_id=thread.id, run_id=run.id, deadline=run.deadline)
     except Exception as exc:
-        log.exception("could not schedule the expiry of thread %s run %s", thread.id, run.id)
+        log.exception("could not schedule the expiry of thread %s run %s: undoing it", thread.id, run.id)
+        before.version = thread.version  # versions only go up
+        save(repo, before)
         raise TimerUnavailable(
             "The timer service can't be reached right now, so nothing changed. Try again in a moment."
         ) from exc
@@ -115,10 +118,10 @@ async def quantum_start(
     if thread.state is not State.READY:
         thread.start(utcnow(), minutes=minutes, minute=minute)  # raises the domain's refusal
     _check_room(repo=repo, owner=owner, thread=thread, current=current)
+    before = thread.model_copy(deep=True)
     thread.start(utcnow(), minutes=minutes, minute=minute)
-    await _arm(scheduler, thread)
     await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
-    save(repo, thread)
+    await _save_armed(repo, scheduler, thread, before)
     await publish(bus, f"{thread.kind.value}.quantum_started", thread)
     return thread
 
@@ -148,10 +151,10 @@ async def quantum_resume(
     if thread.run is None or thread.run.paused_at is None:
         thread.unpause(utcnow())  # raises the domain's refusal
     _check_room(repo=repo, owner=owner, thread=thread, current=current)
+    before = thread.model_copy(deep=True)
     thread.unpause(utcnow())
-    await _arm(scheduler, thread)
     await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
-    save(repo, thread)
+    await _save_armed(repo, scheduler, thread, before)
     await publish(bus, f"{thread.kind.value}.quantum_resumed", thread)
     return thread
 
@@ -167,9 +170,9 @@ async def quantum_extend(
     minute: timedelta = MINUTE,
 ) -> Thread:
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
+    before = thread.model_copy(deep=True)
     thread.extend(utcnow(), minutes=minutes, minute=minute)
-    await _arm(scheduler, thread)
-    save(repo, thread)
+    await _save_armed(repo, scheduler, thread, before)
     await publish(bus, f"{thread.kind.value}.quantum_extended", thread)
     return thread
 

@@ -279,17 +279,25 @@ async def test_a_duplicate_delivery_does_nothing(shared_broker: Deployment) -> N
 async def test_an_expiry_survives_a_killed_worker_and_fires_once_on_the_next(shared_broker: Deployment) -> None:
     setup = shared_broker
     first = live_worker(setup)
-    thread = await setup.quantum("Write", minutes=2)
-    assert thread.run is not None
-    first.kill()  # SIGKILL while the expiry waits
-    await asyncio.sleep((thread.run.deadline - utcnow()).total_seconds() + 1.5)
-    assert setup.inbox.for_run(thread.run.id) == [] and expired_at(setup, thread) is None
+    # Several people's quanta wait (one running quantum per person), due at different moments.
+    threads = [await setup.quantum(f"Write {n}", minutes=2 + n % 2, owner=f"person{n}") for n in range(5)]
+    runs = [t.run for t in threads]
+    assert all(run is not None for run in runs)
+    first.kill()  # SIGKILL while the expiries wait
+    last_deadline = max(run.deadline for run in runs if run is not None)
+    await asyncio.sleep((last_deadline - utcnow()).total_seconds() + 1.5)
+    for thread, run in zip(threads, runs, strict=True):
+        assert run is not None
+        assert setup.inbox.for_run(run.id) == [] and expired_at(setup, thread) is None
     setup.worker().start()
-    await setup.inbox.wait_for_run(thread.run.id, timeout=15)
+    for run in runs:
+        assert run is not None
+        await setup.inbox.wait_for_run(run.id, timeout=15)
     fence = await setup.quantum("Fence", minutes=1, owner="fence")
     assert fence.run is not None
     await setup.inbox.wait_for_run(fence.run.id, timeout=10)
-    assert len(setup.inbox.for_run(thread.run.id)) == 1
+    # Every quantum expired exactly once.
+    assert [len(setup.inbox.for_run(run.id)) for run in runs if run is not None] == [1] * len(runs)
 
 
 # --- A broker of the test's own, with a consumer_timeout of 2 seconds ---------------------------
