@@ -337,13 +337,10 @@ async def sprint_start(request: HttpRequest, sprint_id: str) -> HttpResponse:
     return _go(request, reverse("sprints:active_board"))
 
 
-@require_GET
-async def burndown(request: HttpRequest, sprint_id: str) -> HttpResponse:
-    """The burndown fragment, re-fetched whenever the page hears `parallel-you:changed`."""
-    owner = await owner_of(request)
+def _burndowns_or_404(owner: str, sprint_id: str) -> Burndowns:
     adapters = app()
     try:
-        burndowns = burndown_get(
+        return burndown_get(
             repo=adapters.sprints,
             threads=adapters.threads,
             profiles=adapters.profiles,
@@ -352,6 +349,12 @@ async def burndown(request: HttpRequest, sprint_id: str) -> HttpResponse:
         )
     except NotFound:
         raise Http404("There's no such sprint.") from None
+
+
+@require_GET
+async def burndown(request: HttpRequest, sprint_id: str) -> HttpResponse:
+    """The burndown fragment, re-fetched whenever the page hears `parallel-you:changed`."""
+    burndowns = _burndowns_or_404(await owner_of(request), sprint_id)
     return render(request, "sprints/_burndown.html", {"sprint": burndowns.sprint, **_burndown_context(burndowns)})
 
 
@@ -397,18 +400,7 @@ async def sprint_close(request: HttpRequest, sprint_id: str) -> HttpResponse:
 
 @require_GET
 async def sprint_summary(request: HttpRequest, sprint_id: str) -> HttpResponse:
-    owner = await owner_of(request)
-    adapters = app()
-    try:
-        burndowns = burndown_get(
-            repo=adapters.sprints,
-            threads=adapters.threads,
-            profiles=adapters.profiles,
-            owner=owner,
-            sprint_id=sprint_id,
-        )
-    except NotFound:
-        raise Http404("There's no such sprint.") from None
+    burndowns = _burndowns_or_404(await owner_of(request), sprint_id)
     if burndowns.sprint.closing is None:
         return redirect("sprints:detail", sprint_id)
     return render(request, "sprints/summary.html", {"sprint": burndowns.sprint, **_burndown_context(burndowns)})

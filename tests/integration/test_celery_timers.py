@@ -36,7 +36,7 @@ from parallel_you.documents import THREADS
 from parallel_you.domain import utcnow
 from parallel_you.repo.sqlite import SqliteRepo
 from tests.support.servers import ROOT, free_port
-from tests.support.services import require_rabbitmq, unique_name
+from tests.support.services import require_rabbitmq, unavailable, unique_name
 from threads import services as thread_services
 from threads.domain import Thread
 from timers import services
@@ -309,7 +309,7 @@ def private_broker(consumer_timeout_ms: int) -> Iterator[str]:
     server = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
     if not server.exists():
         require_rabbitmq()  # the shared broker must exist too; skip/fail the same way
-        pytest.skip("rabbitmq-server not installed: cannot start a broker with a short consumer_timeout")
+        unavailable("rabbitmq-server not installed: cannot start a broker with a short consumer_timeout")
     base = Path(tempfile.mkdtemp(prefix="rabbit-"))
     port, dist_port = free_port(), free_port()
     (base / "rabbitmq.conf").write_text(

@@ -22,7 +22,8 @@ def services_required() -> bool:
     return os.environ.get("PARALLEL_YOU_REQUIRE_SERVICES") == "1"
 
 
-def _unavailable(reason: str) -> None:
+def unavailable(reason: str) -> None:
+    """Skip for a missing service, or fail under PARALLEL_YOU_REQUIRE_SERVICES=1."""
     if services_required():
         pytest.fail(f"{reason} (PARALLEL_YOU_REQUIRE_SERVICES=1)", pytrace=False)
     pytest.skip(reason)
@@ -57,7 +58,7 @@ def require_rabbitmq() -> str:
     url = rabbitmq_url()
     if not rabbitmq_available(url):
         host, port = _rabbitmq_address(url)
-        _unavailable(f"RabbitMQ not reachable on {host}:{port}")
+        unavailable(f"RabbitMQ not reachable on {host}:{port}")
     return url
 
 
@@ -68,5 +69,5 @@ def chromium_available() -> bool:
 def require_chromium() -> str:
     """Return the Chromium path, or skip (fail under PARALLEL_YOU_REQUIRE_SERVICES=1) without it."""
     if not chromium_available():
-        _unavailable(f"Chromium not found at {CHROMIUM_PATH}")
+        unavailable(f"Chromium not found at {CHROMIUM_PATH}")
     return str(CHROMIUM_PATH)
