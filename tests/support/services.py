@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -59,7 +60,59 @@ def require_rabbitmq() -> str:
     if not rabbitmq_available(url):
         host, port = _rabbitmq_address(url)
         unavailable(f"RabbitMQ not reachable on {host}:{port}")
+    ensure_delayed_delivery_sink(url)
     return url
+
+
+DELAYED_DELIVERY_EXCHANGE = "celery_delayed_delivery"
+SINK_QUEUE = "parallel_you.test-delayed-sink"
+_sink_ready = False
+
+
+def ensure_delayed_delivery_sink(url: str) -> None:
+    """Make every delayed Celery message routable, once per test process.
+
+    Celery's native delayed delivery passes messages through shared quorum queues that dead-letter
+    "at least once": a message whose destination queue is gone (a test deleted its per-run queue
+    while an expiry was still on its way) is not dropped but retried, and holds up the delayed
+    messages behind it for seconds, in this run and in later ones on the same broker. A durable
+    queue bound to the final exchange with "#" and a zero TTL takes (and discards) anything, so no
+    delayed message is ever unroutable.
+    """
+    global _sink_ready
+    if _sink_ready:
+        return
+    import asyncio
+
+    import aio_pika
+
+    from parallel_you.bus.urls import amqp_urls
+
+    async def declare() -> None:
+        connection = await aio_pika.connect(amqp_urls(url).aio_pika, timeout=5)
+        async with connection:
+            channel = await connection.channel()
+            exchange = await channel.declare_exchange(DELAYED_DELIVERY_EXCHANGE, "topic", durable=True)
+            queue = await channel.declare_queue(
+                SINK_QUEUE, durable=True, arguments={"x-message-ttl": 0, "x-queue-type": "classic"}
+            )
+            await queue.bind(exchange, routing_key="#")
+
+    # In a thread of its own: callers may be inside a running event loop (async tests).
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(declare())
+        except BaseException as exc:  # reported in the caller's thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=run, name="delayed-delivery-sink")
+    worker.start()
+    worker.join(30)
+    if errors:
+        raise errors[0]
+    _sink_ready = True
 
 
 def chromium_available() -> bool:
