@@ -25,6 +25,7 @@ from parallel_you.domain import utcnow
 from parallel_you.repo.sqlite import SqliteRepo
 from tests.support.http import WebClient
 from tests.support.servers import ROOT, Server, free_port, migrate, server_env
+from tests.support.services import ensure_delayed_delivery_sink
 from threads.domain import Kind, State, Thread
 
 SAGAS = 50
@@ -232,8 +233,10 @@ def distributed(
 
     With `profile_b`, web process B runs under pyinstrument and its profile is written there
     (`.txt` and `.html`) once it has stopped. With `celery_worker`, a Celery worker (solo pool)
-    runs the quantum expiries.
+    runs the quantum expiries (thread pool, as `make worker`).
     """
+    # Expiries still on their way when this deployment's queue is deleted must stay routable.
+    ensure_delayed_delivery_sink(url)
     env = server_env(
         data_dir,
         LOG_LEVEL="WARNING",
