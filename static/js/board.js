@@ -95,10 +95,17 @@
     }
   });
 
-  document.body.addEventListener("htmx:beforeRequest", function () {
+  function noteFocusedCard() {
     var card = document.activeElement && document.activeElement.closest && document.activeElement.closest("[data-thread-id]");
-    focusedId = card ? card.id : null;
+    if (card) focusedId = card.id;
+  }
+  document.body.addEventListener("htmx:beforeRequest", function () {
+    focusedId = null;
+    noteFocusedCard();
   });
+  // A live refresh may have been sent before a card took the focus (j/k): look again just before
+  // the swap, so the focus survives it.
+  document.body.addEventListener("htmx:beforeSwap", noteFocusedCard);
 
   // A quantum started or stopped from a card: the card belongs in another column now. The timer
   // form is swapped out with its controls, so note the region before the swap and refresh it
