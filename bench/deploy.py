@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -166,29 +165,8 @@ class ProfiledServer(Server):
 
     def start(self, timeout: float = 60) -> Server:
         assert self.session is not None
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "pyinstrument", "-r", "pyisession", "-o", str(self.session)),
-                *("-m", "uvicorn", "parallel_you.asgi:application", "--host", "127.0.0.1"),
-                *("--port", str(self.port), "--lifespan", "on", "--log-level", "warning"),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"profiled server exited with {self.process.returncode}:\n{self.log()}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:  # noqa: S310 (127.0.0.1)
-                    if response.status == 200:
-                        return self
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"profiled server did not answer within {timeout} s:\n{self.log()}")
+        self.launcher = [sys.executable, "-m", "pyinstrument", "-r", "pyisession", "-o", str(self.session)]
+        return super().start(timeout)
 
     def stop(self, sig: int = signal.SIGINT, timeout: float = 30) -> None:
         # SIGINT: uvicorn shuts down cleanly and pyinstrument then writes the session.

@@ -19,7 +19,7 @@ from parallel_you.domain import DomainError, InvalidValue, NotFound
 from parallel_you.web import app, owner_of
 from sprints import services
 from sprints.charts import chart_of
-from sprints.domain import SprintState
+from sprints.domain import Sprint, SprintState
 from sprints.forms import CapacityForm, CloseForm, SprintForm
 from sprints.selectors import (
     Burndowns,
@@ -90,9 +90,14 @@ async def sprint_new(request: HttpRequest) -> HttpResponse:
             _form_errors(form, exc)
         else:
             return _go(request, reverse("sprints:detail", args=[sprint.id]))
+    return _form_page(request, form, None)
+
+
+def _form_page(request: HttpRequest, form: SprintForm, sprint: Sprint | None) -> HttpResponse:
+    """The sprint form (a fragment for htmx), with its errors if it has any."""
     template = "sprints/_form.html" if request.htmx else "sprints/form.html"
     status = _invalid(request) if form.errors else 200
-    return render(request, template, {"form": form, "sprint": None}, status=status)
+    return render(request, template, {"form": form, "sprint": sprint}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,9 +124,7 @@ async def sprint_edit(request: HttpRequest, sprint_id: str) -> HttpResponse:
             _form_errors(form, exc)
         else:
             return _go(request, reverse("sprints:detail", args=[sprint.id]))
-    template = "sprints/_form.html" if request.htmx else "sprints/form.html"
-    status = _invalid(request) if form.errors else 200
-    return render(request, template, {"form": form, "sprint": sprint}, status=status)
+    return _form_page(request, form, sprint)
 
 
 @require_http_methods(["GET", "POST"])

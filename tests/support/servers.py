@@ -60,6 +60,8 @@ class Server:
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
     extra_args: list[str] = field(default_factory=list)
+    # What runs uvicorn's module: plain Python, or e.g. a profiler (`python -m pyinstrument ...`).
+    launcher: list[str] = field(default_factory=lambda: [sys.executable])
 
     @property
     def ws_url(self) -> str:
@@ -69,7 +71,7 @@ class Server:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
-                sys.executable,
+                *self.launcher,
                 "-m",
                 "uvicorn",
                 "parallel_you.asgi:application",
