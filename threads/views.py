@@ -257,6 +257,7 @@ async def thread_new(request: HttpRequest) -> HttpResponse:
                 owner=owner,
                 kind=form.kind_value,
                 profiles=adapters.profiles,
+                thread_id=form.created_id(owner),
                 **form.changes(),
             )
         except DomainError as exc:
