@@ -12,8 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -36,9 +36,9 @@ def minute() -> timedelta:
 
 def _back(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("next") or request.headers.get("Referer") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or "/" not in target:
         target = "/"
-    return redirect(target)
+    return HttpResponseRedirect(target)
 
 
 def _respond(request: HttpRequest, thread: Thread | None, error: str | None = None, **context: Any) -> HttpResponse:
