@@ -395,6 +395,7 @@ class Thread(Document):
 
     def resume(self, now: datetime | None = None) -> None:
         now = now or utcnow()
+        self._refuse_if_archived("resume")
         if self.state is not State.PARKED:
             raise IllegalTransition(f"“{self.title}” isn't parked, so there's nothing to resume.")
         self._move(State.READY, "resume", now)
@@ -410,6 +411,7 @@ class Thread(Document):
         """Blocked by these threads and/or a note. `others` (the person's threads by id) lets the
         block be checked for a cycle: a thread can't wait, however indirectly, on itself."""
         now = now or utcnow()
+        self._refuse_if_archived("block")
         blocked_by = list(dict.fromkeys(blocked_by or []))
         note = note.strip()
         if not blocked_by and not note:
@@ -422,7 +424,6 @@ class Thread(Document):
             raise InvalidValue({"blocked_by": f"That would make a circle of blocks: {chain}. Take one of them out."})
         if len(note) > 2000:
             raise InvalidValue({"blocked_note": "Keep the note to 2000 characters or fewer."})
-        self._refuse_if_archived("block")
         if self.state is State.RUNNING:
             self._end_run(now)
         self._move(State.BLOCKED, "block", now)
@@ -431,6 +432,7 @@ class Thread(Document):
 
     def unblock(self, now: datetime | None = None) -> None:
         now = now or utcnow()
+        self._refuse_if_archived("unblock")
         if self.state is not State.BLOCKED:
             raise IllegalTransition(f"“{self.title}” isn't blocked.")
         self._move(State.READY, "unblock", now)
@@ -439,6 +441,7 @@ class Thread(Document):
 
     def finish(self, now: datetime | None = None) -> None:
         now = now or utcnow()
+        self._refuse_if_archived("finish")
         if self.state is State.RUNNING:
             self.stop(now, outcome=Outcome.COMPLETED, then=State.DONE)
             return
@@ -449,6 +452,7 @@ class Thread(Document):
 
     def reopen(self, now: datetime | None = None) -> None:
         now = now or utcnow()
+        self._refuse_if_archived("reopen")
         if self.state is not State.DONE:
             raise IllegalTransition(f"“{self.title}” isn't done, so there's nothing to reopen.")
         self._move(State.READY, "reopen", now)
