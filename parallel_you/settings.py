@@ -181,7 +181,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # DEBUG=0 serves what `manage.py collectstatic` put in STATIC_ROOT: content-hashed names (cached
-# for ever by browsers) with gzip and brotli copies. DEBUG=1 serves static/ as it is.
+# for ever by browsers) with gzip copies (brotli too when the brotli package is installed).
+# DEBUG=1 serves static/ as it is.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
