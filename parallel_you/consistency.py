@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from parallel_you.domain import InvalidValue
 from parallel_you.repo import FilterSpec, Repo
-from sprints.domain import Sprint, SprintState
-from threads.domain import Kind, Thread, counting
+from sprints.domain import Sprint, SprintState, dates_out_of_range
+from threads.domain import Kind, State, Thread, blocking_cycle, counting
 
 
 @dataclass
@@ -69,6 +69,14 @@ def check_store(*, threads: Repo[Thread], sprints: Repo[Sprint]) -> Report:
             elif t.id not in sprint.members and sprint.state is not SprintState.CLOSED:
                 problem(f"{name}: says it is in sprint {sprint.id}, which does not list it")
 
+    blocked = {t.id: t for t in all_threads if t.state is State.BLOCKED}
+    circles: set[frozenset[str]] = set()
+    for t in blocked.values():
+        circle = blocking_cycle(t, t.blocked_by, blocked)
+        if circle and frozenset(c.id for c in circle) not in circles:
+            circles.add(frozenset(c.id for c in circle))
+            problem(f"owner {t.owner}: blocks go round in a circle ({' → '.join(c.id for c in circle)})")
+
     for t in counting(all_threads):
         running[t.owner].append(t.id)
     for owner, ids in running.items():
@@ -79,6 +87,8 @@ def check_store(*, threads: Repo[Thread], sprints: Repo[Sprint]) -> Report:
     for s in all_sprints:
         if s.state is SprintState.ACTIVE:
             active[s.owner] += 1
+        if dates_out_of_range(s.start, s.end):
+            problem(f"sprint {s.id}: dates out of range ({s.start} – {s.end})")
         for member in s.members:
             t = by_id.get(member)
             if t is None:

@@ -582,6 +582,7 @@ class Profile(Document):
 
     def add_band(self, name: str, colour: str = "#64748b") -> EnergyBand:
         name = name.strip()
+        check_visible(name=name)
         base = slugify(name)
         band_id, n = base, 2
         while self.band(band_id):
@@ -597,6 +598,8 @@ class Profile(Document):
         band = self.band(band_id)
         if band is None:
             raise DomainError("There's no such energy band.")
+        if name is not None:
+            check_visible(name=name)
         try:
             changed = EnergyBand(id=band.id, name=band.name if name is None else name, colour=colour or band.colour)
         except ValidationError as exc:

@@ -246,3 +246,30 @@ async def test_a_position_outside_the_sprint_list_is_refused_and_changes_nothing
     stored = adapters.sprints.get(sprint.id)
     assert stored is not None and stored.members == [a.id]
     assert adapters.threads.get(b.id).sprint_id is None  # type: ignore[union-attr]
+
+
+def test_the_checker_reports_a_circle_of_blocks_and_sprint_dates_out_of_range() -> None:
+    from parallel_you.repo import MemoryRepo
+
+    threads, sprints = MemoryRepo(THREADS.codec), MemoryRepo(SPRINTS.codec)
+    t1, t2, t3 = (Thread(owner="ada", kind=Kind.TASK, title=n) for n in ("1", "2", "3"))
+    for blocked, by in ((t1, t2), (t2, t3), (t3, t1)):
+        blocked.state, blocked.blocked_by = State.BLOCKED, [by.id]
+        threads.upsert(blocked)
+    sprints.upsert(Sprint(owner="ada", name="Old", start=date(1, 1, 1), end=date(1, 1, 7)))
+    problems = check_store(threads=threads, sprints=sprints).problems
+    assert len(problems) == 2
+    assert problems[0].startswith("owner ada: blocks go round in a circle (") and problems[0].count("→") == 3
+    assert problems[1].endswith("dates out of range (0001-01-01 – 0001-01-07)")
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+def test_an_energy_band_named_with_invisible_characters_is_refused(name: str) -> None:
+    from threads.domain import Profile
+
+    profile = Profile.default("ada")
+    with pytest.raises(InvalidValue, match="can't be empty"):
+        profile.add_band(name)
+    with pytest.raises(InvalidValue, match="can't be empty"):
+        profile.change_band("deep", name=name)
+    assert [b.name for b in profile.bands] == ["Deep", "Moderate", "Light"]
