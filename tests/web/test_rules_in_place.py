@@ -6,14 +6,18 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, date, datetime, timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
 from parallel_you.bootstrap import App
+from parallel_you.service_layer import save
 from sprints import services as sprint_services
 from sprints.domain import Closing, Sprint, SprintState
 from sprints.selectors import sprint_filter
@@ -248,3 +252,27 @@ def test_someone_elses_token_does_not_reach_their_thread(
     other.post(reverse("threads:new"), data | {"title": "Theirs"})
     assert [t.title for t in adapters.threads.list(services.thread_filter(owner=owner_of(person)))] == ["Mine"]
     assert [t.title for t in adapters.threads.list(services.thread_filter(owner=owner_of(other_person)))] == ["Theirs"]
+
+
+def test_check_consistency_agrees_with_what_the_timer_pages_make(client_as: Client, person: Any, adapters: App) -> None:
+    first, second = (task(adapters, owner_of(person), n) for n in ("First", "Second"))
+    client_as.post(reverse("timers:start", args=[first.id]))
+    refused = client_as.post(reverse("timers:start", args=[second.id]), headers=HX)
+    assert refused.status_code == 422 and "“First” is running" in text(refused)
+    client_as.post(reverse("timers:start", args=[second.id]), {"current": "pause"})
+    states = [adapters.threads.get(t.id) for t in (first, second)]
+    assert [(t.state.value, t.run.paused_at is not None) for t in states if t and t.run] == [
+        ("running", True),
+        ("running", False),
+    ]
+    out = StringIO()
+    call_command("check_consistency", stdout=out)
+    assert "consistent" in out.getvalue()
+    # Two counting at once is what the checker reports (made behind the services' back).
+    paused = adapters.threads.get(first.id)
+    assert paused is not None and paused.run is not None
+    paused.run.paused_at = None
+    save(adapters.threads, paused)
+    with pytest.raises(CommandError):
+        call_command("check_consistency", stdout=(out := StringIO()))
+    assert "2 running quanta at once, not paused" in out.getvalue()
