@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from parallel_you.documents import OUTBOX, PROFILES, SPRINTS, THREADS, Collection
+from parallel_you.documents import OUTBOX, Collection
 from parallel_you.repo import MemoryRepo, Repo
+from sprints.documents import SPRINTS
+from threads.documents import PROFILES, THREADS
 
 if TYPE_CHECKING:
     from parallel_you.bus import MessageBus

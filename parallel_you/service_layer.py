@@ -10,7 +10,7 @@ import logging
 from typing import Any, Protocol
 
 from parallel_you.domain import DomainError
-from parallel_you.events import message_type
+from parallel_you.events import Event, message_type
 from parallel_you.repo import Repo, RepoError
 
 log = logging.getLogger(__name__)
@@ -46,4 +46,4 @@ def remove(repo: Repo[Any], doc_id: str) -> bool:
 
 async def publish(bus: Bus, topic: str, document: Any) -> None:
     """Publish `document` on `topic`, checked against the catalogue. Call only after the write."""
-    await bus.emit(topic, message_type(topic).payload_of(document))
+    await bus.emit(topic, Event(message_type(topic), document).payload())

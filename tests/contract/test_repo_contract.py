@@ -13,11 +13,12 @@ from typing import Any
 import mongomock
 import pytest
 
-from parallel_you.documents import SPRINTS, THREADS
 from parallel_you.repo import FilterSpec, MemoryRepo, Repo
 from parallel_you.repo.mongo import MongoRepo
 from parallel_you.repo.sqlite import SqliteRepo
+from sprints.documents import SPRINTS
 from sprints.domain import Sprint
+from threads.documents import THREADS
 from threads.domain import Kind, State, Thread
 from threads.selectors import thread_filter
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 from parallel_you.consistency import check_store
-from parallel_you.documents import SPRINTS, THREADS
 from parallel_you.repo import MemoryRepo
+from sprints.documents import SPRINTS
 from sprints.domain import Sprint, SprintState
+from threads.documents import THREADS
 from threads.domain import Kind, Thread
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -29,9 +31,9 @@ def store() -> tuple[MemoryRepo[Thread], MemoryRepo[Sprint], Thread, Thread, Spr
 
 def test_a_consistent_store_has_no_problems() -> None:
     threads, sprints, *_ = store()
-    report = check_store(threads=threads, sprints=sprints)
+    report = check_store(SimpleNamespace(threads=threads, sprints=sprints))
     assert report.ok, report.problems
-    assert (report.threads, report.sessions, report.sprints) == (2, 1, 1)
+    assert report.counts == {"threads": 2, "sessions": 1, "sprints": 1}
 
 
 def test_each_inconsistency_is_reported() -> None:
@@ -52,7 +54,7 @@ def test_each_inconsistency_is_reported() -> None:
     sprints.upsert(sprint.model_copy(update={"members": [story.id, "missing", foreign.id]}))
     sprints.upsert(Sprint(owner="3", name="A", start=date(2026, 1, 1), end=date(2026, 1, 2), state=SprintState.ACTIVE))
     sprints.upsert(Sprint(owner="3", name="B", start=date(2026, 2, 1), end=date(2026, 2, 2), state=SprintState.ACTIVE))
-    problems = "\n".join(check_store(threads=threads, sprints=sprints).problems)
+    problems = "\n".join(check_store(SimpleNamespace(threads=threads, sprints=sprints)).problems)
     assert "running quanta at once" in problems
     assert "sessions overlap" in problems
     assert "its saga gone is missing" in problems

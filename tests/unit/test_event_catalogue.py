@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from parallel_you.events import CATALOGUE, StoryQuantumExpired, catalogue_markdown, validate_message  # type: ignore[attr-defined]
+from parallel_you.events import CATALOGUE, catalogue_markdown, validate_message
 from threads.domain import Kind, Thread
+from timers.events import StoryQuantumExpired
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +31,7 @@ def test_docs_page_is_generated_from_the_catalogue() -> None:
 def test_payloads_are_validated_against_their_schema() -> None:
     t = Thread.new(owner="1", kind=Kind.STORY, title="x", parent_id="saga")
     t.start()
-    assert StoryQuantumExpired.payload_of(t)["run"]["deadline"]
+    assert StoryQuantumExpired.of(t).payload()["run"]["deadline"]
     validate_message("story.quantum_expired", t.model_dump(mode="json"))
     with pytest.raises(ValidationError):
         validate_message("story.created", {"title": "no owner"})

@@ -16,9 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         app = get_app()
-        report = check_store(threads=app.threads, sprints=app.sprints)
+        report = check_store(app)
         self.stdout.write(
-            f"{report.threads} threads, {report.sessions} sessions, {report.sprints} sprints: "
+            ", ".join(f"{n} {what}" for what, n in report.counts.items())
+            + ": "
             + ("consistent" if report.ok else f"{len(report.problems)} problem(s)")
         )
         for line in report.problems:
