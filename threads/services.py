@@ -11,6 +11,7 @@ from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, ut
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, publish, remove, save
 from threads.domain import DEFAULT_QUANTUM, Kind, Profile, State, Thread
+from threads.events import ProfileUpdated, Verb, thread_event
 from threads.selectors import profile_get, thread_filter, thread_get
 
 
@@ -61,7 +62,7 @@ async def thread_create(
     _check_parent(repo, owner, parent_id)
     _check_band(profiles, owner, thread.energy_band)
     save(repo, thread)
-    await publish(bus, f"{kind.value}.created", thread)
+    await publish(bus, thread_event(thread, Verb.CREATED))
     return thread
 
 
@@ -104,10 +105,11 @@ async def thread_edit(
     if edited.model_dump(exclude={"updated_at"}) == thread.model_dump(exclude={"updated_at"}):
         return thread
     save(repo, edited)
-    await publish(bus, f"{thread.kind.value}.updated", edited)
+    await publish(bus, thread_event(edited, Verb.UPDATED))
     return edited
 
 
+_VERB_OF = {"archive": Verb.ARCHIVED, "unarchive": Verb.UNARCHIVED}
 TRANSITIONS = ("park", "resume", "block", "unblock", "done", "reopen", "archive", "unarchive")
 
 
@@ -139,9 +141,8 @@ async def thread_transition(
         getattr(thread, action)(now)
     save(repo, thread)
     if was_running:
-        await publish(bus, f"{thread.kind.value}.quantum_stopped", thread)
-    verb = action + "d" if action.endswith("archive") else "state_changed"
-    await publish(bus, f"{thread.kind.value}.{verb}", thread)
+        await publish(bus, thread_event(thread, Verb.QUANTUM_STOPPED))
+    await publish(bus, thread_event(thread, _VERB_OF.get(action, Verb.STATE_CHANGED)))
     return thread
 
 
@@ -164,9 +165,9 @@ async def thread_delete(*, repo: Repo[Thread], bus: Bus, owner: str, thread_id: 
     doomed_ids = {t.id for t in doomed}
     for child in doomed[1:]:
         remove(repo, child.id)
-        await publish(bus, f"{child.kind.value}.deleted", child)
+        await publish(bus, thread_event(child, Verb.DELETED))
     remove(repo, thread.id)
-    await publish(bus, f"{thread.kind.value}.deleted", thread)
+    await publish(bus, thread_event(thread, Verb.DELETED))
     # Nothing may stay blocked by a thread that no longer exists.
     for other in repo.list(thread_filter(owner=owner, archived=None, states=[State.BLOCKED])):
         if doomed_ids & set(other.blocked_by):
@@ -175,14 +176,14 @@ async def thread_delete(*, repo: Repo[Thread], bus: Bus, owner: str, thread_id: 
                 other.blocked_note = "Its blocker was deleted."
             other.updated_at = utcnow()
             save(repo, other)
-            await publish(bus, f"{other.kind.value}.updated", other)
+            await publish(bus, thread_event(other, Verb.UPDATED))
     return doomed
 
 
 # --- Energy bands ---------------------------------------------------------------------------------
 async def _profile_save(*, profiles: Repo[Profile], bus: Bus, profile: Profile) -> Profile:
     save(profiles, profile)
-    await publish(bus, "profile.updated", profile)
+    await publish(bus, ProfileUpdated.of(profile))
     return profile
 
 
@@ -240,6 +241,6 @@ async def energy_band_remove(
     for thread in users:
         moved = thread.edit(energy_band=move_to)
         save(threads, moved)
-        await publish(bus, f"{moved.kind.value}.updated", moved)
+        await publish(bus, thread_event(moved, Verb.UPDATED))
     profile.remove_band(band_id)
     return await _profile_save(profiles=profiles, bus=bus, profile=profile)

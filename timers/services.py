@@ -17,6 +17,7 @@ from parallel_you.domain import DomainError, IllegalTransition, utcnow
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, publish, save
 from threads.domain import Outcome, State, Thread
+from threads.events import Verb, thread_event
 from threads.selectors import thread_filter, thread_get
 from timers.domain import outcome_of
 from timers.scheduler import ExpiryScheduler
@@ -122,7 +123,7 @@ async def quantum_start(
     thread.start(utcnow(), minutes=minutes, minute=minute)
     await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
     await _save_armed(repo, scheduler, thread, before)
-    await publish(bus, f"{thread.kind.value}.quantum_started", thread)
+    await publish(bus, thread_event(thread, Verb.QUANTUM_STARTED))
     return thread
 
 
@@ -133,7 +134,7 @@ async def quantum_pause(
     run = thread.pause(utcnow())
     save(repo, thread)
     await _disarm(scheduler, thread.id, run.id)
-    await publish(bus, f"{thread.kind.value}.quantum_paused", thread)
+    await publish(bus, thread_event(thread, Verb.QUANTUM_PAUSED))
     return thread
 
 
@@ -155,7 +156,7 @@ async def quantum_resume(
     thread.unpause(utcnow())
     await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
     await _save_armed(repo, scheduler, thread, before)
-    await publish(bus, f"{thread.kind.value}.quantum_resumed", thread)
+    await publish(bus, thread_event(thread, Verb.QUANTUM_RESUMED))
     return thread
 
 
@@ -173,7 +174,7 @@ async def quantum_extend(
     before = thread.model_copy(deep=True)
     thread.extend(utcnow(), minutes=minutes, minute=minute)
     await _save_armed(repo, scheduler, thread, before)
-    await publish(bus, f"{thread.kind.value}.quantum_extended", thread)
+    await publish(bus, thread_event(thread, Verb.QUANTUM_EXTENDED))
     return thread
 
 
@@ -198,7 +199,7 @@ async def quantum_stop(
     save(repo, thread)
     await _disarm(scheduler, thread.id, run.id)
     # One event: its payload carries the new state (Ready, Parked or Done) and the new session.
-    await publish(bus, f"{thread.kind.value}.quantum_stopped", thread)
+    await publish(bus, thread_event(thread, Verb.QUANTUM_STOPPED))
     return thread
 
 
@@ -246,5 +247,5 @@ async def quantum_expire(*, repo: Repo[Thread], bus: Bus, thread_id: str, run_id
     except DomainError:
         return ExpiryResult(Expiry.STALE)
     save(repo, thread)
-    await publish(bus, f"{thread.kind.value}.quantum_expired", thread)
+    await publish(bus, thread_event(thread, Verb.QUANTUM_EXPIRED))
     return ExpiryResult(Expiry.EXPIRED, run.deadline)
