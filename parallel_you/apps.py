@@ -4,6 +4,3 @@ from django.apps import AppConfig
 class ParallelYouConfig(AppConfig):
     name = "parallel_you"
     verbose_name = "Parallel You"
-
-    def ready(self) -> None:
-        from parallel_you import startup  # noqa: F401  (registers the lifespan hooks)

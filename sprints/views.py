@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError, InvalidValue, NotFound
-from parallel_you.web import app, owner_of
+from parallel_you.web import owner_of
 from sprints import services
 from sprints.charts import chart_of
 from sprints.domain import Sprint, SprintState
@@ -32,6 +33,7 @@ from sprints.selectors import (
 from threads.domain import BOARD_STATES, MAX_ESTIMATE
 from threads.selectors import board_get, profile_get
 from threads.services import thread_edit
+from timers import selectors as timer_selectors
 
 CHANGED = "parallel-you:changed"
 
@@ -62,14 +64,14 @@ def _burndown_context(burndowns: Burndowns) -> dict[str, Any]:
 @require_GET
 async def sprint_list_page(request: HttpRequest) -> HttpResponse:
     owner = await owner_of(request)
-    index = sprint_index(repo=app().sprints, owner=owner)
+    index = sprint_index(repo=current_adapters().sprints, owner=owner)
     return render(request, "sprints/list.html", {"index": index})
 
 
 @require_http_methods(["GET", "POST"])
 async def sprint_new(request: HttpRequest) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     form = SprintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -103,7 +105,7 @@ def _form_page(request: HttpRequest, form: SprintForm, sprint: Sprint | None) ->
 @require_http_methods(["GET", "POST"])
 async def sprint_edit(request: HttpRequest, sprint_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     try:
         sprint = sprint_get(repo=adapters.sprints, owner=owner, sprint_id=sprint_id)
     except NotFound:
@@ -131,7 +133,7 @@ async def sprint_edit(request: HttpRequest, sprint_id: str) -> HttpResponse:
 async def sprint_delete(request: HttpRequest, sprint_id: str) -> HttpResponse:
     """GET asks to confirm (a page that works without JS); POST deletes."""
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     try:
         if request.method == "GET":
             sprint = sprint_get(repo=adapters.sprints, owner=owner, sprint_id=sprint_id)
@@ -154,7 +156,7 @@ def _filters(request: HttpRequest) -> tuple[str, str]:
 async def _planning(
     request: HttpRequest, owner: str, sprint_id: str, *, error: str = "", status: int = 200, form: Any = None
 ) -> HttpResponse:
-    adapters = app()
+    adapters = current_adapters()
     band, state = _filters(request)
     try:
         planning = planning_get(
@@ -214,7 +216,7 @@ def _position(request: HttpRequest) -> int | None:
 
 @require_POST
 async def item_add(request: HttpRequest, sprint_id: str) -> HttpResponse:
-    adapters = app()
+    adapters = current_adapters()
 
     async def add(owner: str) -> None:
         await services.sprint_item_add(
@@ -232,7 +234,7 @@ async def item_add(request: HttpRequest, sprint_id: str) -> HttpResponse:
 
 @require_POST
 async def item_remove(request: HttpRequest, sprint_id: str, thread_id: str) -> HttpResponse:
-    adapters = app()
+    adapters = current_adapters()
 
     async def remove(owner: str) -> None:
         await services.sprint_item_remove(
@@ -249,7 +251,7 @@ async def item_remove(request: HttpRequest, sprint_id: str, thread_id: str) -> H
 
 @require_POST
 async def item_move(request: HttpRequest, sprint_id: str, thread_id: str) -> HttpResponse:
-    adapters = app()
+    adapters = current_adapters()
 
     async def move(owner: str) -> None:
         await services.sprint_item_move(
@@ -266,7 +268,7 @@ async def item_move(request: HttpRequest, sprint_id: str, thread_id: str) -> Htt
 
 @require_POST
 async def items_reorder(request: HttpRequest, sprint_id: str) -> HttpResponse:
-    adapters = app()
+    adapters = current_adapters()
     order = [i for i in request.POST.get("order", "").split(",") if i]
 
     async def reorder(owner: str) -> None:
@@ -280,7 +282,7 @@ async def items_reorder(request: HttpRequest, sprint_id: str) -> HttpResponse:
 @require_POST
 async def item_estimate(request: HttpRequest, sprint_id: str, thread_id: str) -> HttpResponse:
     """A story's or task's estimate in quanta, set from the planning page."""
-    adapters = app()
+    adapters = current_adapters()
     raw = request.POST.get("estimate", "").strip()
 
     async def estimate(owner: str) -> None:
@@ -300,7 +302,7 @@ async def item_estimate(request: HttpRequest, sprint_id: str, thread_id: str) ->
 @require_POST
 async def capacity_set(request: HttpRequest, sprint_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     try:
         sprint = sprint_get(repo=adapters.sprints, owner=owner, sprint_id=sprint_id)
     except NotFound:
@@ -329,7 +331,7 @@ async def capacity_set(request: HttpRequest, sprint_id: str) -> HttpResponse:
 @require_POST
 async def sprint_start(request: HttpRequest, sprint_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     try:
         sprint = await services.sprint_start(repo=adapters.sprints, bus=adapters.bus, owner=owner, sprint_id=sprint_id)
     except NotFound:
@@ -341,7 +343,7 @@ async def sprint_start(request: HttpRequest, sprint_id: str) -> HttpResponse:
 
 
 def _burndowns_or_404(owner: str, sprint_id: str) -> Burndowns:
-    adapters = app()
+    adapters = current_adapters()
     try:
         return burndown_get(
             repo=adapters.sprints,
@@ -366,7 +368,7 @@ async def burndown(request: HttpRequest, sprint_id: str) -> HttpResponse:
 async def sprint_close(request: HttpRequest, sprint_id: str) -> HttpResponse:
     """GET: what closing would mean and where unfinished work goes; POST: close."""
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     try:
         planning = planning_get(
             repo=adapters.sprints,
@@ -417,7 +419,7 @@ async def sprint_summary(request: HttpRequest, sprint_id: str) -> HttpResponse:
 async def sprint_board(request: HttpRequest) -> HttpResponse:
     """The board restricted to the active sprint."""
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     sprint = sprint_active(repo=adapters.sprints, owner=owner)
     context: dict[str, Any] = {"sprint": sprint, "here": reverse("sprints:active_board")}
     if sprint is not None:
@@ -428,7 +430,7 @@ async def sprint_board(request: HttpRequest) -> HttpResponse:
             (state, sorted(board.columns[state], key=lambda t: order.get(t.id, len(order)))) for state in BOARD_STATES
         ]
         context["held"] = board.shown
-        context |= board.cards
+        context |= board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner)
     if request.htmx:
         return render(request, "sprints/_board.html", context)
     if sprint is not None:

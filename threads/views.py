@@ -20,12 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
+from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError, InvalidValue, NotFound
-from parallel_you.web import app, owner_of
+from parallel_you.web import owner_of
 from threads import selectors, services
 from threads.cards import rendered_cards
 from threads.domain import BOARD_STATES, Kind, Thread
 from threads.forms import BlockForm, EnergyBandForm, EnergyBandRemoveForm, ThreadForm, add_domain_errors
+from timers import selectors as timer_selectors
 
 CHANGED_EVENT = "parallel-you:changed"
 
@@ -45,13 +47,13 @@ def _next_url(request: HttpRequest, default: str | None = None) -> str:
 
 def _get_thread(owner: str, thread_id: str) -> Thread:
     try:
-        return selectors.thread_get(repo=app().threads, owner=owner, thread_id=thread_id)
+        return selectors.thread_get(repo=current_adapters().threads, owner=owner, thread_id=thread_id)
     except NotFound:
         raise Http404("There's no such thread.") from None
 
 
 def _thread_form(owner: str, data: Any = None, *, thread: Thread | None = None, **kwargs: Any) -> ThreadForm:
-    adapters = app()
+    adapters = current_adapters()
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     sagas = selectors.saga_choices(repo=adapters.threads, owner=owner)
     auto_id = f"edit-{thread.id}-%s" if thread is not None else "new-%s"
@@ -62,7 +64,7 @@ COLUMN_LIMIT = 40
 
 
 def _board_context(owner: str, params: QueryDict) -> dict[str, Any]:
-    adapters = app()
+    adapters = current_adapters()
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     filters = {
         "saga": params.get("saga", ""),
@@ -90,6 +92,7 @@ def _board_context(owner: str, params: QueryDict) -> dict[str, Any]:
         for state in BOARD_STATES
     ]
     query["all"] = "1"
+    cards = board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner)
     return {
         "board": board,
         "columns": columns,
@@ -98,18 +101,18 @@ def _board_context(owner: str, params: QueryDict) -> dict[str, Any]:
         "filters": filters,
         "filtered": any(filters.values()),
         "here": here,
-        "cards_html": rendered_cards(
-            [t for _, shown, _ in columns for t in shown], board.cards, here=here, inline=True
-        ),
-        **board.cards,
+        "cards_html": rendered_cards([t for _, shown, _ in columns for t in shown], cards, here=here, inline=True),
+        **cards,
     }
 
 
 def _detail_context(owner: str, thread_id: str) -> dict[str, Any]:
-    adapters = app()
+    adapters = current_adapters()
     detail = selectors.thread_detail_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     return {
+        **timer_selectors.controls_context(repo=adapters.threads, owner=owner),
+        "history": timer_selectors.history_get(repo=adapters.threads, profiles=adapters.profiles, thread=detail.thread),
         "detail": detail,
         "thread": detail.thread,
         "band": profile.band_or_first(detail.thread.energy_band),
@@ -119,7 +122,7 @@ def _detail_context(owner: str, thread_id: str) -> dict[str, Any]:
 
 
 def _archive_context(owner: str, params: QueryDict) -> dict[str, Any]:
-    adapters = app()
+    adapters = current_adapters()
     q = params.get("q", "").strip()
     threads = selectors.archive_get(repo=adapters.threads, owner=owner, text=q)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
@@ -131,10 +134,11 @@ def _archive_context(owner: str, params: QueryDict) -> dict[str, Any]:
 def _card_response(
     request: HttpRequest, owner: str, thread_id: str, *, errors: dict[str, str] | None = None, status: int = 200
 ) -> HttpResponse:
-    adapters = app()
+    adapters = current_adapters()
     thread = _get_thread(owner, thread_id)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     cards = selectors.card_context(repo=adapters.threads, owner=owner, threads=[thread], profile=profile)
+    cards |= timer_selectors.controls_context(repo=adapters.threads, owner=owner)
     context = {"thread": thread, "errors": errors or {}, "here": _next_url(request), **cards}
     return render(request, "threads/_card.html", context, status=status)
 
@@ -175,7 +179,7 @@ def _region_response(
     else:
         # Another page (a sprint board) shows this card: answer with the card and let the page
         # re-fetch whatever else it shows.
-        if thread_id is None or app().threads.get(thread_id) is None:
+        if thread_id is None or current_adapters().threads.get(thread_id) is None:
             response = HttpResponse(status=204)
         else:
             response = _card_response(request, owner, thread_id, errors=errors, status=status)
@@ -241,7 +245,7 @@ async def thread_card(request: HttpRequest, thread_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 async def thread_new(request: HttpRequest) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     if request.method == "GET":
         kind = request.GET.get("kind", Kind.TASK.value)
         form = _thread_form(owner, initial={"kind": kind, "parent_id": request.GET.get("saga", "")})
@@ -282,7 +286,7 @@ async def thread_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 async def thread_edit(request: HttpRequest, thread_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     thread = _get_thread(owner, thread_id)
     fragment = _is_fragment(request)
     if request.method == "GET":
@@ -316,7 +320,7 @@ async def thread_edit(request: HttpRequest, thread_id: str) -> HttpResponse:
 async def thread_transition(request: HttpRequest, thread_id: str) -> HttpResponse:
     """park, resume, unblock, done, reopen, archive, unarchive: the `action` of the pressed button."""
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     action = request.POST.get("action", "")
     try:
         await services.thread_transition(
@@ -334,7 +338,7 @@ async def thread_transition(request: HttpRequest, thread_id: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 async def thread_block(request: HttpRequest, thread_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     thread = _get_thread(owner, thread_id)
     choices = selectors.blocker_choices(repo=adapters.threads, owner=owner, thread=thread)
     fragment = _is_fragment(request)
@@ -369,7 +373,7 @@ async def thread_block(request: HttpRequest, thread_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 async def thread_delete(request: HttpRequest, thread_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     thread = _get_thread(owner, thread_id)
     here = _next_url(request)
     if request.method == "GET":
@@ -403,7 +407,7 @@ async def thread_delete(request: HttpRequest, thread_id: str) -> HttpResponse:
 
 # --- energy bands ---------------------------------------------------------------------------------
 def _bands_context(owner: str) -> dict[str, Any]:
-    adapters = app()
+    adapters = current_adapters()
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     usage = selectors.band_usage(repo=adapters.threads, owner=owner)
     rows = [
@@ -437,7 +441,7 @@ def _bands_response(
 async def energy_bands(request: HttpRequest) -> HttpResponse:
     """The settings page; a POST adds a band."""
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     if request.method == "GET":
         return _bands_response(request, owner)
     form = EnergyBandForm(request.POST, auto_id="band-new-%s")
@@ -456,7 +460,7 @@ async def energy_bands(request: HttpRequest) -> HttpResponse:
 
 
 def _band_or_404(owner: str, band_id: str) -> Any:
-    band = selectors.profile_get(repo=app().profiles, owner=owner).band(band_id)
+    band = selectors.profile_get(repo=current_adapters().profiles, owner=owner).band(band_id)
     if band is None:
         raise Http404("There's no such energy band.")
     return band
@@ -465,7 +469,7 @@ def _band_or_404(owner: str, band_id: str) -> Any:
 @require_POST
 async def energy_band_change(request: HttpRequest, band_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     _band_or_404(owner, band_id)
     form = EnergyBandForm(request.POST, auto_id=f"band-{band_id}-%s")
     if form.is_valid():
@@ -485,7 +489,7 @@ async def energy_band_change(request: HttpRequest, band_id: str) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 async def energy_band_remove(request: HttpRequest, band_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     band = _band_or_404(owner, band_id)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     in_use = selectors.band_usage(repo=adapters.threads, owner=owner).get(band_id, 0)

@@ -17,8 +17,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError, NotFound, utcnow
-from parallel_you.web import app, owner_of
+from parallel_you.web import owner_of
 from threads import services as thread_services
 from threads.domain import State, Thread
 from threads.selectors import thread_get
@@ -40,13 +41,23 @@ def _back(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
+def _controls(thread: Thread, **context: Any) -> dict[str, Any]:
+    """The context of the controls fragment for `thread`."""
+    repo = current_adapters().threads
+    return {"thread": thread, **selectors.controls_context(repo=repo, owner=thread.owner), **context}
+
+
+def _page(thread: Thread, **context: Any) -> dict[str, Any]:
+    """The context of the timer page: the controls and the session history."""
+    adapters = current_adapters()
+    history = selectors.history_get(repo=adapters.threads, profiles=adapters.profiles, thread=thread)
+    return _controls(thread, history=history, **context)
+
+
 def _respond(request: HttpRequest, thread: Thread | None, error: str | None = None, **context: Any) -> HttpResponse:
     if request.htmx and thread is not None:
         return render(
-            request,
-            "timers/_controls.html",
-            {"thread": thread, "error": error, **context},
-            status=422 if error else 200,
+            request, "timers/_controls.html", _controls(thread, error=error, **context), status=422 if error else 200
         )
     if error:
         messages.error(request, error)
@@ -59,7 +70,7 @@ Action = Callable[..., Awaitable[Thread]]
 async def _act(request: HttpRequest, thread_id: str, action: Action, **arguments: Any) -> HttpResponse:
     """Call one timer service for the signed-in person and answer with the controls or a redirect."""
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     try:
         thread = await action(
             repo=adapters.threads,
@@ -122,7 +133,7 @@ async def again(request: HttpRequest, thread_id: str) -> HttpResponse:
 async def take_break(request: HttpRequest, thread_id: str) -> HttpResponse:
     """Record the quantum (the thread is Ready again) and show a break with its own countdown."""
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     try:
         thread = await services.quantum_stop(
             repo=adapters.threads,
@@ -142,15 +153,15 @@ async def take_break(request: HttpRequest, thread_id: str) -> HttpResponse:
     length = break_minutes(in_a_row)
     context = {"break_until": now + minute() * length, "break_minutes": length}
     if request.htmx:
-        return render(request, "timers/_controls.html", {"thread": thread, **context})
-    return render(request, "timers/detail.html", {"thread": thread, **context})
+        return render(request, "timers/_controls.html", _controls(thread, **context))
+    return render(request, "timers/detail.html", _page(thread, **context))
 
 
 @require_POST
 async def tune(request: HttpRequest, thread_id: str) -> HttpResponse:
     """Accept a quantum suggestion: the person chose it, so this is a plain edit of the quantum."""
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     try:
         minutes = int(request.POST.get("minutes", ""))
     except ValueError:
@@ -163,12 +174,15 @@ async def tune(request: HttpRequest, thread_id: str) -> HttpResponse:
         raise Http404("There's no such thread.") from None
     except DomainError as exc:
         if request.htmx:
-            found = adapters.threads.get(thread_id)
-            return render(request, "timers/_history.html", {"thread": found, "error": exc.message}, status=422)
+            found = thread_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
+            history = selectors.history_get(repo=adapters.threads, profiles=adapters.profiles, thread=found)
+            context = {"thread": found, "history": history, "error": exc.message}
+            return render(request, "timers/_history.html", context, status=422)
         messages.error(request, exc.message)
         return _back(request)
     if request.htmx:
-        return render(request, "timers/_history.html", {"thread": thread, "tuned": True})
+        history = selectors.history_get(repo=adapters.threads, profiles=adapters.profiles, thread=thread)
+        return render(request, "timers/_history.html", {"thread": thread, "history": history, "tuned": True})
     messages.success(request, f"Quantum set to {thread.quantum} minutes.")
     return _back(request)
 
@@ -177,11 +191,11 @@ async def tune(request: HttpRequest, thread_id: str) -> HttpResponse:
 async def detail(request: HttpRequest, thread_id: str) -> HttpResponse:
     """The timer of one thread with its session history; htmx asks for just the controls."""
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     try:
         thread = thread_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
     except NotFound:
         raise Http404("There's no such thread.") from None
     if request.htmx:
-        return render(request, "timers/_controls.html", {"thread": thread})
-    return render(request, "timers/detail.html", {"thread": thread})
+        return render(request, "timers/_controls.html", _controls(thread))
+    return render(request, "timers/detail.html", _page(thread))

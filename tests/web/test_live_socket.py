@@ -9,7 +9,7 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from parallel_you.consumers import LiveConsumer
 from parallel_you.realtime import start_bridge
 from threads import services
@@ -51,7 +51,7 @@ async def test_the_full_stack_refuses_a_socket_without_a_session() -> None:
     assert connected is False
 
 
-async def test_a_person_receives_their_own_events_and_nobody_elses(adapters: App) -> None:
+async def test_a_person_receives_their_own_events_and_nobody_elses(adapters: Adapters) -> None:
     await start_bridge(adapters.bus)
     ada, grace = await connect(Person(1)), await connect(Person(2))
     assert (await ada.connect())[0] and (await grace.connect())[0]

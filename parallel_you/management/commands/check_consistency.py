@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parallel_you.bootstrap import get_app
+from parallel_you.bootstrap import current_adapters
 from parallel_you.consistency import check_store
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Check that threads, sessions and sprints agree with each other."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        app = get_app()
+        app = current_adapters()
         report = check_store(app)
         self.stdout.write(
             ", ".join(f"{n} {what}" for what, n in report.counts.items())
