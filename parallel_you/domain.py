@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
@@ -108,8 +108,11 @@ def friendly_errors(exc: ValidationError) -> dict[str, str]:
     return errors
 
 
-def validated(model: type[BaseModel], **values: Any) -> Any:
-    """Build a document, turning validation failures into InvalidValue."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], **values: Any) -> M:
+    """Build a `model`, turning validation failures into InvalidValue (one message per field)."""
     try:
         return model(**values)
     except ValidationError as exc:

@@ -58,7 +58,7 @@ class SagaDeleted(ThreadMessage):
 
 
 class SagaStateChanged(ThreadMessage):
-    """A saga moved to another state (started, parked, resumed, blocked, unblocked, done, reopened)."""
+    """A saga moved to another state (started, parked, unparked, blocked, unblocked, done, reopened)."""
 
     topic = "saga.state_changed"
 
@@ -94,7 +94,7 @@ class StoryDeleted(ThreadMessage):
 
 
 class StoryStateChanged(ThreadMessage):
-    """A story moved to another state (started, parked, resumed, blocked, unblocked, done, reopened)."""
+    """A story moved to another state (started, parked, unparked, blocked, unblocked, done, reopened)."""
 
     topic = "story.state_changed"
 
@@ -130,7 +130,7 @@ class TaskDeleted(ThreadMessage):
 
 
 class TaskStateChanged(ThreadMessage):
-    """A task moved to another state (started, parked, resumed, blocked, unblocked, done, reopened)."""
+    """A task moved to another state (started, parked, unparked, blocked, unblocked, done, reopened)."""
 
     topic = "task.state_changed"
 

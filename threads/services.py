@@ -110,7 +110,7 @@ async def thread_edit(
 
 
 _VERB_OF = {"archive": Verb.ARCHIVED, "unarchive": Verb.UNARCHIVED}
-TRANSITIONS = ("park", "resume", "block", "unblock", "done", "reopen", "archive", "unarchive")
+TRANSITIONS = ("park", "unpark", "block", "unblock", "done", "reopen", "archive", "unarchive")
 
 
 async def thread_transition(
@@ -123,7 +123,7 @@ async def thread_transition(
     blocked_by: list[str] | None = None,
     note: str = "",
 ) -> Thread:
-    """park, resume, block, unblock, done, reopen, archive, unarchive (start and stop are timers')."""
+    """park, unpark, block, unblock, done, reopen, archive, unarchive (start and stop are timers')."""
     if action not in TRANSITIONS:
         raise DomainError(f"“{action}” isn't something a thread can do.")
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
@@ -144,14 +144,6 @@ async def thread_transition(
         await publish(bus, thread_event(thread, Verb.QUANTUM_STOPPED))
     await publish(bus, thread_event(thread, _VERB_OF.get(action, Verb.STATE_CHANGED)))
     return thread
-
-
-def blockers_done(*, repo: Repo[Thread], thread: Thread) -> bool:
-    """True when every thread that blocks this one is Done (the card offers to unblock)."""
-    if thread.state is not State.BLOCKED or not thread.blocked_by:
-        return False
-    found = [repo.get(b) for b in thread.blocked_by]
-    return all(b is None or b.state is State.DONE for b in found)
 
 
 async def thread_delete(*, repo: Repo[Thread], bus: Bus, owner: str, thread_id: str) -> list[Thread]:

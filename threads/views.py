@@ -318,7 +318,7 @@ async def thread_edit(request: HttpRequest, thread_id: str) -> HttpResponse:
 # --- transitions ----------------------------------------------------------------------------------
 @require_POST
 async def thread_transition(request: HttpRequest, thread_id: str) -> HttpResponse:
-    """park, resume, unblock, done, reopen, archive, unarchive: the `action` of the pressed button."""
+    """park, unpark, unblock, done, reopen, archive, unarchive: the `action` of the pressed button."""
     owner = await owner_of(request)
     adapters = current_adapters()
     action = request.POST.get("action", "")

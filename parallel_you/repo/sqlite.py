@@ -20,8 +20,6 @@ from typing import Any, Generic
 
 from parallel_you.repo.base import Codec, FilterSpec, RepoError, T, check_field
 
-_SCHEMA_VERSION = 1
-
 
 def _path(name: str) -> str:
     return f"json_extract(doc, '$.{check_field(name)}')"

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from parallel_you.events import CATALOGUE, UnknownTopic, catalogue_markdown, validate_message
 from threads.domain import Kind, Thread
 from threads.events import StoryUpdated, Verb, thread_event
+from timers import quantum
 from timers.events import StoryQuantumExpired
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +33,7 @@ def test_docs_page_is_generated_from_the_catalogue() -> None:
 
 def test_payloads_are_validated_against_their_schema() -> None:
     t = Thread.new(owner="1", kind=Kind.STORY, title="x", parent_id="saga")
-    t.start()
+    quantum.start(t)
     assert StoryQuantumExpired.of(t).payload()["run"]["deadline"]
     validate_message("story.quantum_expired", t.model_dump(mode="json"))
     with pytest.raises(ValidationError):

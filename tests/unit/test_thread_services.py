@@ -11,8 +11,8 @@ from parallel_you.domain import IllegalTransition, InvalidValue, NotFound
 from parallel_you.repo import RepoError
 from parallel_you.service_layer import StorageFailed
 from threads import services
-from threads.domain import Kind, State, Thread
-from threads.selectors import board_get
+from threads.domain import Kind, Profile, State, Thread
+from threads.selectors import board_get, card_context
 
 
 def topics(app: Adapters) -> list[str]:
@@ -92,14 +92,22 @@ async def test_transitions_and_an_illegal_one(adapters: Adapters) -> None:
         )
 
     assert (await do("park")).state is State.PARKED
-    assert (await do("resume")).state is State.READY
+    assert (await do("unpark")).state is State.READY
     assert (await do("done")).state is State.DONE
     with pytest.raises(IllegalTransition, match="isn't parked"):
-        await do("resume")
+        await do("unpark")
     assert adapters.threads.get(t.id).state is State.DONE  # type: ignore[union-attr]
     assert (await do("archive")).archived
     assert (await do("unarchive")).archived is False
     assert topics(adapters)[-2:] == ["task.archived", "task.unarchived"]
+
+
+def ready_to_unblock(adapters: Adapters, thread: Thread) -> bool:
+    """Whether the card offers to unblock `thread` (every blocker Done)."""
+    cards = card_context(
+        repo=adapters.threads, owner=thread.owner, threads=[thread], profile=Profile.default(thread.owner)
+    )
+    return thread.id in cards["ready_to_unblock"]
 
 
 async def test_block_on_own_threads_and_unblock_when_blockers_are_done(adapters: Adapters) -> None:
@@ -114,11 +122,11 @@ async def test_block_on_own_threads_and_unblock_when_blockers_are_done(adapters:
     blocked = await services.thread_transition(
         repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=b.id, action="block", blocked_by=[a.id]
     )
-    assert not services.blockers_done(repo=adapters.threads, thread=blocked)
+    assert not ready_to_unblock(adapters, blocked)
     await services.thread_transition(
         repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=a.id, action="done"
     )
-    assert services.blockers_done(repo=adapters.threads, thread=adapters.threads.get(b.id))  # type: ignore[arg-type]
+    assert ready_to_unblock(adapters, adapters.threads.get(b.id))  # type: ignore[arg-type]
     unblocked = await services.thread_transition(
         repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=b.id, action="unblock"
     )

@@ -163,7 +163,7 @@ def test_every_transition_from_the_card(
     headers = hx() if use_htmx else {}
     expected = [
         ("park", State.PARKED, False),
-        ("resume", State.READY, False),
+        ("unpark", State.READY, False),
         ("done", State.DONE, False),
         ("reopen", State.READY, False),
         ("done", State.DONE, False),
@@ -188,9 +188,9 @@ def test_an_illegal_transition_shows_the_domains_message_and_changes_nothing(
     task = make_thread(person, "task", "Finished")
     done = transition(person, task, "done")
     emitted = len(topics(adapters))
-    response = post_action(client_as, task, "resume", hx())
+    response = post_action(client_as, task, "unpark", hx())
     assert response.status_code == 422 and response["HX-Retarget"] == "#board"
-    assert "“Finished” isn&#x27;t parked, so there&#x27;s nothing to resume." in response.content.decode()
+    assert "“Finished” isn&#x27;t parked, so there&#x27;s nothing to unpark." in response.content.decode()
     response = post_action(client_as, task, "unarchive", next="/")
     assert response.status_code == 302
     followed = client_as.get("/").content.decode()
@@ -260,7 +260,7 @@ def test_an_action_answers_with_the_region_of_the_page_it_came_from(
     detail = f"http://testserver{reverse('threads:detail', args=[task.id])}"
     response = post_action(client_as, task, "park", hx(detail))
     assert response["HX-Retarget"] == "#thread-detail" and 'id="thread-detail"' in response.content.decode()
-    transition(person, task, "resume")
+    transition(person, task, "unpark")
     transition(person, task, "done")
     response = post_action(client_as, task, "archive", hx("http://testserver/archive/?q=her"))
     assert response["HX-Retarget"] == "#archive" and "Here" in response.content.decode()
