@@ -64,7 +64,7 @@ class LivePausedMiddleware(ResponseMiddleware):
 
     def process(self, request: HttpRequest, response: HttpResponseBase, started: float) -> HttpResponseBase:
         if live_paused():
-            trigger_client_event(response, "parallel-you:live-paused")  # type: ignore[type-var]
+            trigger_client_event(response, "parallel-you:live-paused")
         return response
 
 

@@ -40,13 +40,13 @@ def check_sprints(adapters: Stores, report: Report) -> None:
         if s.state is SprintState.ACTIVE:
             active[s.owner] += 1
         for member in s.members:
-            t = by_id.get(member)
-            if t is None:
+            listed = by_id.get(member)
+            if listed is None:
                 problem(f"sprint {s.id}: lists missing thread {member}")
-            elif t.owner != s.owner:
+            elif listed.owner != s.owner:
                 problem(f"sprint {s.id}: lists another person's thread {member}")
-            elif s.state is not SprintState.CLOSED and t.sprint_id != s.id:
-                problem(f"sprint {s.id}: lists thread {member}, which says it is in {t.sprint_id}")
+            elif s.state is not SprintState.CLOSED and listed.sprint_id != s.id:
+                problem(f"sprint {s.id}: lists thread {member}, which says it is in {listed.sprint_id}")
     for owner, count in active.items():
         if count > 1:
             problem(f"owner {owner}: {count} active sprints")

@@ -6,7 +6,7 @@ forms with `add_domain_errors` so every message appears next to its field.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -77,9 +77,9 @@ class ThreadForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.thread = thread
-        self.fields["energy_band"].choices = [(b.id, b.name) for b in bands]
+        cast(forms.ChoiceField, self.fields["energy_band"]).choices = [(b.id, b.name) for b in bands]
         self.fields["energy_band"].initial = bands[0].id
-        self.fields["parent_id"].choices = [("", "— none —")] + [
+        cast(forms.ChoiceField, self.fields["parent_id"]).choices = [("", "— none —")] + [
             (s.id, s.title) for s in sagas if thread is None or s.id != thread.id
         ]
         self.fields["parent_id"].error_messages["invalid_choice"] = "Choose one of your sagas."
@@ -125,7 +125,9 @@ class BlockForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[Thread], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["blocked_by"].choices = [(t.id, f"{t.title} ({t.kind.label}, {t.state.label})") for t in choices]
+        cast(forms.ChoiceField, self.fields["blocked_by"]).choices = [
+            (t.id, f"{t.title} ({t.kind.label}, {t.state.label})") for t in choices
+        ]
         self.fields["blocked_by"].error_messages["invalid_choice"] = "Choose from your own threads."
 
     def clean(self) -> dict[str, Any]:
@@ -157,5 +159,5 @@ class EnergyBandRemoveForm(forms.Form):
 
     def __init__(self, *args: Any, bands: list[EnergyBand], removing: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["move_to"].choices = [(b.id, b.name) for b in bands if b.id != removing]
+        cast(forms.ChoiceField, self.fields["move_to"]).choices = [(b.id, b.name) for b in bands if b.id != removing]
         self.fields["move_to"].error_messages["invalid_choice"] = "Choose one of your other energy bands."
