@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
@@ -34,6 +35,14 @@ def utcnow() -> datetime:
 
 
 Timestamp = Annotated[datetime, AfterValidator(to_millis)]
+
+
+class Labelled(StrEnum):
+    """An enum whose members a page shows by name: `stopped_early` reads "Stopped early"."""
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
 
 
 class Document(BaseModel):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -18,6 +17,7 @@ from parallel_you.domain import (
     DomainError,
     IllegalTransition,
     InvalidValue,
+    Labelled,
     Timestamp,
     new_id,
     utcnow,
@@ -32,26 +32,18 @@ NOTES_MAX = 20_000
 MAX_ESTIMATE = 100
 
 
-class Kind(StrEnum):
+class Kind(Labelled):
     SAGA = "saga"
     STORY = "story"
     TASK = "task"
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
-
-class State(StrEnum):
+class State(Labelled):
     READY = "ready"
     RUNNING = "running"
     PARKED = "parked"
     BLOCKED = "blocked"
     DONE = "done"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 BOARD_STATES = (State.READY, State.RUNNING, State.PARKED, State.BLOCKED, State.DONE)
@@ -74,15 +66,11 @@ ACTIONS: dict[State, tuple[str, ...]] = {
 }
 
 
-class Outcome(StrEnum):
+class Outcome(Labelled):
     COMPLETED = "completed"
     OVERRAN = "overran"
     STOPPED_EARLY = "stopped_early"
     ABANDONED = "abandoned"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class Run(Document):

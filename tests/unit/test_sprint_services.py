@@ -200,24 +200,16 @@ async def test_capacity_only_for_ones_own_bands(adapters: Adapters) -> None:
     )
     assert adapters.sprints.get(s.id).count_weekends is True  # type: ignore[union-attr]
     assert topics(adapters)[-1] == "sprint.updated"
-    with pytest.raises(InvalidValue, match="your own energy bands"):
-        await services.sprint_capacity_set(
-            repo=adapters.sprints,
-            bus=adapters.bus,
-            owner="ada",
-            sprint_id=s.id,
-            capacity={"zen": 1},
-            profiles=adapters.profiles,
-        )
-    with pytest.raises(InvalidValue, match="Between 0 and 50"):
-        await services.sprint_capacity_set(
-            repo=adapters.sprints,
-            bus=adapters.bus,
-            owner="ada",
-            sprint_id=s.id,
-            capacity={"deep": 51},
-            profiles=adapters.profiles,
-        )
+    for capacity, refusal in (({"zen": 1}, "your own energy bands"), ({"deep": 51}, "Between 0 and 50")):
+        with pytest.raises(InvalidValue, match=refusal):
+            await services.sprint_capacity_set(
+                repo=adapters.sprints,
+                bus=adapters.bus,
+                owner="ada",
+                sprint_id=s.id,
+                capacity=capacity,
+                profiles=adapters.profiles,
+            )
 
 
 async def test_planning_shows_backlog_by_saga_over_capacity_and_outside_blockers(adapters: Adapters) -> None:
