@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from parallel_you.bootstrap import current_adapters
+from parallel_you.realtime import close_channel_layer
 
 log = logging.getLogger(__name__)
 
@@ -27,5 +28,6 @@ async def lifespan(scope: dict[str, Any], receive: Callable[..., Any], send: Cal
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await current_adapters().stop()
+            await close_channel_layer()
             await send({"type": "lifespan.shutdown.complete"})
             return

@@ -1,5 +1,6 @@
-"""Invariants across threads: sessions in order, parents and blockers that belong to the same person,
-one running quantum per person. Registered with parallel_you/consistency.py at start-up."""
+"""Invariants across threads: sessions in order and not overlapping, parents and blockers that belong to
+the same person, one quantum counting down per person (any number paused, as `threads.domain.counting`
+says). Registered with parallel_you/consistency.py at start-up."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Protocol
 from parallel_you.consistency import Report
 from parallel_you.domain import InvalidValue
 from parallel_you.repo import FilterSpec, Repo
-from threads.domain import Kind, State, Thread
+from threads.domain import Kind, Thread, counting
 
 
 class Stores(Protocol):
@@ -30,8 +31,6 @@ def check_threads(adapters: Stores, report: Report) -> None:
             t.ensure_valid()
         except InvalidValue as exc:
             problem(f"{name}: invalid: {exc.errors}")
-        if t.state is State.RUNNING:
-            running[t.owner].append(t.id)
         for before, after in zip(t.sessions, t.sessions[1:], strict=False):
             if after.started_at < before.ended_at:
                 problem(f"{name}: sessions overlap ({before.ended_at} > {after.started_at})")
@@ -49,6 +48,8 @@ def check_threads(adapters: Stores, report: Report) -> None:
             if other is not None and other.owner != t.owner:
                 problem(f"{name}: blocked by another person's thread {blocker}")
 
+    for t in counting(all_threads):
+        running[t.owner].append(t.id)
     for owner, ids in running.items():
         if len(ids) > 1:
-            problem(f"owner {owner}: {len(ids)} running quanta at once ({', '.join(ids)})")
+            problem(f"owner {owner}: {len(ids)} running quanta at once, not paused ({', '.join(ids)})")

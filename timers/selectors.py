@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from parallel_you.repo import Repo
-from threads.domain import Profile, Session, State, Thread
+from threads.domain import Profile, Session, State, Thread, counting
 from threads.selectors import profile_get, thread_filter
 from timers.domain import Bar, Suggestion, chart_bars, quanta_in_a_row, suggest_quantum
 
@@ -53,11 +53,10 @@ def streak_get(*, repo: Repo[Thread], owner: str, now: datetime) -> int:
 def in_a_row_get(*, repo: Repo[Thread], owner: str) -> int:
     """Where the person's running quantum stands in a row of quanta worked without a break (the
     running one counted), or 0 when none runs. One quantum runs at a time, so this is per person."""
-    running = repo.list(thread_filter(owner=owner, states=[State.RUNNING]))
-    run = next((t.run for t in running if t.run is not None and t.run.paused_at is None), None)
-    if run is None:
+    running = counting(repo.list(thread_filter(owner=owner, states=[State.RUNNING])))
+    if not running or running[0].run is None:
         return 0
-    return 1 + streak_get(repo=repo, owner=owner, now=run.started_at)
+    return 1 + streak_get(repo=repo, owner=owner, now=running[0].run.started_at)
 
 
 def controls_context(*, repo: Repo[Thread], owner: str) -> dict[str, int]:
