@@ -12,7 +12,6 @@ from typing import Any, cast
 
 from django import forms
 
-from parallel_you.domain import DomainError, InvalidValue
 from threads.domain import (
     DEFAULT_QUANTUM,
     MAX_QUANTUM,
@@ -26,13 +25,6 @@ from threads.domain import (
 
 QUANTUM_MESSAGE = f"A quantum is {MIN_QUANTUM} to {MAX_QUANTUM} minutes."
 KIND_CHOICES = [(k.value, k.label) for k in Kind]
-
-
-def add_domain_errors(form: forms.Form, exc: DomainError) -> None:
-    """Show a domain refusal on the form: next to its field when the form has one, else on top."""
-    errors = exc.errors if isinstance(exc, InvalidValue) else {exc.field or "__all__": exc.message}
-    for name, message in errors.items():
-        form.add_error(name if name in form.fields else None, message)
 
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
