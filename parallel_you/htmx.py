@@ -7,9 +7,9 @@ still works as plain form posts and redirects, and triggers go through `django_h
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from functools import wraps
-from typing import Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -86,7 +86,7 @@ def form_refusal(form: forms.Form) -> InvalidValue:
 
 
 P = ParamSpec("P")
-View = Callable[Concatenate[HtmxHttpRequest, P], Awaitable[HttpResponse]]
+View = Callable[Concatenate[HtmxHttpRequest, P], Coroutine[Any, Any, HttpResponse]]
 
 
 def not_found_is_404(message: str) -> Callable[[View[P]], View[P]]:
