@@ -104,4 +104,3 @@ def not_found_is_404(message: str) -> Callable[[View[P]], View[P]]:
         return wrapper
 
     return decorate
-
