@@ -32,7 +32,6 @@ DEFAULT_QUANTUM = 25
 TITLE_MAX = 200
 NOTES_MAX = 20_000
 MAX_ESTIMATE = 100
-LINK_MAX = 500
 
 # Characters that print nothing: Unicode's format, separator and control categories, plus the
 # letters and symbols that render blank (Hangul fillers, the braille blank, ...).
@@ -131,7 +130,6 @@ class Thread(Document):
     kind: Kind
     title: str = Field(min_length=1, max_length=TITLE_MAX)
     notes: str = Field(default="", max_length=NOTES_MAX)
-    link: str = Field(default="", max_length=LINK_MAX, pattern=r"^(https?://\S+)?$")
     quantum: int = Field(default=DEFAULT_QUANTUM, ge=MIN_QUANTUM, le=MAX_QUANTUM)
     energy_band: str = Field(default="deep", min_length=1, max_length=40)
     estimate: int = Field(default=1, ge=1, le=MAX_ESTIMATE)
@@ -198,7 +196,7 @@ class Thread(Document):
     def edit(self, now: datetime | None = None, **changes: object) -> Thread:
         """A person's edit: a copy with these fields changed, validated as a whole; the original is
         untouched. An archived thread is read-only until it is unarchived."""
-        allowed = {"title", "notes", "link", "quantum", "energy_band", "estimate", "parent_id", "sprint_id"}
+        allowed = {"title", "notes", "quantum", "energy_band", "estimate", "parent_id", "sprint_id"}
         unknown = set(changes) - allowed
         if unknown:
             raise DomainError(f"These can't be edited directly: {', '.join(sorted(unknown))}.")

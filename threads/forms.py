@@ -14,7 +14,6 @@ from django import forms
 
 from threads.domain import (
     DEFAULT_QUANTUM,
-    LINK_MAX,
     MAX_QUANTUM,
     MIN_QUANTUM,
     NOTES_MAX,
@@ -86,13 +85,6 @@ class ThreadForm(CreateOnce):
         max_length=NOTES_MAX,
         error_messages={"max_length": f"Keep the notes to {NOTES_MAX} characters or fewer."},
         widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    link = forms.URLField(
-        required=False,
-        max_length=LINK_MAX,
-        assume_scheme="https",
-        error_messages={"invalid": "A link is a web address, like https://example.com/issue/1."},
     )
 
     def __init__(
