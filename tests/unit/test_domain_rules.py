@@ -5,25 +5,28 @@ form token, sprint dates and positions stay in bounds."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from parallel_you.consistency import check_store
-from parallel_you.documents import SPRINTS, THREADS
 from parallel_you.domain import IllegalTransition, InvalidValue
 from sprints import services as sprint_services
+from sprints.documents import SPRINTS
 from sprints.domain import Sprint
 from sprints.selectors import burndown_get
 from threads import services
+from threads.documents import THREADS
 from threads.domain import Kind, State, Thread, blocking_cycle, counting
+from timers import quantum
 from timers import services as timers
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 INVISIBLE = ["\u200b", "\u2060", "\ufeff", " \u200b\u2060 ", "\u3164", "\u00a0\u2800", "\u180e", "\u200d\u200c"]
 
 
-def topics(app: App) -> list[str]:
+def topics(app: Adapters) -> list[str]:
     return [e.topic for e in app.bus.emitted]  # type: ignore[attr-defined]
 
 
@@ -39,9 +42,11 @@ def test_an_archived_thread_cannot_be_edited_or_moved_until_it_is_unarchived() -
     thread = archived_task()
     with pytest.raises(IllegalTransition, match="archived: unarchive it before you edit it"):
         thread.edit(title="New")
-    for action in ("park", "resume", "unblock", "finish", "reopen", "start"):
+    for action in ("park", "unpark", "unblock", "finish", "reopen"):
         with pytest.raises(IllegalTransition, match="archived"):
             getattr(thread, action)(T0)
+    with pytest.raises(IllegalTransition, match="archived"):
+        quantum.start(thread, T0)
     with pytest.raises(IllegalTransition, match="archived"):
         thread.block(T0, note="waiting")
     assert thread.title == "Old" and thread.archived and thread.state is State.DONE
@@ -55,7 +60,7 @@ def test_bookkeeping_still_reaches_an_archived_thread() -> None:
     assert thread.in_band("light").energy_band == "light"
 
 
-async def test_the_edit_service_refuses_an_archived_thread_and_changes_nothing(adapters: App) -> None:
+async def test_the_edit_service_refuses_an_archived_thread_and_changes_nothing(adapters: Adapters) -> None:
     thread = await services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title="Old")
     for action in ("done", "archive"):
         await services.thread_transition(
@@ -70,7 +75,7 @@ async def test_the_edit_service_refuses_an_archived_thread_and_changes_nothing(a
 
 
 # --- blocks make no circle -------------------------------------------------------------------------------
-async def test_a_block_that_would_close_a_circle_is_refused_naming_the_chain(adapters: App) -> None:
+async def test_a_block_that_would_close_a_circle_is_refused_naming_the_chain(adapters: Adapters) -> None:
     t1, t2, t3 = [
         await services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title=f"t{n}")
         for n in (1, 2, 3)
@@ -134,7 +139,7 @@ def test_a_thread_stored_with_an_invisible_title_before_the_rule_still_loads() -
 
 
 # --- one quantum counting down, any number paused ------------------------------------------------------
-async def test_a_running_and_a_paused_quantum_made_by_the_services_are_consistent(adapters: App) -> None:
+async def test_a_running_and_a_paused_quantum_made_by_the_services_are_consistent(adapters: Adapters) -> None:
     a, b, c = [await services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title=n) for n in "abc"]
     await timers.quantum_start(repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=a.id)
     await timers.quantum_start(repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=b.id, current="pause")
@@ -142,7 +147,7 @@ async def test_a_running_and_a_paused_quantum_made_by_the_services_are_consisten
     held = [adapters.threads.get(t.id) for t in (a, b, c)]
     assert [t.state for t in held if t] == [State.RUNNING] * 3
     assert [t.id for t in counting(t for t in held if t)] == [c.id]
-    report = check_store(threads=adapters.threads, sprints=adapters.sprints)
+    report = check_store(SimpleNamespace(threads=adapters.threads, sprints=adapters.sprints))
     assert report.ok, report.problems
     # Resuming a paused one while another counts is refused, as starting is.
     with pytest.raises(timers.OtherRunning):
@@ -155,19 +160,19 @@ def test_the_checker_reports_two_quanta_counting_down_at_once() -> None:
     threads, sprints = MemoryRepo(THREADS.codec), MemoryRepo(SPRINTS.codec)
     first, second, paused = (Thread(owner="ada", kind=Kind.TASK, title=n) for n in ("1", "2", "3"))
     for t in (first, second, paused):
-        t.start(T0)
-    paused.pause(T0 + timedelta(minutes=1))
+        quantum.start(t, T0)
+    quantum.pause(paused, T0 + timedelta(minutes=1))
     for t in (first, paused):
         threads.upsert(t)
-    assert check_store(threads=threads, sprints=sprints).ok
+    assert check_store(SimpleNamespace(threads=threads, sprints=sprints)).ok
     threads.upsert(second)
-    [problem] = check_store(threads=threads, sprints=sprints).problems
+    [problem] = check_store(SimpleNamespace(threads=threads, sprints=sprints)).problems
     assert problem.startswith("owner ada: 2 running quanta at once, not paused (")
     assert first.id in problem and second.id in problem and paused.id not in problem
 
 
 # --- a create runs once per form token -----------------------------------------------------------------
-async def test_creating_twice_with_the_same_id_makes_one_thread_and_one_event(adapters: App) -> None:
+async def test_creating_twice_with_the_same_id_makes_one_thread_and_one_event(adapters: Adapters) -> None:
     first = await services.task_create(
         repo=adapters.threads, bus=adapters.bus, owner="ada", title="Once", thread_id="a" * 32
     )
@@ -179,7 +184,7 @@ async def test_creating_twice_with_the_same_id_makes_one_thread_and_one_event(ad
     assert topics(adapters).count("task.created") == 1
 
 
-async def test_creating_a_sprint_twice_with_the_same_id_makes_one_sprint(adapters: App) -> None:
+async def test_creating_a_sprint_twice_with_the_same_id_makes_one_sprint(adapters: Adapters) -> None:
     made = [
         await sprint_services.sprint_create(
             repo=adapters.sprints,
@@ -213,7 +218,7 @@ def test_a_sprint_outside_the_years_2000_to_2100_is_refused(start: date, end: da
 
 
 @pytest.mark.parametrize("state", ["planned", "active", "closed"])
-def test_a_stored_sprint_outside_those_years_still_gives_a_burndown(adapters: App, state: str) -> None:
+def test_a_stored_sprint_outside_those_years_still_gives_a_burndown(adapters: Adapters, state: str) -> None:
     from sprints.domain import Closing
 
     extra = {"closing": Closing(), "closed_at": datetime(1, 1, 3, tzinfo=UTC)} if state == "closed" else {}
@@ -231,7 +236,7 @@ def test_a_stored_sprint_outside_those_years_still_gives_a_burndown(adapters: Ap
         assert len(charts.overall.labels) == 8
 
 
-async def test_a_position_outside_the_sprint_list_is_refused_and_changes_nothing(adapters: App) -> None:
+async def test_a_position_outside_the_sprint_list_is_refused_and_changes_nothing(adapters: Adapters) -> None:
     sprint = await sprint_services.sprint_create(
         repo=adapters.sprints, bus=adapters.bus, owner="ada", name="S", start=date(2026, 3, 2), end=date(2026, 3, 6)
     )
@@ -257,7 +262,7 @@ def test_the_checker_reports_a_circle_of_blocks_and_sprint_dates_out_of_range() 
         blocked.state, blocked.blocked_by = State.BLOCKED, [by.id]
         threads.upsert(blocked)
     sprints.upsert(Sprint(owner="ada", name="Old", start=date(1, 1, 1), end=date(1, 1, 7)))
-    problems = check_store(threads=threads, sprints=sprints).problems
+    problems = check_store(SimpleNamespace(threads=threads, sprints=sprints)).problems
     assert len(problems) == 2
     assert problems[0].startswith("owner ada: blocks go round in a circle (") and problems[0].count("→") == 3
     assert problems[1].endswith("dates out of range (0001-01-01 – 0001-01-07)")

@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.datastructures import MultiValueDict
 
-from parallel_you.bootstrap import bootstrap, get_app, set_app
+from parallel_you.bootstrap import bootstrap, current_adapters, install
 from parallel_you.bus import MemoryBus
 from sprints import services as sprint_services
 from threads import services as thread_services
@@ -117,7 +117,7 @@ class World:
 def build_world(owner: str, other: str) -> World:
     """A fresh in-memory store (installed as the process's adapters) with the person's work in it."""
     app = bootstrap(repo_backend="memory", bus=MemoryBus())
-    set_app(app)
+    install(app)
     sync = async_to_sync
     common = {"repo": app.threads, "bus": app.bus}
     saga = sync(thread_services.thread_create)(**common, owner=owner, kind=Kind.SAGA, title="Saga")
@@ -194,7 +194,7 @@ def world(client_as: Client, person: Any, other_person: Any) -> Iterator[Callabl
         return build_world(str(person.pk), str(other_person.pk))
 
     yield make
-    set_app(None)
+    install(None)
 
 
 def _send(client: Client, method: str, url: str, data: dict[str, str], headers: dict[str, str]) -> int:
@@ -247,7 +247,7 @@ def test_no_bad_value_in_any_field_gives_a_5xx(
                 if headers:
                     pages = [*CURRENT_URLS, f"http://testserver/threads/{current.their_thread_id}/"]
                     headers = headers | {"HX-Current-URL": pages[(n + len(payload)) % len(pages)]}
-                emitted = len(get_app().bus.emitted)  # type: ignore[attr-defined]
+                emitted = len(current_adapters().bus.emitted)  # type: ignore[attr-defined]
                 try:
                     status = _send(client_as, method, url, payload, headers)
                 except Exception as exc:  # the test client re-raises what a view raised
@@ -255,7 +255,7 @@ def test_no_bad_value_in_any_field_gives_a_5xx(
                 else:
                     detail = ""
                 # Services publish after every write: no new event, nothing changed.
-                fresh = len(get_app().bus.emitted) != emitted  # type: ignore[attr-defined]
+                fresh = len(current_adapters().bus.emitted) != emitted  # type: ignore[attr-defined]
                 if status >= 500:
                     where = "every field" if bad is None else bad
                     failures.append(
@@ -272,7 +272,7 @@ def test_an_htmx_action_from_a_page_url_that_cannot_be_read_still_answers(
     url = reverse("threads:transition", args=[current.spare_id])
     response = client_as.post(url, {"action": "park"}, headers={"HX-Request": "true", "HX-Current-URL": page})
     assert response.status_code == 200
-    assert get_app().threads.get(current.spare_id).state.value == "parked"  # type: ignore[union-attr]
+    assert current_adapters().threads.get(current.spare_id).state.value == "parked"  # type: ignore[union-attr]
 
 
 ID_PATTERNS = [(name, converters) for name, converters in PATTERNS if converters]
@@ -286,7 +286,7 @@ def test_someone_elses_id_is_a_404_whatever_comes_with_it(
     request all get the same 404 for another person's thread, sprint or band."""
     current = world()
     url = reverse(name, kwargs=current.kwargs(converters, foreign=True))
-    app = get_app()
+    app = current_adapters()
     before = (app.threads.get(current.their_thread_id), app.sprints.get(current.their_sprint_id))
     payloads = [{}, current.sensible(), current.sensible() | {"action": "no-such-action"}]
     payloads += [dict.fromkeys(current.sensible(), value) for value in ("²", "9" * 5000, "0001-01-01")]

@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from parallel_you.service_layer import save
 from sprints import services as sprint_services
 from sprints.domain import Closing, Sprint, SprintState
@@ -34,11 +34,11 @@ def owner_of(person: Any) -> str:
     return str(person.pk)
 
 
-def task(app: App, who: str, title: str = "Task") -> Thread:
+def task(app: Adapters, who: str, title: str = "Task") -> Thread:
     return async_to_sync(services.thread_create)(repo=app.threads, bus=app.bus, owner=who, kind=Kind.TASK, title=title)
 
 
-def sprint_with(app: App, who: str, *threads: Thread) -> Sprint:
+def sprint_with(app: Adapters, who: str, *threads: Thread) -> Sprint:
     sprint = async_to_sync(sprint_services.sprint_create)(
         repo=app.sprints, bus=app.bus, owner=who, name="Now", start=date(2026, 3, 2), end=date(2026, 3, 6)
     )
@@ -57,7 +57,7 @@ def text(response: Any) -> str:
 @pytest.mark.parametrize("value", ["²", "٣٣٣", FIVE_THOUSAND_DIGITS, "1e309", "-0", "NaN", "", " ", "101"])
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_a_bad_estimate_is_refused_on_the_planning_page(
-    client_as: Client, person: Any, adapters: App, value: str, headers: dict[str, str]
+    client_as: Client, person: Any, adapters: Adapters, value: str, headers: dict[str, str]
 ) -> None:
     thread = task(adapters, owner_of(person))
     sprint = sprint_with(adapters, owner_of(person), thread)
@@ -69,7 +69,7 @@ def test_a_bad_estimate_is_refused_on_the_planning_page(
     assert adapters.threads.get(thread.id) == before
 
 
-def test_a_good_estimate_is_kept(client_as: Client, person: Any, adapters: App) -> None:
+def test_a_good_estimate_is_kept(client_as: Client, person: Any, adapters: Adapters) -> None:
     thread = task(adapters, owner_of(person))
     sprint = sprint_with(adapters, owner_of(person), thread)
     response = client_as.post(reverse("sprints:item_estimate", args=[sprint.id, thread.id]), {"estimate": " 8 "})
@@ -80,7 +80,7 @@ def test_a_good_estimate_is_kept(client_as: Client, person: Any, adapters: App) 
 @pytest.mark.parametrize("value", ["²", FIVE_THOUSAND_DIGITS, "-1", "1e309", "5"])
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_a_bad_position_is_refused_when_adding_or_moving(
-    client_as: Client, person: Any, adapters: App, value: str, headers: dict[str, str]
+    client_as: Client, person: Any, adapters: Adapters, value: str, headers: dict[str, str]
 ) -> None:
     a, b, spare = (task(adapters, owner_of(person), n) for n in ("A", "B", "Spare"))
     sprint = sprint_with(adapters, owner_of(person), a, b)
@@ -100,7 +100,7 @@ def test_a_bad_position_is_refused_when_adding_or_moving(
 @pytest.mark.parametrize(("start", "end"), [("0001-01-01", "0001-01-07"), ("9999-12-25", "9999-12-31")])
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_a_sprint_outside_the_years_2000_to_2100_is_refused_in_the_form(
-    client_as: Client, person: Any, adapters: App, start: str, end: str, headers: dict[str, str]
+    client_as: Client, person: Any, adapters: Adapters, start: str, end: str, headers: dict[str, str]
 ) -> None:
     data = {"name": "Ancient", "start": start, "end": end}
     response = client_as.post(reverse("sprints:new"), data, headers=headers)
@@ -112,7 +112,7 @@ def test_a_sprint_outside_the_years_2000_to_2100_is_refused_in_the_form(
 @pytest.mark.parametrize("state", list(SprintState))
 @pytest.mark.parametrize("start", [date(1, 1, 1), date(9999, 12, 25)])
 def test_a_stored_sprint_outside_those_years_still_shows_its_pages(
-    client_as: Client, person: Any, adapters: App, state: SprintState, start: date
+    client_as: Client, person: Any, adapters: Adapters, state: SprintState, start: date
 ) -> None:
     closed = (
         {"closing": Closing(), "closed_at": datetime(2026, 3, 2, tzinfo=UTC)} if state is SprintState.CLOSED else {}
@@ -136,7 +136,7 @@ def test_a_stored_sprint_outside_those_years_still_shows_its_pages(
 
 # --- timer minutes -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("value", ["²", FIVE_THOUSAND_DIGITS, "1e309", "0", "-5", "NaN", "", "241"])
-def test_bad_minutes_are_refused_on_the_timer(client_as: Client, person: Any, adapters: App, value: str) -> None:
+def test_bad_minutes_are_refused_on_the_timer(client_as: Client, person: Any, adapters: Adapters, value: str) -> None:
     thread = task(adapters, owner_of(person))
     running = async_to_sync(timers.quantum_start)(
         repo=adapters.threads, bus=adapters.bus, owner=owner_of(person), thread_id=thread.id
@@ -151,7 +151,7 @@ def test_bad_minutes_are_refused_on_the_timer(client_as: Client, person: Any, ad
 # --- the rules of section 3, through the pages ---------------------------------------------------------
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_an_archived_thread_cannot_be_edited_from_its_form(
-    client_as: Client, person: Any, adapters: App, transition: Any, headers: dict[str, str]
+    client_as: Client, person: Any, adapters: Adapters, transition: Any, headers: dict[str, str]
 ) -> None:
     thread = task(adapters, owner_of(person), "Old")
     transition(person, thread, "done")
@@ -167,7 +167,7 @@ def test_an_archived_thread_cannot_be_edited_from_its_form(
 
 
 def test_an_unknown_action_on_someone_elses_thread_is_a_404(
-    client_as: Client, other_person: Any, adapters: App
+    client_as: Client, other_person: Any, adapters: Adapters
 ) -> None:
     theirs = task(adapters, owner_of(other_person), "Theirs")
     for action in ("no-such-action", "", "start"):
@@ -181,7 +181,7 @@ def test_an_unknown_action_on_someone_elses_thread_is_a_404(
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_a_circle_of_blocks_is_refused_in_the_block_form(
-    client_as: Client, person: Any, adapters: App, transition: Any, headers: dict[str, str]
+    client_as: Client, person: Any, adapters: Adapters, transition: Any, headers: dict[str, str]
 ) -> None:
     t1, t2, t3 = (task(adapters, owner_of(person), f"t{n}") for n in (1, 2, 3))
     transition(person, t1, "block", blocked_by=[t2.id])
@@ -194,7 +194,7 @@ def test_a_circle_of_blocks_is_refused_in_the_block_form(
 
 @pytest.mark.parametrize("title", ["\u200b", "\u2060\ufeff", " \u200b ", "\u3164"])
 def test_a_title_of_invisible_characters_is_refused_in_the_new_form(
-    client_as: Client, person: Any, adapters: App, title: str
+    client_as: Client, person: Any, adapters: Adapters, title: str
 ) -> None:
     data = {"kind": "task", "title": title, "quantum": "25", "energy_band": "deep"}
     response = client_as.post(reverse("threads:new"), data, headers=HX)
@@ -210,7 +210,7 @@ def _token(response: Any) -> str:
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
 def test_a_thread_create_sent_twice_makes_one_thread_and_answers_alike(
-    client_as: Client, person: Any, adapters: App, headers: dict[str, str]
+    client_as: Client, person: Any, adapters: Adapters, headers: dict[str, str]
 ) -> None:
     token = _token(client_as.get(reverse("threads:new")))
     data = {"kind": "task", "title": "Once", "quantum": "25", "energy_band": "deep", "token": token, "next": "/"}
@@ -232,7 +232,7 @@ def test_a_thread_create_sent_twice_makes_one_thread_and_answers_alike(
     assert len(adapters.threads.list(services.thread_filter(owner=owner_of(person)))) == 2
 
 
-def test_a_sprint_create_sent_twice_makes_one_sprint(client_as: Client, person: Any, adapters: App) -> None:
+def test_a_sprint_create_sent_twice_makes_one_sprint(client_as: Client, person: Any, adapters: Adapters) -> None:
     token = _token(client_as.get(reverse("sprints:new")))
     data = {"name": "Once", "start": "2026-03-02", "end": "2026-03-06", "token": token}
     first = client_as.post(reverse("sprints:new"), data)
@@ -242,7 +242,7 @@ def test_a_sprint_create_sent_twice_makes_one_sprint(client_as: Client, person: 
 
 
 def test_someone_elses_token_does_not_reach_their_thread(
-    client_as: Client, person: Any, other_person: Any, adapters: App
+    client_as: Client, person: Any, other_person: Any, adapters: Adapters
 ) -> None:
     other = Client()
     other.force_login(other_person)
@@ -254,7 +254,7 @@ def test_someone_elses_token_does_not_reach_their_thread(
     assert [t.title for t in adapters.threads.list(services.thread_filter(owner=owner_of(other_person)))] == ["Theirs"]
 
 
-def test_check_consistency_agrees_with_what_the_timer_pages_make(client_as: Client, person: Any, adapters: App) -> None:
+def test_check_consistency_agrees_with_what_the_timer_pages_make(client_as: Client, person: Any, adapters: Adapters) -> None:
     first, second = (task(adapters, owner_of(person), n) for n in ("First", "Second"))
     client_as.post(reverse("timers:start", args=[first.id]))
     refused = client_as.post(reverse("timers:start", args=[second.id]), headers=HX)
