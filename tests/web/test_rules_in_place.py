@@ -254,7 +254,9 @@ def test_someone_elses_token_does_not_reach_their_thread(
     assert [t.title for t in adapters.threads.list(services.thread_filter(owner=owner_of(other_person)))] == ["Theirs"]
 
 
-def test_check_consistency_agrees_with_what_the_timer_pages_make(client_as: Client, person: Any, adapters: Adapters) -> None:
+def test_check_consistency_agrees_with_what_the_timer_pages_make(
+    client_as: Client, person: Any, adapters: Adapters
+) -> None:
     first, second = (task(adapters, owner_of(person), n) for n in ("First", "Second"))
     client_as.post(reverse("timers:start", args=[first.id]))
     refused = client_as.post(reverse("timers:start", args=[second.id]), headers=HX)
