@@ -143,9 +143,19 @@ def _publish(group: str, message: dict[str, Any]) -> None:
     except RuntimeError:
         running = None
     if running is loop:
-        loop.create_task(coroutine)
+        _pending.add(task := loop.create_task(coroutine))
+        task.add_done_callback(_sent)
     else:
-        asyncio.run_coroutine_threadsafe(coroutine, loop)
+        asyncio.run_coroutine_threadsafe(coroutine, loop).add_done_callback(_sent)
+
+
+_pending: set[asyncio.Task[None]] = set()
+
+
+def _sent(future: Any) -> None:
+    _pending.discard(future)
+    if not future.cancelled() and future.exception() is not None:
+        log.error("could not tell other web processes that a session ended", exc_info=future.exception())
 
 
 def session_deleted(sender: type, instance: Session, **kwargs: Any) -> None:

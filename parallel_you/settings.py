@@ -243,6 +243,8 @@ SIGNUP_TAKEN_LIMIT = 10
 SIGNUP_TAKEN_WINDOW = timedelta(minutes=15)
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database: live sockets end with theirs by watching the rows (live_sessions.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
