@@ -131,23 +131,30 @@ def renewing(session_key: str | None) -> Iterator[None]:
 
 
 def _publish(group: str, message: dict[str, Any]) -> None:
-    """Send to other web processes through the channel layer, on the server's loop. Outside a web
-    server (a management command) there is no loop to send from and no socket here: the sweepers
-    of the web processes notice instead."""
+    """Send to other web processes through the channel layer, on the server's loop (the layer
+    belongs to it: channels-rabbitmq refuses to be made or used off it). Outside a web server (a
+    management command) there is no loop to send from and no socket here: the sweepers of the web
+    processes notice instead. Never raises: ending a session must not fail on a notice."""
     loop = _loop
     if loop is None or loop.is_closed() or not loop.is_running():
         return
-    layer: Any = get_channel_layer()
-    coroutine = layer.group_send(group, message)
     try:
         running = asyncio.get_running_loop()
     except RuntimeError:
         running = None
-    if running is loop:
-        _pending.add(task := loop.create_task(coroutine))
-        task.add_done_callback(_sent)
-    else:
-        asyncio.run_coroutine_threadsafe(coroutine, loop).add_done_callback(_sent)
+    try:
+        if running is loop:
+            _pending.add(task := loop.create_task(_send(group, message)))
+            task.add_done_callback(_sent)
+        else:
+            asyncio.run_coroutine_threadsafe(_send(group, message), loop).add_done_callback(_sent)
+    except RuntimeError:  # the loop stopped meanwhile
+        log.warning("could not tell other web processes that a session ended: the server is stopping")
+
+
+async def _send(group: str, message: dict[str, Any]) -> None:
+    layer: Any = get_channel_layer()
+    await layer.group_send(group, message)
 
 
 _pending: set[asyncio.Task[None]] = set()
