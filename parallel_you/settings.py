@@ -179,7 +179,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = BASE_DIR / env.str("STATIC_ROOT", default="staticfiles")  # relative: to the project folder
 # DEBUG=0 serves what `manage.py collectstatic` put in STATIC_ROOT: content-hashed names (cached
 # for ever by browsers) with gzip copies (brotli too when the brotli package is installed).
 # DEBUG=1 serves static/ as it is.
