@@ -42,6 +42,7 @@ from sprints.selectors import (
     sprint_get,
     sprint_index,
 )
+from threads.cards import rendered_cards
 from threads.domain import BOARD_STATES
 from threads.selectors import board_get, profile_get, thread_get
 from threads.services import thread_edit
@@ -422,6 +423,8 @@ async def sprint_board(request: HtmxHttpRequest) -> HttpResponse:
         ]
         context["held"] = board.shown
         context |= board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner)
+        shown = [t for _, threads in context["columns"] for t in threads]
+        context["cards_html"] = rendered_cards(shown, context, here=context["here"], inline=True)
     if request.htmx:
         return render(request, "sprints/_board.html", context)
     if sprint is not None:

@@ -131,7 +131,9 @@ def _card_response(
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     cards = selectors.card_context(repo=adapters.threads, owner=owner, threads=[thread], profile=profile)
     cards |= timer_selectors.controls_context(repo=adapters.threads, owner=owner)
-    context = {"thread": thread, "errors": errors or {}, "here": next_url(request), **cards}
+    here = next_url(request)
+    cards_html = rendered_cards([thread], cards, here=here, inline=False)
+    context = {"thread": thread, "errors": errors or {}, "here": here, "cards_html": cards_html, **cards}
     return render(request, "threads/_card.html", context, status=status)
 
 
