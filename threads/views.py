@@ -138,13 +138,13 @@ def _card_response(
 
 
 def _current_page(request: HtmxHttpRequest) -> tuple[str, dict[str, Any], QueryDict] | None:
-    url = request.htmx.current_url_abs_path if request.htmx else None
-    if not url:
-        return None
-    parts = urlsplit(url)
     try:
+        url = request.htmx.current_url_abs_path if request.htmx else None
+        if not url:
+            return None
+        parts = urlsplit(url)
         match = resolve(parts.path)
-    except Resolver404:
+    except (ValueError, Resolver404):  # a header that isn't a URL of this site
         return None
     return match.view_name, match.kwargs, QueryDict(parts.query)
 
