@@ -1,0 +1,494 @@
+"""Export and import services on in-memory adapters: exact round trips, id clashes, refusals."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from accounts.portability import (
+    ImportRefused,
+    instance_export,
+    instance_import,
+    person_export,
+    person_import,
+    person_import_plan,
+)
+from parallel_you.bootstrap import App, bootstrap
+from parallel_you.bus import MemoryBus
+from parallel_you.repo import FilterSpec, RepoError
+from parallel_you.service_layer import StorageFailed
+from sprints.domain import ClosedItem, Closing, Sprint, SprintState
+from threads.domain import EnergyBand, Kind, Outcome, Profile, Run, Session, State, Thread
+from timers.scheduler import InProcessScheduler
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+EVERYTHING = FilterSpec()
+
+
+def store() -> App:
+    return bootstrap(repo_backend="memory", bus=MemoryBus(), scheduler=InProcessScheduler())
+
+
+def topics(app: App) -> list[str]:
+    return [e.topic for e in app.bus.emitted]  # type: ignore[attr-defined]
+
+
+def seed(app: App, owner: str = "ada") -> dict[str, Any]:
+    """A person with every kind of document and every kind of reference between them."""
+    profile = Profile(
+        id=owner,
+        owner=owner,
+        bands=[
+            EnergyBand(id="deep", name="Deep", colour="#4f46e5"),
+            EnergyBand(id="admin", name="Admin", colour="#aabbcc"),
+        ],
+        capacity={"deep": 2, "admin": 1},
+        updated_at=T0,
+        version=4,
+    )
+    saga = Thread(owner=owner, kind=Kind.SAGA, title="Book", created_at=T0, updated_at=T0, version=2)
+    session = Session(
+        started_at=T0,
+        ended_at=T0 + timedelta(minutes=26),
+        planned_minutes=25,
+        actual_minutes=26.0,
+        outcome=Outcome.COMPLETED,
+        energy_band="admin",
+    )
+    story = Thread(
+        owner=owner,
+        kind=Kind.STORY,
+        title="Chapter one",
+        parent_id=saga.id,
+        energy_band="admin",
+        estimate=3,
+        sessions=[session],
+        created_at=T0 + timedelta(minutes=1),
+        updated_at=T0 + timedelta(hours=1),
+        version=5,
+    )
+    blocked = Thread(
+        owner=owner,
+        kind=Kind.STORY,
+        title="Chapter two",
+        parent_id=saga.id,
+        state=State.BLOCKED,
+        blocked_by=[story.id],
+        blocked_note="after one",
+        created_at=T0 + timedelta(minutes=2),
+        updated_at=T0 + timedelta(minutes=2),
+    )
+    running = Thread(
+        owner=owner,
+        kind=Kind.TASK,
+        title="Email",
+        state=State.RUNNING,
+        run=Run(started_at=T0 + timedelta(hours=2), deadline=T0 + timedelta(hours=2, minutes=25), planned_minutes=25),
+        started_at=T0 + timedelta(hours=2),
+        created_at=T0 + timedelta(minutes=3),
+        updated_at=T0 + timedelta(hours=2),
+    )
+    done = Thread(
+        owner=owner,
+        kind=Kind.TASK,
+        title="Outline",
+        state=State.DONE,
+        archived=True,
+        completed_at=T0 + timedelta(days=1),
+        created_at=T0 + timedelta(minutes=4),
+        updated_at=T0 + timedelta(days=1),
+    )
+    active = Sprint(
+        owner=owner,
+        name="Week 2",
+        start=date(2026, 3, 9),
+        end=date(2026, 3, 13),
+        state=SprintState.ACTIVE,
+        members=[story.id, running.id],
+        capacity={"admin": 2},
+        created_at=T0 + timedelta(days=4),
+        updated_at=T0 + timedelta(days=7),
+        started_at=T0 + timedelta(days=7),
+    )
+    closing = Closing(
+        items=[
+            ClosedItem(id=done.id, title="Outline", kind=Kind.TASK, energy_band="admin", estimate=1, done=True),
+            ClosedItem(id="gone", title="Deleted since", kind=Kind.TASK, energy_band="deep", estimate=2, done=False),
+        ],
+        carried_to=active.id,
+        carried_to_name="Week 2",
+        planned={"admin": 1, "deep": 2},
+        spent={"admin": 1},
+    )
+    closed = Sprint(
+        owner=owner,
+        name="Week 1",
+        start=date(2026, 3, 2),
+        end=date(2026, 3, 6),
+        state=SprintState.CLOSED,
+        members=[done.id],
+        capacity={"deep": 2, "admin": 1},
+        created_at=T0,
+        updated_at=T0 + timedelta(days=4),
+        started_at=T0,
+        closed_at=T0 + timedelta(days=4),
+        version=9,
+        closing=closing,
+    )
+    planned = Sprint(
+        owner=owner,
+        name="Week 3",
+        start=date(2026, 3, 16),
+        end=date(2026, 3, 20),
+        created_at=T0 + timedelta(days=5),
+        updated_at=T0 + timedelta(days=5),
+    )
+    done.sprint_id = closed.id
+    story.sprint_id = active.id
+    running.sprint_id = active.id
+    app.profiles.upsert(profile)
+    for t in (saga, story, blocked, running, done):
+        app.threads.upsert(t)
+    for s in (closed, active, planned):
+        app.sprints.upsert(s)
+    return {
+        "profile": profile,
+        "saga": saga,
+        "story": story,
+        "blocked": blocked,
+        "running": running,
+        "done": done,
+        "closed": closed,
+        "active": active,
+        "planned": planned,
+    }
+
+
+def export_of(app: App, owner: str) -> Any:
+    return person_export(threads=app.threads, sprints=app.sprints, profiles=app.profiles, owner=owner, now=T0)
+
+
+async def import_into(app: App, owner: str, data: Any) -> Any:
+    return await person_import(
+        threads=app.threads,
+        sprints=app.sprints,
+        profiles=app.profiles,
+        bus=app.bus,
+        owner=owner,
+        data=data,
+        scheduler=app.scheduler,
+    )
+
+
+def owned_by(docs: list[Any], owner: str) -> list[Any]:
+    return [d.model_copy(update={"owner": owner} | ({"id": owner} if isinstance(d, Profile) else {})) for d in docs]
+
+
+def snapshot(app: App) -> tuple[list[Any], list[Any], list[Any]]:
+    return app.threads.list(EVERYTHING), app.sprints.list(EVERYTHING), app.profiles.list(EVERYTHING)
+
+
+# --- export -----------------------------------------------------------------------------------------
+def test_the_file_starts_with_format_and_version_and_holds_everything_of_one_person() -> None:
+    app = store()
+    docs = seed(app, "ada")
+    seed(app, "grace")
+    text = export_of(app, "ada").model_dump_json()
+    raw = json.loads(text)
+    assert list(raw)[:3] == ["format", "version", "exported_at"]
+    assert (raw["format"], raw["version"], raw["owner"]) == ("parallel-you/person", 1, "ada")
+    assert {t["id"] for t in raw["threads"]} == {docs[k].id for k in ("saga", "story", "blocked", "running", "done")}
+    assert {s["id"] for s in raw["sprints"]} == {docs[k].id for k in ("closed", "active", "planned")}
+    assert raw["profile"]["bands"][1] == {"id": "admin", "name": "Admin", "colour": "#aabbcc"}
+    assert {t["owner"] for t in raw["threads"]} | {s["owner"] for s in raw["sprints"]} == {"ada"}
+
+
+# --- round trip -------------------------------------------------------------------------------------
+async def test_import_into_an_empty_account_elsewhere_restores_every_document_exactly() -> None:
+    source, target = store(), store()
+    seed(source, "ada")
+    text = export_of(source, "ada").model_dump_json()
+    plan = await import_into(target, "7", text.encode())
+    assert plan.remapped == {}
+    assert plan.counts == {
+        "saga": 1,
+        "story": 2,
+        "task": 2,
+        "threads": 5,
+        "sessions": 1,
+        "sprints": 3,
+        "energy_bands": 2,
+    }
+    before, after = export_of(source, "ada"), export_of(target, "7")
+    assert after.threads == owned_by(before.threads, "7")
+    assert after.sprints == owned_by(before.sprints, "7")
+    assert after.profile == owned_by([before.profile], "7")[0]
+    assert topics(target) == ["app.request_refresh"]
+    assert target.bus.emitted[0].payload == {"owner": "7", "reason": "import"}  # type: ignore[attr-defined]
+
+
+async def test_an_imported_running_quantum_is_armed_to_expire() -> None:
+    source, target = store(), store()
+    running = seed(source, "ada")["running"]
+    await import_into(target, "7", export_of(source, "ada"))
+    assert target.scheduler.pending == {running.id: (running.run.id, running.run.deadline)}  # type: ignore[union-attr]
+
+
+# --- id clashes -------------------------------------------------------------------------------------
+async def test_ids_that_clash_get_new_ones_and_every_reference_follows() -> None:
+    app = store()
+    docs = seed(app, "ada")
+    ada_before = snapshot(app)
+    file = export_of(app, "ada")
+    # Into grace's account in the same store: every id is taken; the copy must not touch ada's.
+    file_without_live = file.model_copy(
+        update={
+            "threads": [t for t in file.threads if t.state is not State.RUNNING],
+            "sprints": [s for s in file.sprints if s.state is not SprintState.ACTIVE],
+        }
+    )
+    # Drop the references to what was left out, so the file stays whole.
+    for t in file_without_live.threads:
+        if t.sprint_id == docs["active"].id:
+            t.sprint_id = None
+    file_without_live.sprints[0].closing.carried_to = None  # type: ignore[union-attr]
+    plan = await import_into(app, "grace", file_without_live.model_dump_json())
+    assert set(plan.remapped) == {t.id for t in file_without_live.threads} | {s.id for s in file_without_live.sprints}
+    new = plan.remapped
+    assert app.threads.list(FilterSpec(owner="ada")) == ada_before[0]
+    grace = {t.title: t for t in app.threads.list(FilterSpec(owner="grace"))}
+    assert grace["Chapter one"].id == new[docs["story"].id]
+    assert grace["Chapter one"].parent_id == new[docs["saga"].id]
+    assert grace["Chapter two"].parent_id == new[docs["saga"].id]
+    assert grace["Chapter two"].blocked_by == [new[docs["story"].id]]
+    assert grace["Outline"].sprint_id == new[docs["closed"].id]
+    sprints = {s.name: s for s in app.sprints.list(FilterSpec(owner="grace"))}
+    closed = sprints["Week 1"]
+    assert closed.id == new[docs["closed"].id]
+    assert closed.members == [new[docs["done"].id]]
+    assert closed.closing is not None
+    assert [i.id for i in closed.closing.items] == [new[docs["done"].id], "gone"]
+
+
+async def test_only_the_ids_that_clash_change() -> None:
+    source, target = store(), store()
+    docs = seed(source, "ada")
+    target.threads.upsert(Thread(id=docs["saga"].id, owner="someone", kind=Kind.TASK, title="Theirs"))
+    target.sprints.upsert(docs["active"].model_copy(update={"owner": "someone", "members": []}))
+    plan = await import_into(target, "7", export_of(source, "ada"))
+    assert set(plan.remapped) == {docs["saga"].id, docs["active"].id}
+    saga_id, sprint_id = plan.remapped[docs["saga"].id], plan.remapped[docs["active"].id]
+    story = target.threads.get(docs["story"].id)
+    assert story is not None and story.parent_id == saga_id and story.sprint_id == sprint_id
+    assert target.threads.get(docs["running"].id).sprint_id == sprint_id  # type: ignore[union-attr]
+    assert target.sprints.get(docs["closed"].id).closing.carried_to == sprint_id  # type: ignore[union-attr]
+    assert target.threads.get(docs["saga"].id).title == "Theirs"  # type: ignore[union-attr]
+
+
+async def test_bands_join_the_accounts_own_and_a_band_of_the_same_name_is_the_same_band() -> None:
+    source, target = store(), store()
+    docs = seed(source, "ada")
+    target.profiles.upsert(
+        Profile(
+            id="7",
+            owner="7",
+            bands=[EnergyBand(id="deep", name="Deep"), EnergyBand(id="paperwork", name="admin")],
+            capacity={"paperwork": 3},
+            version=2,
+        )
+    )
+    plan = await import_into(target, "7", export_of(source, "ada"))
+    assert plan.bands_added == []
+    profile = target.profiles.get("7")
+    assert profile is not None and [b.id for b in profile.bands] == ["deep", "paperwork"]
+    assert profile.capacity == {"paperwork": 3, "deep": 2}
+    story = target.threads.get(docs["story"].id)
+    assert story is not None and story.energy_band == "paperwork"
+    assert story.sessions[0].energy_band == "paperwork"
+    active = target.sprints.get(docs["active"].id)
+    assert active is not None and active.capacity == {"paperwork": 2}
+    closing = target.sprints.get(docs["closed"].id).closing  # type: ignore[union-attr]
+    assert closing is not None and closing.planned == {"paperwork": 1, "deep": 2}
+    assert [i.energy_band for i in closing.items] == ["paperwork", "deep"]
+
+
+# --- refusals ---------------------------------------------------------------------------------------
+def file_text() -> str:
+    app = store()
+    seed(app, "ada")
+    return export_of(app, "ada").model_dump_json(indent=1)
+
+
+def edited(change: Any) -> str:
+    raw = json.loads(file_text())
+    change(raw)
+    return json.dumps(raw)
+
+
+def thread_titled(raw: dict[str, Any], title: str) -> dict[str, Any]:
+    return next(t for t in raw["threads"] if t["title"] == title)
+
+
+BAD_FILES = {
+    "empty": (lambda: "", "The file is empty."),
+    "truncated": (lambda: file_text()[:2000], "it ends too early: was it cut short?"),
+    "not json": (lambda: "format: yes", "The file isn't valid JSON at line 1, column 1"),
+    "a list": (lambda: "[]", "it should hold one JSON object"),
+    "not an export": (lambda: '{"hello": 1}', "format: expected “parallel-you/person”, found null"),
+    "instance file": (
+        lambda: '{"format": "parallel-you/instance", "version": 1}',
+        "this is a “parallel-you/instance” file",
+    ),
+    "newer version": (lambda: edited(lambda r: r.update(version=2)), "version: this server reads version 1 files"),
+    "quantum out of range": (
+        lambda: edited(lambda r: thread_titled(r, "Email").update(quantum=999)),
+        "(“Email”).quantum: A quantum is 5 to 240 minutes.",
+    ),
+    "missing field": (
+        lambda: edited(lambda r: r["sprints"][1].pop("start")),
+        "sprints[1] (“Week 2”).start: Field required",
+    ),
+    "unknown field": (
+        lambda: edited(lambda r: r["profile"].update(colour="red")),
+        "profile.colour: Extra inputs are not permitted",
+    ),
+    "story without a saga in the file": (
+        lambda: edited(lambda r: thread_titled(r, "Chapter one").update(parent_id="nope")),
+        "(“Chapter one”).parent_id: no saga with the id nope in this file.",
+    ),
+    "dangling blocker": (
+        lambda: edited(lambda r: thread_titled(r, "Chapter two").update(blocked_by=["nope"])),
+        "(“Chapter two”).blocked_by[0]: no thread with the id nope in this file.",
+    ),
+    "dangling sprint member": (
+        lambda: edited(lambda r: r["sprints"][2].update(members=["nope"])),
+        "sprints[2] (“Week 3”).members[0]: no thread with the id nope in this file.",
+    ),
+    "duplicate id": (
+        lambda: edited(lambda r: r["threads"].append(dict(r["threads"][0]))),
+        "threads[5] (“Book”).id: another thread has the id",
+    ),
+    "someone else's document": (
+        lambda: edited(lambda r: thread_titled(r, "Book").update(owner="eve")),
+        "(“Book”).owner: 'eve' isn't the file's owner 'ada'.",
+    ),
+    "two active sprints": (
+        lambda: edited(lambda r: r["sprints"][2].update(state="active")),
+        "sprints: 2 sprints are active",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+async def test_a_bad_file_is_refused_naming_what_is_wrong_and_nothing_is_written(case: str) -> None:
+    make, message = BAD_FILES[case]
+    target = store()
+    target.profiles.upsert(Profile.default("7"))
+    before = snapshot(target)
+    with pytest.raises(ImportRefused) as refused:
+        await import_into(target, "7", make())
+    assert any(message in line for line in refused.value.problems), refused.value.problems
+    assert snapshot(target) == before
+    assert topics(target) == []
+
+
+async def test_a_running_quantum_in_the_file_is_refused_while_the_account_runs_one() -> None:
+    source, target = store(), store()
+    seed(source, "ada")
+    seed(target, "7")
+    with pytest.raises(ImportRefused) as refused:
+        person_import_plan(
+            threads=target.threads,
+            sprints=target.sprints,
+            profiles=target.profiles,
+            owner="7",
+            data=export_of(source, "ada"),
+        )
+    assert refused.value.problems == [
+        "threads: the file has a running quantum and so does this account (“Email”): stop yours first.",
+        "sprints: the file has an active sprint and so does this account (“Week 2”): close yours first.",
+    ]
+
+
+class FailingRepo:
+    """A store that fails on its n-th write (a full disk, a lost connection)."""
+
+    def __init__(self, inner: Any, fail_at: int) -> None:
+        self.inner = inner
+        self.writes = 0
+        self.fail_at = fail_at
+
+    def upsert(self, doc: Any, **kwargs: Any) -> str:
+        self.writes += 1
+        if self.writes == self.fail_at:
+            raise RepoError("disk full")
+        return str(self.inner.upsert(doc, **kwargs))
+
+    def list(self, spec: FilterSpec) -> list[Any]:
+        return list(self.inner.list(spec))
+
+    def get(self, id: str) -> Any:
+        return self.inner.get(id)
+
+    def delete(self, id: str, **kwargs: Any) -> bool:
+        return bool(self.inner.delete(id, **kwargs))
+
+    def clear(self, owner: str) -> None:
+        self.inner.clear(owner)
+
+
+async def test_a_write_failing_half_way_takes_back_what_was_written() -> None:
+    source, target = store(), store()
+    seed(source, "ada")
+    target.profiles.upsert(Profile(id="7", owner="7", bands=[EnergyBand(id="calm", name="Calm")], version=3))
+    target.threads.upsert(Thread(owner="7", kind=Kind.TASK, title="Mine", created_at=T0))
+    target.sprints = FailingRepo(target.sprints, fail_at=3)  # type: ignore[assignment]
+    before = snapshot(target)
+    with pytest.raises(StorageFailed, match="disk full"):
+        await import_into(target, "7", export_of(source, "ada"))
+    assert snapshot(target) == before
+    assert target.sprints.writes == 3  # type: ignore[attr-defined]
+    assert topics(target) == []
+
+
+# --- the whole instance -----------------------------------------------------------------------------
+async def test_an_instance_round_trip_keeps_every_person_under_their_own_id() -> None:
+    source, target = store(), store()
+    seed(source, "1")
+    seed(source, "2")
+    file = instance_export(
+        threads=source.threads, sprints=source.sprints, profiles=source.profiles, usernames={"1": "ada"}, now=T0
+    )
+    assert [(p.owner, p.username) for p in file.people] == [("1", "ada"), ("2", None)]
+    result = await instance_import(
+        threads=target.threads,
+        sprints=target.sprints,
+        profiles=target.profiles,
+        data=file.model_dump_json(),
+        scheduler=target.scheduler,
+    )
+    assert result.remapped == 0 and result.counts["threads"] == 10
+    again = instance_export(
+        threads=target.threads, sprints=target.sprints, profiles=target.profiles, usernames={"1": "ada"}, now=T0
+    )
+    assert again == file
+    assert len(target.scheduler.pending) == 2  # type: ignore[union-attr]
+
+
+async def test_an_instance_file_with_a_bad_person_imports_nobody() -> None:
+    source, target = store(), store()
+    seed(source, "1")
+    seed(source, "2")
+    raw = instance_export(threads=source.threads, sprints=source.sprints, profiles=source.profiles).model_dump(
+        mode="json"
+    )
+    raw["people"][1]["threads"][1]["parent_id"] = "nope"
+    with pytest.raises(ImportRefused) as refused:
+        await instance_import(threads=target.threads, sprints=target.sprints, profiles=target.profiles, data=raw)
+    assert refused.value.problems == [
+        "people[1] (2).threads[1] (“Chapter one”).parent_id: no saga with the id nope in this file."
+    ]
+    assert snapshot(target) == ([], [], [])
