@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -31,9 +31,9 @@ from threads.domain import Kind, Profile, State, Thread
 if TYPE_CHECKING:
     from timers.scheduler import ExpiryScheduler
 
-PERSON_FORMAT = "parallel-you/person"
-INSTANCE_FORMAT = "parallel-you/instance"
-VERSION = 1
+PERSON_FORMAT: Final = "parallel-you/person"
+INSTANCE_FORMAT: Final = "parallel-you/instance"
+VERSION: Final = 1
 MAX_PROBLEMS = 12
 
 
@@ -386,10 +386,11 @@ def _plan_person(
     claimed = set(taken)
     taken |= {t.id for t in person.threads} | {s.id for s in person.sprints}
     remap: dict[str, str] = {}
-    for doc, repo in [*((t, threads) for t in person.threads), *((s, sprints) for s in person.sprints)]:
-        if doc.id in claimed or repo.get(doc.id) is not None:
-            remap[doc.id] = _fresh_id(taken)
-            taken.add(remap[doc.id])
+    clashes = [t.id for t in person.threads if t.id in claimed or threads.get(t.id) is not None]
+    clashes += [s.id for s in person.sprints if s.id in claimed or sprints.get(s.id) is not None]
+    for doc_id in clashes:
+        remap[doc_id] = _fresh_id(taken)
+        taken.add(remap[doc_id])
     current_profile = profiles.get(owner)
     profile, bands, added = _merge_profile(current_profile, person.profile, owner)
 

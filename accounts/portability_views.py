@@ -19,12 +19,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
 from accounts.portability import ImportPlan, ImportRefused, person_export, person_import, person_import_plan
 from parallel_you.domain import DomainError
 from parallel_you.web import app, owner_of
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 class ImportForm(forms.Form):
@@ -43,11 +48,13 @@ class ImportForm(forms.Form):
         return data
 
 
-def _is_fragment(request: HttpRequest) -> bool:
+def _is_fragment(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.boosted
 
 
-def _page(request: HttpRequest, form: ImportForm, *, plan: ImportPlan | None = None, status: int = 200) -> HttpResponse:
+def _page(
+    request: HtmxHttpRequest, form: ImportForm, *, plan: ImportPlan | None = None, status: int = 200
+) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "plan": plan}
     if _is_fragment(request):
         return render(request, "accounts/_import.html", context, status=422 if status == 400 else status)
@@ -55,7 +62,7 @@ def _page(request: HttpRequest, form: ImportForm, *, plan: ImportPlan | None = N
 
 
 @require_GET
-async def data_page(request: HttpRequest) -> HttpResponse:
+async def data_page(request: HtmxHttpRequest) -> HttpResponse:
     return _page(request, ImportForm(auto_id="import-%s"))
 
 
@@ -73,7 +80,7 @@ async def data_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-async def data_import(request: HttpRequest) -> HttpResponse:
+async def data_import(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     adapters = app()
     form = ImportForm(request.POST, request.FILES, auto_id="import-%s")
@@ -81,14 +88,23 @@ async def data_import(request: HttpRequest) -> HttpResponse:
         return _page(request, form, status=400)
     data: bytes = form.cleaned_data["file"]
     digest = hashlib.sha256(data).hexdigest()
-    repos = {"threads": adapters.threads, "sprints": adapters.sprints, "profiles": adapters.profiles}
     try:
         if form.cleaned_data["digest"] != digest:
             # First look at this file (or another file than the one confirmed): show what it adds.
-            plan = person_import_plan(**repos, owner=owner, data=data)
+            plan = person_import_plan(
+                threads=adapters.threads, sprints=adapters.sprints, profiles=adapters.profiles, owner=owner, data=data
+            )
             shown = ImportForm(initial={"digest": digest}, auto_id="import-%s")
             return _page(request, shown, plan=plan)
-        plan = await person_import(**repos, bus=adapters.bus, owner=owner, data=data, scheduler=adapters.scheduler)
+        plan = await person_import(
+            threads=adapters.threads,
+            sprints=adapters.sprints,
+            profiles=adapters.profiles,
+            bus=adapters.bus,
+            owner=owner,
+            data=data,
+            scheduler=adapters.scheduler,
+        )
     except ImportRefused as exc:
         for problem in exc.problems:
             form.add_error("file", problem)
