@@ -323,10 +323,13 @@ def _merge_profile(
 
     An account without stored settings takes the file's as they are. Otherwise the file's bands
     join the account's: the same id is the same band; the same name (any case) under another id
-    is the same band too, and its threads move to the account's id.
+    is the same band too, and its threads move to the account's id. A file without settings
+    was made by someone who kept the default bands: those join the account's.
     """
     if imported is None:
-        return None, {}, []
+        if current is None:
+            return None, {}, []
+        imported = Profile.default(owner)
     if current is None:
         return (
             imported.model_copy(update={"id": owner, "owner": owner}, deep=True),

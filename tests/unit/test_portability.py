@@ -183,6 +183,23 @@ async def test_bands_join_the_accounts_own_and_a_band_of_the_same_name_is_the_sa
     assert [i.energy_band for i in closing.items] == ["paperwork", "deep"]
 
 
+async def test_a_file_without_settings_brings_the_default_bands_its_threads_use() -> None:
+    source, target = store(), store()
+    source.threads.upsert(Thread(owner="ada", kind=Kind.TASK, title="Light work", energy_band="light"))
+    target.profiles.upsert(Profile(id="7", owner="7", bands=[EnergyBand(id="calm", name="Calm")], version=1))
+    file = export_of(source, "ada")
+    assert file.profile is None
+    plan = await import_into(target, "7", file)
+    assert plan.bands_added == ["Deep", "Moderate", "Light"]
+    profile = target.profiles.get("7")
+    assert profile is not None and [b.id for b in profile.bands] == ["calm", "deep", "moderate", "light"]
+    assert profile.version == 2
+    # Into an account without settings of its own, nothing is stored for them: both use the defaults.
+    empty = store()
+    await import_into(empty, "8", file)
+    assert empty.profiles.list(EVERYTHING) == []
+
+
 # --- refusals ---------------------------------------------------------------------------------------
 def file_text() -> str:
     app = store()
