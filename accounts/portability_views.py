@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -43,7 +44,8 @@ class ImportForm(forms.Form):
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(f"That file is over {MAX_IMPORT_BYTES // (1024 * 1024)} MB: is it an export?")
+            limit = filesizeformat(MAX_IMPORT_BYTES)
+            raise forms.ValidationError(f"That file is over {limit}: is it a Parallel You export?")
         data: bytes = upload.read()
         return data
 

@@ -186,3 +186,15 @@ def test_my_own_file_again_adds_copies_under_new_ids(
     assert sorted(t.title for t in threads) == ["Book", "Book", "Chapter", "Chapter"]
     copies = [t for t in threads if t.id != saga.id and t.title == "Book"]
     assert [t.parent_id for t in threads if t.title == "Chapter"].count(copies[0].id) == 1
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
+    client_as: Any, person: Any, adapters: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounts import portability_views
+
+    file = exported(client_as)
+    monkeypatch.setattr(portability_views, "MAX_IMPORT_BYTES", len(file) - 1)
+    response = client_as.post(reverse(IMPORT), {"file": upload(file)})
+    assert response.status_code == 400 and "That file is over" in response.content.decode()
+    assert everything(adapters, person) == ([], [], None)
