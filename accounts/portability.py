@@ -287,9 +287,6 @@ def _check_person(person: PersonData | PersonExport, prefix: str = "") -> list[s
             parent = thread_by_id.get(t.parent_id)
             if parent is None or parent.kind is not Kind.SAGA:
                 add(f"{where}.parent_id: no saga with the id {t.parent_id} in this file.")
-        for j, blocker in enumerate(t.blocked_by):
-            if blocker not in thread_by_id:
-                add(f"{where}.blocked_by[{j}]: no thread with the id {blocker} in this file.")
         if t.sprint_id is not None:
             sprint = sprint_by_id.get(t.sprint_id)
             if sprint is None:
@@ -302,14 +299,22 @@ def _check_person(person: PersonData | PersonExport, prefix: str = "") -> list[s
             add(f"{where}.owner: {s.owner!r} isn't the file's owner {owner!r}.")
         for j, member in enumerate(s.members):
             member_thread = thread_by_id.get(member)
-            if member_thread is None:
-                add(f"{where}.members[{j}]: no thread with the id {member} in this file.")
-            elif s.state is not SprintState.CLOSED and member_thread.sprint_id != s.id:
+            if member_thread is not None and s.state is not SprintState.CLOSED and member_thread.sprint_id != s.id:
                 add(f"{where}.members[{j}]: “{member_thread.title[:60]}” says it is in another sprint.")
     return problems
 
 
 # --- planning ---------------------------------------------------------------------------------------
+def _references(person: PersonData | PersonExport, *, sprint_refs: bool) -> set[str]:
+    """Every thread id (or sprint id) the person's documents refer to."""
+    if sprint_refs:
+        sprint_ids = {t.sprint_id for t in person.threads if t.sprint_id}
+        return sprint_ids | {s.closing.carried_to for s in person.sprints if s.closing and s.closing.carried_to}
+    ids = {b for t in person.threads for b in t.blocked_by} | {t.parent_id for t in person.threads if t.parent_id}
+    ids |= {m for s in person.sprints for m in s.members}
+    return ids | {i.id for s in person.sprints if s.closing for i in s.closing.items}
+
+
 def _fresh_id(taken: set[str]) -> str:
     while (candidate := new_id()) in taken:
         pass
@@ -391,6 +396,15 @@ def _plan_person(
     remap: dict[str, str] = {}
     clashes = [t.id for t in person.threads if t.id in claimed or threads.get(t.id) is not None]
     clashes += [s.id for s in person.sprints if s.id in claimed or sprints.get(s.id) is not None]
+    # A reference to what the person deleted (a sprint member, a blocker, a closed sprint's item)
+    # points at nothing, and must still point at nothing here: if its id is taken, it gets a free one.
+    held = {t.id for t in person.threads} | {s.id for s in person.sprints}
+    for thread_id in _references(person, sprint_refs=False) - held:
+        if thread_id in claimed or threads.get(thread_id) is not None:
+            clashes.append(thread_id)
+    for sprint_id in _references(person, sprint_refs=True) - held:
+        if sprint_id in claimed or sprints.get(sprint_id) is not None:
+            clashes.append(sprint_id)
     for doc_id in clashes:
         remap[doc_id] = _fresh_id(taken)
         taken.add(remap[doc_id])
