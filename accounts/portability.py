@@ -26,7 +26,7 @@ from parallel_you.events import RefreshPayload
 from parallel_you.repo import FilterSpec, Repo, RepoError
 from parallel_you.service_layer import Bus, StorageFailed, publish
 from sprints.domain import Sprint, SprintState
-from threads.domain import Kind, Profile, State, Thread
+from threads.domain import Kind, Profile, State, Thread, blocking_cycle, counting
 
 if TYPE_CHECKING:
     from timers.scheduler import ExpiryScheduler
@@ -273,9 +273,9 @@ def _check_person(person: PersonData | PersonExport, prefix: str = "") -> list[s
         sprint_by_id[s.id] = s
     if person.profile is not None and (person.profile.id != owner or person.profile.owner != owner):
         add(f"{prefix}profile.owner: the profile belongs to {person.profile.owner!r}, not to {owner!r}.")
-    running = [t for t in person.threads if t.state is State.RUNNING]
+    running = counting(person.threads)
     if len(running) > 1:
-        add(f"{prefix}threads: {len(running)} threads are running; a person runs one quantum at a time.")
+        add(f"{prefix}threads: {len(running)} quanta are counting down; a person runs one at a time.")
     active = [s for s in person.sprints if s.state is SprintState.ACTIVE]
     if len(active) > 1:
         add(f"{prefix}sprints: {len(active)} sprints are active; a person has one active sprint at a time.")
@@ -293,6 +293,8 @@ def _check_person(person: PersonData | PersonExport, prefix: str = "") -> list[s
                 add(f"{where}.sprint_id: no sprint with the id {t.sprint_id} in this file.")
             elif sprint.state is not SprintState.CLOSED and t.id not in sprint.members:
                 add(f"{where}.sprint_id: its sprint “{sprint.name}” doesn't list it.")
+        if t.blocked_by and blocking_cycle(t, t.blocked_by, thread_by_id):
+            add(f"{where}.blocked_by: its blockers are blocked by it in turn, in a circle.")
     for i, s in enumerate(person.sprints):
         where = _name(prefix + "sprints", i, s)
         if s.owner != owner:
@@ -375,11 +377,11 @@ def _plan_person(
     problems = _check_person(person, prefix)
     if problems:
         raise ImportRefused(problems)
-    existing_running = threads.list(FilterSpec(owner=owner, equals={"state": State.RUNNING.value}))
-    if existing_running and any(t.state is State.RUNNING for t in person.threads):
+    existing_running = counting(threads.list(FilterSpec(owner=owner, equals={"state": State.RUNNING.value})))
+    if existing_running and counting(person.threads):
         problems.append(
-            f"{prefix}threads: the file has a running quantum and so does this account "
-            f"(“{existing_running[0].title}”): stop yours first."
+            f"{prefix}threads: the file has a quantum counting down and so does this account "
+            f"(“{existing_running[0].title}”): pause or stop yours first."
         )
     existing_active = sprints.list(FilterSpec(owner=owner, equals={"state": SprintState.ACTIVE.value}))
     if existing_active and any(s.state is SprintState.ACTIVE for s in person.sprints):

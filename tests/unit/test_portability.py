@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -264,6 +265,14 @@ BAD_FILES = {
         lambda: edited(lambda r: thread_titled(r, "Chapter one").update(parent_id="nope")),
         "(“Chapter one”).parent_id: no saga with the id nope in this file.",
     ),
+    "blockers in a circle": (
+        lambda: edited(
+            lambda r: thread_titled(r, "Chapter one").update(
+                state="blocked", blocked_by=[thread_titled(r, "Chapter two")["id"]]
+            )
+        ),
+        "(“Chapter one”).blocked_by: its blockers are blocked by it in turn, in a circle.",
+    ),
     "duplicate id": (
         lambda: edited(lambda r: r["threads"].append(dict(r["threads"][0]))),
         "threads[5] (“Book”).id: another thread has the id",
@@ -305,9 +314,24 @@ async def test_a_running_quantum_in_the_file_is_refused_while_the_account_runs_o
             data=export_of(source, "ada"),
         )
     assert refused.value.problems == [
-        "threads: the file has a running quantum and so does this account (“Email”): stop yours first.",
+        "threads: the file has a quantum counting down and so does this account (“Email”): pause or stop yours first.",
         "sprints: the file has an active sprint and so does this account (“Week 2”): close yours first.",
     ]
+
+
+async def test_a_paused_quantum_in_the_file_may_join_an_account_whose_quantum_counts_down() -> None:
+    source, target = store(), store()
+    running = seed(source, "ada")["running"]
+    assert running.run is not None
+    running.run.paused_at = running.run.started_at + timedelta(minutes=5)
+    file = export_of(source, "ada")
+    file.threads = [running if t.id == running.id else t for t in file.threads]
+    mine = seed(store(), "7")["running"]
+    target.threads.upsert(mine.model_copy(update={"sprint_id": None}))
+    plan = await import_into(target, "7", file)
+    assert target.threads.get(running.id) == running.model_copy(update={"owner": "7"})
+    assert running.id not in target.scheduler.pending  # type: ignore[union-attr]  # paused: nothing to expire
+    assert plan.counts["threads"] == 5
 
 
 class FailingRepo:

@@ -104,7 +104,7 @@ def test_check_then_confirm_imports_the_file_into_my_account(
     # Again: the account now runs the file's quantum and sprint, so a second copy is refused.
     response = client.post(reverse(IMPORT), {"file": upload(file)})
     assert response.status_code == 400
-    assert "the file has a running quantum and so does this account (“Email”): stop yours first." in (
+    assert "the file has a quantum counting down and so does this account (“Email”): pause or stop yours first." in (
         response.content.decode()
     )
 
