@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from parallel_you.domain import DomainError, InvalidValue, Timestamp, new_id, utcnow
-from parallel_you.events import RefreshPayload
+from parallel_you.events import RefreshPayload, RequestRefresh
 from parallel_you.repo import FilterSpec, Repo, RepoError
 from parallel_you.service_layer import Bus, StorageFailed, publish
 from sprints.domain import Sprint, SprintState
@@ -549,7 +549,7 @@ async def person_import(
     plan = person_import_plan(threads=threads, sprints=sprints, profiles=profiles, owner=owner, data=data)
     _write([plan], threads=threads, sprints=sprints, profiles=profiles)
     await _arm([plan], scheduler)
-    await publish(bus, "app.request_refresh", RefreshPayload(owner=owner, reason="import"))
+    await publish(bus, RequestRefresh.of(RefreshPayload(owner=owner, reason="import")))
     return plan
 
 

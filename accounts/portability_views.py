@@ -23,8 +23,9 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from accounts.portability import ImportPlan, ImportRefused, person_export, person_import, person_import_plan
+from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError
-from parallel_you.web import app, owner_of
+from parallel_you.web import owner_of
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
@@ -71,7 +72,7 @@ async def data_page(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 async def data_export(request: HttpRequest) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     export = person_export(threads=adapters.threads, sprints=adapters.sprints, profiles=adapters.profiles, owner=owner)
     user = await request.auser()
     name = f"parallel-you-{user.get_username()}-{timezone.now():%Y-%m-%d}.json"
@@ -84,7 +85,7 @@ async def data_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 async def data_import(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     form = ImportForm(request.POST, request.FILES, auto_id="import-%s")
     if not form.is_valid():
         return _page(request, form, status=400)

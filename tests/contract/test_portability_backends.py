@@ -15,11 +15,12 @@ from django.core.management import CommandError, call_command
 
 from accounts.portability import instance_export, person_export, person_import
 from parallel_you import bootstrap as composition
-from parallel_you.bootstrap import App, bootstrap
+from parallel_you.bootstrap import Adapters, bootstrap
 from parallel_you.bus import MemoryBus
-from parallel_you.documents import PROFILES, SPRINTS, THREADS
 from parallel_you.repo import FilterSpec
+from sprints.documents import SPRINTS
 from tests.support.portability import T0, seed
+from threads.documents import PROFILES, THREADS
 
 BACKENDS = ["memory", "sqlite", "mongo"]
 
@@ -39,7 +40,7 @@ def sqlite_path(settings: Any, tmp_path: Path) -> Iterator[Path]:
     yield path
 
 
-def store(backend: str) -> App:
+def store(backend: str) -> Adapters:
     return bootstrap(repo_backend=backend, bus=MemoryBus())
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from sprints.domain import ClosedItem, Closing, Sprint, SprintState
 from threads.domain import EnergyBand, Kind, Outcome, Profile, Run, Session, State, Thread
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def seed(app: App, owner: str = "ada") -> dict[str, Any]:
+def seed(app: Adapters, owner: str = "ada") -> dict[str, Any]:
     """A person with every kind of document and every kind of reference between them."""
     profile = Profile(
         id=owner,

@@ -16,7 +16,7 @@ from accounts.portability import (
     person_import,
     person_import_plan,
 )
-from parallel_you.bootstrap import App, bootstrap
+from parallel_you.bootstrap import Adapters, bootstrap
 from parallel_you.bus import MemoryBus
 from parallel_you.repo import FilterSpec, RepoError
 from parallel_you.service_layer import StorageFailed
@@ -28,19 +28,19 @@ from timers.scheduler import InProcessScheduler
 EVERYTHING = FilterSpec()
 
 
-def store() -> App:
+def store() -> Adapters:
     return bootstrap(repo_backend="memory", bus=MemoryBus(), scheduler=InProcessScheduler())
 
 
-def topics(app: App) -> list[str]:
+def topics(app: Adapters) -> list[str]:
     return [e.topic for e in app.bus.emitted]  # type: ignore[attr-defined]
 
 
-def export_of(app: App, owner: str) -> Any:
+def export_of(app: Adapters, owner: str) -> Any:
     return person_export(threads=app.threads, sprints=app.sprints, profiles=app.profiles, owner=owner, now=T0)
 
 
-async def import_into(app: App, owner: str, data: Any) -> Any:
+async def import_into(app: Adapters, owner: str, data: Any) -> Any:
     return await person_import(
         threads=app.threads,
         sprints=app.sprints,
@@ -56,7 +56,7 @@ def owned_by(docs: list[Any], owner: str) -> list[Any]:
     return [d.model_copy(update={"owner": owner} | ({"id": owner} if isinstance(d, Profile) else {})) for d in docs]
 
 
-def snapshot(app: App) -> tuple[list[Any], list[Any], list[Any]]:
+def snapshot(app: Adapters) -> tuple[list[Any], list[Any], list[Any]]:
     return app.threads.list(EVERYTHING), app.sprints.list(EVERYTHING), app.profiles.list(EVERYTHING)
 
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from parallel_you.repo import FilterSpec
 from tests.support.portability import seed
 
@@ -42,12 +42,12 @@ def owners(node: Any) -> set[str]:
     return set()
 
 
-def everything(adapters: App, owner: Any) -> tuple[list[Any], list[Any], Any]:
+def everything(adapters: Adapters, owner: Any) -> tuple[list[Any], list[Any], Any]:
     spec = FilterSpec(owner=str(owner.pk))
     return adapters.threads.list(spec), adapters.sprints.list(spec), adapters.profiles.get(str(owner.pk))
 
 
-def test_the_page_and_the_download_need_a_login(client: Client, adapters: App) -> None:
+def test_the_page_and_the_download_need_a_login(client: Client, adapters: Adapters) -> None:
     for name in (PAGE, EXPORT):
         response = client.get(reverse(name))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
@@ -56,7 +56,7 @@ def test_the_page_and_the_download_need_a_login(client: Client, adapters: App) -
 
 
 def test_the_download_holds_my_data_and_never_anyone_elses(
-    client_as: Any, person: Any, other_person: Any, adapters: App
+    client_as: Any, person: Any, other_person: Any, adapters: Adapters
 ) -> None:
     mine = seed(adapters, str(person.pk))
     theirs = seed(adapters, str(other_person.pk))
@@ -79,7 +79,7 @@ def test_the_page_links_the_download_and_shows_the_import_form(client_as: Any) -
 
 
 def test_check_then_confirm_imports_the_file_into_my_account(
-    client: Client, make_user: Any, adapters: App, person: Any
+    client: Client, make_user: Any, adapters: Adapters, person: Any
 ) -> None:
     seed(adapters, str(person.pk))
     client.force_login(person)
@@ -110,7 +110,7 @@ def test_check_then_confirm_imports_the_file_into_my_account(
 
 
 def test_a_confirmation_for_another_file_only_shows_what_that_file_adds(
-    client_as: Any, person: Any, adapters: App
+    client_as: Any, person: Any, adapters: Adapters
 ) -> None:
     seed(adapters, "someone")
     other = adapters.threads.list(FilterSpec(owner="someone"))
@@ -139,7 +139,7 @@ def test_a_confirmation_for_another_file_only_shows_what_that_file_adds(
     ],
 )
 def test_a_bad_file_is_refused_in_place_and_nothing_changes(
-    client_as: Any, person: Any, adapters: App, content: bytes, message: str, use_htmx: bool
+    client_as: Any, person: Any, adapters: Adapters, content: bytes, message: str, use_htmx: bool
 ) -> None:
     response = client_as.post(reverse(IMPORT), {"file": upload(content)}, headers=HX if use_htmx else {})
     body = response.content.decode()
@@ -156,7 +156,7 @@ def test_no_file_says_what_to_do(client_as: Any) -> None:
     assert response.status_code == 400 and "Choose a file exported from Parallel You." in response.content.decode()
 
 
-def test_import_needs_the_csrf_token(person: Any, adapters: App) -> None:
+def test_import_needs_the_csrf_token(person: Any, adapters: Adapters) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(person)
     response = client.post(reverse(IMPORT), {"file": upload(b"{}")})
@@ -173,7 +173,7 @@ def test_only_get_and_post_where_they_belong(client_as: Any) -> None:
 
 
 def test_my_own_file_again_adds_copies_under_new_ids(
-    client_as: Any, person: Any, adapters: App, make_thread: Any
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
 ) -> None:
     saga = make_thread(person, "saga", "Book")
     make_thread(person, "story", "Chapter", parent_id=saga.id)
@@ -189,7 +189,7 @@ def test_my_own_file_again_adds_copies_under_new_ids(
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
-    client_as: Any, person: Any, adapters: App, monkeypatch: pytest.MonkeyPatch
+    client_as: Any, person: Any, adapters: Adapters, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from accounts import portability_views
 

@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.portability import instance_export
 from parallel_you.bootstrap import make_repo
-from parallel_you.documents import PROFILES, SPRINTS, THREADS
+from sprints.documents import SPRINTS
+from threads.documents import PROFILES, THREADS
 
 BACKENDS = ("memory", "sqlite", "mongo")
 

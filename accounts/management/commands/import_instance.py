@@ -12,13 +12,15 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.portability import ImportRefused, instance_file_read, instance_import
 from parallel_you.bootstrap import make_repo, make_scheduler
-from parallel_you.documents import PROFILES, SPRINTS, THREADS
 from parallel_you.service_layer import StorageFailed
+from sprints.documents import SPRINTS
+from threads.documents import PROFILES, THREADS
 
 BACKENDS = ("memory", "sqlite", "mongo")
 
@@ -49,7 +51,7 @@ class Command(BaseCommand):
                     sprints=make_repo(SPRINTS, backend),
                     profiles=make_repo(PROFILES, backend),
                     data=instance,
-                    scheduler=make_scheduler(),
+                    scheduler=make_scheduler(settings.PARALLEL_YOU_BUS),
                 )
             )
         except ImportRefused as exc:
