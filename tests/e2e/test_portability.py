@@ -13,11 +13,17 @@ from tests.e2e.conftest import sign_up
 from tests.e2e.test_board import TIMEOUT, add, card
 
 
+def watch(page: Any, errors: list[str]) -> None:
+    """Collect script errors and Content Security Policy refusals."""
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
+
+
 def test_download_my_data_and_import_it_into_another_account(browser: Any, server: Any, tmp_path: Path) -> None:
     first = browser.new_context(base_url=server.url, accept_downloads=True)
     page = first.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    watch(page, errors)
     sign_up(page)
     add(page, "saga", "Write the book")
     add(page, "story", "Outline", saga="Write the book")
@@ -32,7 +38,7 @@ def test_download_my_data_and_import_it_into_another_account(browser: Any, serve
 
     second = browser.new_context(base_url=server.url)
     page = second.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    watch(page, errors)
     sign_up(page)
     page.goto("/accounts/data/")
     page.set_input_files("#import-file", str(file))
