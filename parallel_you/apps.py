@@ -6,4 +6,4 @@ class ParallelYouConfig(AppConfig):
     verbose_name = "Parallel You"
 
     def ready(self) -> None:
-        from parallel_you import startup  # noqa: F401  (registers the lifespan hooks)
+        from parallel_you import checks, startup  # noqa: F401  (registers the checks and lifespan hooks)

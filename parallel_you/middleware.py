@@ -1,8 +1,18 @@
-"""Response headers and fixes every page gets:
+"""Response headers and fixes every page gets, and Django's middlewares without thread hops:
 
 - Server-Timing: how long Django took (readable in the browser's dev tools and by the benchmark);
 - while the bus is unreachable, an htmx trigger that tells the page live updates are paused;
-- the CSRF inputs that cached fragments left as placeholders, filled in with this request's.
+- the CSRF inputs that cached fragments left as placeholders, filled in with this request's;
+- async-capable versions of Django's (and WhiteNoise's) middlewares.
+
+Why the last: under ASGI, Django's `MiddlewareMixin` runs each `process_request`,
+`process_view` and `process_response` through `sync_to_async`, a hop to the request's worker
+thread and back (tens of microseconds idle, far more on a busy machine), and a middleware that is
+not async-capable at all (WhiteNoise) makes Django adapt the whole stack below it to sync and
+back. The hooks of the middlewares below do no I/O, so they run on the event loop; the few cases
+that do (saving a modified session, loading the session and user for a view that needs a login,
+serving a static file, parsing a multipart upload) still hop to the thread, once. Under WSGI
+every one of them is Django's own, unchanged.
 """
 
 from __future__ import annotations
@@ -12,9 +22,17 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from django.conf import settings
+from django.contrib.auth import middleware as auth
+from django.contrib.messages import middleware as messages
+from django.contrib.sessions import middleware as sessions
 from django.http import HttpRequest, HttpResponseBase
+from django.middleware import clickjacking, common, csrf, security
 from django.middleware.csrf import get_token
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from parallel_you.templatetags.fragments import CSRF_PLACEHOLDER, csrf_input
 from parallel_you.web import live_paused
@@ -85,3 +103,146 @@ class CsrfPlaceholderMiddleware(ResponseMiddleware):
             field = csrf_input(get_token(request)).encode()
             response.content = content.replace(placeholder, field)  # type: ignore[attr-defined]
         return response
+
+
+class OnTheLoop:
+    """Mixed into one of Django's `MiddlewareMixin` middlewares whose hooks do no I/O: in an
+    async stack, call them on the event loop instead of in a thread (`MiddlewareMixin.__acall__`
+    wraps each in `sync_to_async`). A `process_view` becomes a coroutine there for the same reason
+    (Django's handler wraps a sync one). In a sync stack nothing changes."""
+
+    get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]]
+    async_mode: bool
+
+    def __init__(self, get_response: GetResponse) -> None:
+        super().__init__(get_response)  # type: ignore[call-arg]
+        if self.async_mode and hasattr(self, "process_view"):
+            self.process_view = self.aprocess_view  # type: ignore[method-assign]
+
+    async def aprocess_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> HttpResponseBase | None:
+        return type(self).process_view(self, request, view, args, kwargs)  # type: ignore[attr-defined,no-any-return]
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        response = None
+        if hasattr(self, "process_request"):
+            response = self.process_request(request)
+        response = response or await self.get_response(request)
+        if hasattr(self, "process_response"):
+            response = await self.aprocess_response(request, response)
+        return response
+
+    async def aprocess_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        return self.process_response(request, response)  # type: ignore[attr-defined,no-any-return]
+
+
+class SecurityMiddleware(OnTheLoop, security.SecurityMiddleware):
+    pass
+
+
+class CommonMiddleware(OnTheLoop, common.CommonMiddleware):
+    pass
+
+
+class XFrameOptionsMiddleware(OnTheLoop, clickjacking.XFrameOptionsMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(OnTheLoop, auth.AuthenticationMiddleware):
+    """Sets the lazy `request.user` and `request.auser`; nothing is loaded yet."""
+
+
+class CsrfViewMiddleware(OnTheLoop, csrf.CsrfViewMiddleware):
+    """The token comes from a cookie (not the session); a POST's form is parsed from the body already
+    read into memory, except a multipart upload, which may spill to disk: that one hops."""
+
+    async def aprocess_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> HttpResponseBase | None:
+        if request.content_type == "multipart/form-data":
+            return await sync_to_async(super().process_view)(request, view, args, kwargs)
+        return super().process_view(request, view, args, kwargs)
+
+
+class SessionMiddleware(OnTheLoop, sessions.SessionMiddleware):
+    """The session is lazy (loaded on first use); only saving a modified one touches the store."""
+
+    async def aprocess_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and (session.modified or settings.SESSION_SAVE_EVERY_REQUEST)
+            and not session.is_empty()
+        ):
+            return await sync_to_async(self.process_response)(request, response)  # type: ignore[no-any-return]
+        return self.process_response(request, response)  # type: ignore[no-any-return]
+
+
+class MessageMiddleware(OnTheLoop, messages.MessageMiddleware):
+    """Storing messages writes to the session (saved by SessionMiddleware); it reads the session
+    first only if messages were used or added, which loads it if the view has not."""
+
+    async def aprocess_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        storage = getattr(request, "_messages", None)
+        session = getattr(request, "session", None)
+        touched = storage is not None and (storage.used or storage.added_new)
+        if touched and session is not None and not hasattr(session, "_session_cache"):
+            return await sync_to_async(self.process_response)(request, response)  # type: ignore[no-any-return]
+        return self.process_response(request, response)  # type: ignore[no-any-return]
+
+
+class LoginRequiredMiddleware(OnTheLoop, auth.LoginRequiredMiddleware):
+    """A view marked `login_not_required` loads nothing. Any other loads the session and the user
+    in one hop, and hands the user to `request.auser()` too, so the view's `await request.auser()`
+    costs nothing more (Django caches the sync and the async lookups separately)."""
+
+    async def aprocess_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> HttpResponseBase | None:
+        if not getattr(view, "login_required", True):
+            return None
+        user = await sync_to_async(_load_user)(request)
+        request._acached_user = user  # type: ignore[attr-defined]
+        if user.is_authenticated:
+            return None
+        return self.handle_no_permission(request, view)  # type: ignore[no-any-return]
+
+
+def _load_user(request: HttpRequest) -> Any:
+    """The signed-in user (or AnonymousUser), loaded with the session: the one store hop."""
+    user = request.user
+    user.is_authenticated  # noqa: B018 (evaluates the lazy object: session and user lookups)
+    return user._wrapped  # type: ignore[attr-defined]
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise, async-capable: a request outside the static prefixes goes straight on; looking
+    up (with autorefresh, DEBUG) and serving a static file stays off the loop."""
+
+    async_capable = True
+    sync_capable = True
+
+    def __init__(self, get_response: GetResponse, **kwargs: Any) -> None:
+        super().__init__(get_response, **kwargs)
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self._acall(request)
+        return super().__call__(request)
+
+    def _may_be_static(self, path: str) -> bool:
+        return path.startswith(self.static_prefix) or any(path.startswith(prefix) for _, prefix in self.directories)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        path = request.path_info
+        if self.autorefresh:
+            static_file = await sync_to_async(self.find_file)(path) if self._may_be_static(path) else None
+        else:
+            static_file = self.files.get(path)
+        if static_file is not None:
+            return await sync_to_async(self.serve)(static_file, request)  # type: ignore[no-any-return]
+        return await self.get_response(request)  # type: ignore[no-any-return,misc]

@@ -62,29 +62,34 @@ class Server:
     extra_args: list[str] = field(default_factory=list)
     # What runs uvicorn's module: plain Python, or e.g. a profiler (`python -m pyinstrument ...`).
     launcher: list[str] = field(default_factory=lambda: [sys.executable])
+    # The ASGI application uvicorn serves (the benchmark also serves a bare one, as a floor).
+    app: str = "parallel_you.asgi:application"
 
     @property
     def ws_url(self) -> str:
         return self.url.replace("http://", "ws://")
 
+    def command(self) -> list[str]:
+        return [
+            *self.launcher,
+            "-m",
+            "uvicorn",
+            self.app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--lifespan",
+            "on",
+            "--log-level",
+            "warning",
+            *self.extra_args,
+        ]
+
     def start(self, timeout: float = 30) -> Server:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [
-                *self.launcher,
-                "-m",
-                "uvicorn",
-                "parallel_you.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--lifespan",
-                "on",
-                "--log-level",
-                "warning",
-                *self.extra_args,
-            ],
+            self.command(),
             cwd=ROOT,
             env=self.env,
             stdout=log,
