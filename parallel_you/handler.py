@@ -9,7 +9,7 @@ Database connections are thread-locals, so they live in that thread.
 That makes Django's own receivers no-ops in the two cases skipped here: at `request_started` the
 thread is new and holds no connection (`reset_queries`, `close_old_connections` find nothing), and
 at `request_finished` a request that never hopped has no thread, hence no connection to close
-(`close_caches` still runs, on the loop: the caches are context-locals, not thread-locals). A
+(`close_caches` and `reset_urlconf` still run, on the loop: they act on context-locals). A
 request that did hop (a sync view, the session or user lookup, an ORM query) is closed exactly as
 Django closes it, in its thread. Any other receiver connected to either signal restores Django's
 behaviour for that signal.
@@ -29,12 +29,15 @@ from django.core.cache import close_caches
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler as DjangoASGIHandler
 from django.core.handlers.asgi import get_script_prefix
+from django.core.handlers.base import reset_urlconf
 from django.db import close_old_connections, reset_queries
 from django.http import HttpResponseBase
 from django.urls import set_script_prefix
 
 # Receivers that only act on this request's worker thread's database connections.
 _THREAD_BOUND = {close_old_connections, reset_queries}
+# Receivers that act on context-locals (caches, the URLconf override) and do no I/O of their own.
+_LOOP_SAFE = {close_caches, reset_urlconf}
 
 
 def request_hopped() -> bool:
@@ -58,7 +61,7 @@ async def request_started(sender: Any, scope: dict[str, Any]) -> None:
 async def close_response(response: HttpResponseBase) -> None:
     """`response.close()`, in the request's thread if it has one, else on the loop."""
     sync, async_ = _receivers(signals.request_finished, response._handler_class)  # type: ignore[attr-defined]
-    if request_hopped() or async_ or not set(sync) <= _THREAD_BOUND | {close_caches}:
+    if request_hopped() or async_ or not set(sync) <= _THREAD_BOUND | _LOOP_SAFE:
         await sync_to_async(response.close)()
         return
     for closer in response._resource_closers:  # as HttpResponseBase.close(), minus the signal
@@ -68,8 +71,9 @@ async def close_response(response: HttpResponseBase) -> None:
             pass
     response._resource_closers.clear()
     response.closed = True
-    if close_caches in sync:
-        close_caches()
+    for receiver in sync:
+        if receiver in _LOOP_SAFE:
+            receiver(signal=signals.request_finished, sender=response._handler_class)  # type: ignore[attr-defined]
 
 
 class ASGIHandler(DjangoASGIHandler):

@@ -21,7 +21,6 @@ import json
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
-
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
@@ -170,11 +169,7 @@ class SessionMiddleware(OnTheLoop, sessions.SessionMiddleware):
 
     async def aprocess_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         session = getattr(request, "session", None)
-        if (
-            session is not None
-            and (session.modified or settings.SESSION_SAVE_EVERY_REQUEST)
-            and not session.is_empty()
-        ):
+        if session is not None and (session.modified or settings.SESSION_SAVE_EVERY_REQUEST) and not session.is_empty():
             return await sync_to_async(self.process_response)(request, response)  # type: ignore[no-any-return]
         return self.process_response(request, response)  # type: ignore[no-any-return]
 
