@@ -91,7 +91,7 @@ def fresh(value: Any) -> Any:
                 fields[name] = fresh(fields[name])
         return copy
     if kind == _LIST:
-        return [v if _KINDS.get(type(v)) == _LEAF else fresh(v) for v in value]
+        return [v if _KINDS.get(type(v)) == _LEAF else fresh(v) for v in value] if value else []
     if kind == _DICT:
         return {k: fresh(v) for k, v in value.items()}
     if kind == _SET:
