@@ -23,6 +23,7 @@ from types import UnionType
 from typing import Annotated, Any, Generic, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from parallel_you.repo.base import Codec, T
 
@@ -84,12 +85,7 @@ def fresh(value: Any) -> Any:
     if kind == _LEAF:
         return value
     if kind == _MODEL:
-        copy = value.__copy__()  # a new instance with a shallow copy of the fields
-        fields = copy.__dict__
-        for name in _mutable_fields(type(value)):
-            if fields.get(name) is not None:
-                fields[name] = fresh(fields[name])
-        return copy
+        return _fresh_model(value)
     if kind == _LIST:
         return [v if _KINDS.get(type(v)) == _LEAF else fresh(v) for v in value] if value else []
     if kind == _DICT:
@@ -97,6 +93,30 @@ def fresh(value: Any) -> Any:
     if kind == _SET:
         return set(value)  # set members are hashable, so immutable in practice
     return deepcopy(value)  # anything else (a tuple of lists, a custom class): the slow, sure way
+
+
+def _fresh_model(model: BaseModel) -> BaseModel:
+    # BaseModel.__copy__ (a new instance, shallow copies of its fields, extra and private values,
+    # and of the set of fields set), with builtins instead of copy.copy (twice as fast), and then a
+    # fresh copy of every field whose declared type may hold something mutable.
+    cls = type(model)
+    copy = cls.__new__(cls)
+    fields = dict(model.__dict__)
+    for name in _mutable_fields(cls):
+        if fields.get(name) is not None:
+            fields[name] = fresh(fields[name])
+    extra = model.__pydantic_extra__
+    private = getattr(model, "__pydantic_private__", None)
+    set_ = object.__setattr__
+    set_(copy, "__dict__", fields)
+    set_(copy, "__pydantic_extra__", None if extra is None else fresh(extra))
+    set_(copy, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
+    set_(
+        copy,
+        "__pydantic_private__",
+        None if private is None else {k: fresh(v) for k, v in private.items() if v is not PydanticUndefined},
+    )
+    return copy
 
 
 class ParsedDocuments(Generic[T]):

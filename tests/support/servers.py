@@ -46,9 +46,9 @@ def server_env(data_dir: Path, **overrides: str) -> dict[str, str]:
     return env
 
 
-def migrate(env: dict[str, str]) -> None:
+def migrate(env: dict[str, str], cwd: Path = ROOT) -> None:
     subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=120
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=cwd, env=env, check=True, timeout=120
     )
 
 
@@ -64,6 +64,8 @@ class Server:
     launcher: list[str] = field(default_factory=lambda: [sys.executable])
     # The ASGI application uvicorn serves (the benchmark also serves a bare one, as a floor).
     app: str = "parallel_you.asgi:application"
+    # The source tree it runs from (the benchmark's A/B comparison runs another commit's).
+    cwd: Path = ROOT
 
     @property
     def ws_url(self) -> str:
@@ -90,7 +92,7 @@ class Server:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             self.command(),
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
