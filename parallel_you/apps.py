@@ -6,4 +6,10 @@ class ParallelYouConfig(AppConfig):
     verbose_name = "Parallel You"
 
     def ready(self) -> None:
-        from parallel_you import checks, startup  # noqa: F401  (registers the checks and lifespan hooks)
+        from django.contrib.sessions.models import Session
+        from django.db.models.signals import post_delete
+
+        # checks: deploy checks; startup: the lifespan hooks.
+        from parallel_you import checks, live_sessions, startup  # noqa: F401
+
+        post_delete.connect(live_sessions.session_deleted, sender=Session, dispatch_uid="live-sessions")
