@@ -19,7 +19,10 @@ from bench.report import Figure, Target
 from bench.runner import Context
 from tests.support.servers import Server, free_port, migrate, server_env
 
-CONNECTIONS = 4
+# One request at a time: the fixed cost of a request, without one server overlapping the waits of
+# several connections (a sync worker can't) or the scheduling of a busy machine favouring the one
+# with more threads.
+CONNECTIONS = 1
 PAGE = "/accounts/password/done/"
 
 
@@ -61,6 +64,7 @@ def run(ctx: Context) -> list[Figure]:
                 http_load.load(server.port, path, hdrs, connections=CONNECTIONS, duration=0.5)
             rps: dict[str, list[float]] = {name: [] for name in cases}
             server_ms: dict[str, list[float]] = {name: [] for name in cases}
+            cpu_ms: dict[str, list[float]] = {name: [] for name in cases}
             for i in range(windows):
                 for name, (server, path, hdrs) in cases.items():
                     window = http_load.load(server.port, path, hdrs, connections=CONNECTIONS, duration=seconds)
@@ -68,6 +72,7 @@ def run(ctx: Context) -> list[Figure]:
                         ctx.log(f"window {i + 1}: {name}: errors, statuses {window.statuses}")
                     rps[name].append(window.rps)
                     server_ms[name] += window.server_ms
+                    cpu_ms[name] += window.cpu_ms
                 ctx.log(
                     f"window {i + 1}/{windows}: "
                     + ", ".join(f"{name} {values[-1]:.0f}" for name, values in rps.items())
@@ -104,6 +109,15 @@ def run(ctx: Context) -> list[Figure]:
         Figure.of("floor: /healthz server time on WSGI", "ms", server_ms["wsgi healthz"]),
         Figure.of("floor: logged-in page server time on ASGI", "ms", server_ms["asgi page"]),
         Figure.of("floor: logged-in page server time on WSGI", "ms", server_ms["wsgi page"]),
+        Figure.of(
+            "floor: logged-in page CPU time on ASGI (loop)",
+            "ms",
+            cpu_ms["asgi page"],
+            note="Server-Timing cpu;dur: the event loop's share; the session and user lookup and the sync view run in a worker thread",
+        ),
+        Figure.of(
+            "floor: logged-in page CPU time on WSGI", "ms", cpu_ms["wsgi page"], note="the worker's whole request"
+        ),
         Figure.of(
             "floor: bare ASGI app on uvicorn", "req/s", rps["hello"], note=f"no Django: the server's own limit, {per}"
         ),
