@@ -42,6 +42,13 @@ def start(tree: Path, data_dir: Path) -> tuple[Server, dict[str, str]]:
     return server.start(), env
 
 
+def cpu_seconds(server: Server) -> float:
+    """CPU time (user + system, every thread) the server process has used so far (Linux /proc)."""
+    assert server.process is not None
+    fields = Path(f"/proc/{server.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.compare", description=__doc__.splitlines()[0])
     parser.add_argument("ref", help="the commit to compare against (before), e.g. main or a hash")
@@ -64,13 +71,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 headers[name] = person.headers()
             conns = {name: http_load.connect(s.port) for name, s in servers.items()}
             server_ms: dict[str, list[float]] = {name: [] for name in servers}
+            cpu_at: dict[str, float] = {}
             for i in range(10 + args.rounds):  # the first 10: warm-up
+                if i == 10:
+                    cpu_at = {name: cpu_seconds(s) for name, s in servers.items()}
                 for name, conn in conns.items():
                     reply = http_load.send(conn, "GET", "/", headers[name])
                     if reply.status != 200:
                         raise RuntimeError(f"{name}: the board answered {reply.status}")
                     if i >= 10 and reply.server_ms is not None:
                         server_ms[name].append(reply.server_ms)
+            cpu_per_board = {name: (cpu_seconds(s) - cpu_at[name]) * 1000 / args.rounds for name, s in servers.items()}
             for conn in conns.values():
                 conn.close()
             rps: dict[tuple[str, str], list[float]] = {}
@@ -91,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         Figure.of("board server time, before", "ms", server_ms["before"], note=f"{args.ref} = {before_commit[:12]}"),
         Figure.of("board server time, after", "ms", server_ms["after"], note="this tree"),
         Figure.of("board server time, after ÷ before (pairs)", "ratio", ratio(server_ms["after"], server_ms["before"])),
+        Figure.of(
+            "board CPU per request, before", "ms", [cpu_per_board["before"]], note="server process, every thread"
+        ),
+        Figure.of("board CPU per request, after", "ms", [cpu_per_board["after"]]),
         Figure.of("healthz req/s, before", "req/s", rps[("before", "/healthz")]),
         Figure.of("healthz req/s, after", "req/s", rps[("after", "/healthz")]),
         Figure.of("board req/s, before", "req/s", rps[("before", "/")]),
