@@ -191,3 +191,27 @@ def test_deploy_checks_see_our_middlewares_as_django_s() -> None:
     without = [p for p in settings.MIDDLEWARE if not p.endswith(".SecurityMiddleware")]
     with override_settings(MIDDLEWARE=without, SECURE_HSTS_SECONDS=0):
         assert "parallel_you.W001" in ids() and "security.W004" not in ids()
+
+
+async def test_any_other_request_signal_receiver_gets_django_s_behaviour(hops: list[str]) -> None:
+    from django.core import signals
+
+    heard: list[tuple[str, int]] = []
+
+    def started(**kwargs: Any) -> None:
+        heard.append(("started", threading.get_ident()))
+
+    def finished(**kwargs: Any) -> None:
+        heard.append(("finished", threading.get_ident()))
+
+    signals.request_started.connect(started)
+    signals.request_finished.connect(finished)
+    try:
+        status, _, _ = await call("/healthz")
+    finally:
+        signals.request_started.disconnect(started)
+        signals.request_finished.disconnect(finished)
+    assert status == 200
+    assert [what for what, _ in heard] == ["started", "finished"]
+    assert all(thread != threading.get_ident() for _, thread in heard)  # in a worker thread, as Django sends them
+    assert hops.count("close") == 1
