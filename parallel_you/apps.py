@@ -9,7 +9,6 @@ class ParallelYouConfig(AppConfig):
         from django.contrib.sessions.models import Session
         from django.db.models.signals import post_delete
 
-        # checks: deploy checks; startup: the lifespan hooks.
-        from parallel_you import checks, live_sessions, startup  # noqa: F401
+        from parallel_you import checks, live_sessions  # noqa: F401  (checks: the deploy checks)
 
         post_delete.connect(live_sessions.session_deleted, sender=Session, dispatch_uid="live-sessions")

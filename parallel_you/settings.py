@@ -107,6 +107,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Django's and WhiteNoise's own, made async-capable without thread hops (see the module).
     "parallel_you.middleware.ServerTimingMiddleware",
+    "parallel_you.middleware.LivePausedMiddleware",
     "parallel_you.middleware.SecurityMiddleware",
     "parallel_you.middleware.StaticFilesMiddleware",
     "parallel_you.middleware.SessionMiddleware",

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from parallel_you.documents import THREADS
 from parallel_you.repo.base import Codec
 from parallel_you.repo.parsed import ParsedDocuments, fresh
+from threads.documents import THREADS
 from threads.domain import Kind, Outcome, Run, Session, State, Thread
 
 T0 = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)

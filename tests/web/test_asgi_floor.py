@@ -18,7 +18,7 @@ from django.core.handlers.asgi import ASGIHandler as DjangoASGIHandler
 from django.db import connections
 from django.test import override_settings
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from parallel_you.handler import ASGIHandler
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,7 +81,7 @@ async def call(
 
 
 @pytest.fixture
-def signed_in(client: Any, person: Any, adapters: App) -> dict[str, str]:
+def signed_in(client: Any, person: Any, adapters: Adapters) -> dict[str, str]:
     client.force_login(person)
     return {"sessionid": client.cookies["sessionid"].value, "csrftoken": "x" * 32}
 
@@ -103,7 +103,7 @@ async def test_a_page_behind_the_login_loads_session_and_user_in_one_hop(
     assert hops == ["_load_user", "close"]
 
 
-async def test_without_a_session_the_page_redirects_to_the_login(hops: list[str], adapters: App) -> None:
+async def test_without_a_session_the_page_redirects_to_the_login(hops: list[str], adapters: Adapters) -> None:
     status, headers, _ = await call("/")
     assert status == 302 and headers["location"] == ["/accounts/login/?next=/"]
     assert hops == ["_load_user", "close"]

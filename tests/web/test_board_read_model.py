@@ -15,7 +15,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.urls import reverse
 
-from parallel_you.bootstrap import App, bootstrap, set_app
+from parallel_you.bootstrap import Adapters, bootstrap, install
 from parallel_you.bus import MemoryBus
 from parallel_you.repo.parsed import ParsedDocuments
 from tests.support.servers import ROOT
@@ -26,13 +26,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def on_sqlite(settings: Any, tmp_path: Path) -> Iterator[App]:
+def on_sqlite(settings: Any, tmp_path: Path) -> Iterator[Adapters]:
     """The adapters as `make run` builds them (SQLite file store), installed for this test."""
     settings.PARALLEL_YOU_SQLITE_PATH = str(tmp_path / "documents.sqlite3")
     app = bootstrap(repo_backend="sqlite", bus=MemoryBus())
-    set_app(app)
+    install(app)
     yield app
-    set_app(None)
+    install(None)
     for repo in (app.threads, app.sprints, app.profiles):
         repo.close()  # type: ignore[attr-defined]
 
@@ -60,7 +60,7 @@ def edit_in_another_process(path: str, owner: str, thread_id: str, title: str) -
 
 
 def test_a_thread_changed_in_another_process_shows_on_the_next_board(
-    client: Any, person: Any, on_sqlite: App, settings: Any
+    client: Any, person: Any, on_sqlite: Adapters, settings: Any
 ) -> None:
     client.force_login(person)
     owner = str(person.pk)
