@@ -57,8 +57,8 @@ def check_middleware_as_django(app_configs: Any, **kwargs: Any) -> list[checks.C
     with override_settings(MIDDLEWARE=mapped):
         found = [message for check in _CHECKS for message in check(app_configs)]
     return [
-        type(m)(m.msg, hint=m.hint, obj=m.obj, id=m.id.replace("security.", "parallel_you."))
-        if m.id in _PRESENCE
+        checks.Warning(m.msg, hint=m.hint, obj=m.obj, id=m.id.replace("security.", "parallel_you."))
+        if m.id and m.id in _PRESENCE
         else m
         for m in found
     ]

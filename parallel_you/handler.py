@@ -31,6 +31,7 @@ from django.core.handlers.asgi import ASGIHandler as DjangoASGIHandler
 from django.core.handlers.asgi import get_script_prefix
 from django.core.handlers.base import reset_urlconf
 from django.db import close_old_connections, reset_queries
+from django.dispatch import Signal
 from django.http import HttpResponseBase
 from django.urls import set_script_prefix
 
@@ -46,8 +47,8 @@ def request_hopped() -> bool:
     return context is not None and context in SyncToAsync.context_to_thread_executor
 
 
-def _receivers(signal: signals.Signal, sender: Any) -> tuple[list[Any], list[Any]]:
-    sync, async_ = signal._live_receivers(sender)  # type: ignore[attr-defined]
+def _receivers(signal: Signal, sender: Any) -> tuple[list[Any], list[Any]]:
+    sync, async_ = getattr(signal, "_live_receivers")(sender)  # noqa: B009 (Django's, private)
     return list(sync), list(async_)
 
 
@@ -64,12 +65,13 @@ async def close_response(response: HttpResponseBase) -> None:
     if request_hopped() or async_ or not set(sync) <= _THREAD_BOUND | _LOOP_SAFE:
         await sync_to_async(response.close)()
         return
-    for closer in response._resource_closers:  # as HttpResponseBase.close(), minus the signal
+    closers = getattr(response, "_resource_closers")  # noqa: B009
+    for closer in closers:  # as HttpResponseBase.close(), minus the signal
         try:
             closer()
         except Exception:  # noqa: S110 (Django ignores a failing closer too)
             pass
-    response._resource_closers.clear()
+    closers.clear()
     response.closed = True
     for receiver in sync:
         if receiver in _LOOP_SAFE:
@@ -91,8 +93,8 @@ class ASGIHandler(DjangoASGIHandler):
         request, error_response = self.create_request(scope, body_file)
         if request is None:
             body_file.close()
-            await self.send_response(error_response, send)
-            await sync_to_async(error_response.close)()
+            await self.send_response(error_response, send)  # type: ignore[arg-type]
+            await sync_to_async(error_response.close)()  # type: ignore[union-attr]
             return
 
         async def process_request(request: Any, send: Any) -> Any:

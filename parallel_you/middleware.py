@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from csp.middleware import CSPMiddleware
@@ -29,9 +29,10 @@ from django.conf import settings
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware import clickjacking, common, csrf, security
 from django.middleware.csrf import get_token
+from django.utils.deprecation import MiddlewareMixin
 from django_htmx.http import trigger_client_event
 from whitenoise.middleware import WhiteNoiseMiddleware
 
@@ -123,36 +124,36 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return self.process_response(request, response)
 
 
-class OnTheLoop:
+class OnTheLoop(MiddlewareMixin):
     """Mixed into one of Django's `MiddlewareMixin` middlewares whose hooks do no I/O: in an
     async stack, call them on the event loop instead of in a thread (`MiddlewareMixin.__acall__`
     wraps each in `sync_to_async`). A `process_view` becomes a coroutine there for the same reason
     (Django's handler wraps a sync one). In a sync stack nothing changes."""
 
-    get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]]
-    async_mode: bool
-
-    def __init__(self, get_response: GetResponse) -> None:
-        super().__init__(get_response)  # type: ignore[call-arg]
+    def __init__(self, get_response: Any) -> None:
+        super().__init__(get_response)
         if self.async_mode and hasattr(self, "process_view"):
-            self.process_view = self.aprocess_view  # type: ignore[method-assign]
+            # Django's handler reads the instance's process_view after building it.
+            setattr(self, "process_view", self.aprocess_view)  # noqa: B010
 
     async def aprocess_view(
         self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> HttpResponseBase | None:
-        return type(self).process_view(self, request, view, args, kwargs)  # type: ignore[attr-defined,no-any-return]
+        process_view = getattr(type(self), "process_view")  # noqa: B009 (the class's sync hook)
+        return cast(HttpResponseBase | None, process_view(self, request, view, args, kwargs))
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         response = None
         if hasattr(self, "process_request"):
             response = self.process_request(request)
-        response = response or await self.get_response(request)
+        response = response or await cast(Awaitable[HttpResponseBase], self.get_response(request))
         if hasattr(self, "process_response"):
             response = await self.aprocess_response(request, response)
-        return response
+        return cast(HttpResponseBase, response)
 
     async def aprocess_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
-        return self.process_response(request, response)  # type: ignore[attr-defined,no-any-return]
+        process_response = getattr(self, "process_response")  # noqa: B009 (the sync hook of the class it is mixed into)
+        return cast(HttpResponseBase, process_response(request, response))
 
 
 class SecurityMiddleware(OnTheLoop, security.SecurityMiddleware):
@@ -179,8 +180,8 @@ class CsrfViewMiddleware(OnTheLoop, csrf.CsrfViewMiddleware):
         self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> HttpResponseBase | None:
         if request.content_type == "multipart/form-data":
-            return await sync_to_async(super().process_view)(request, view, args, kwargs)
-        return super().process_view(request, view, args, kwargs)
+            return await sync_to_async(csrf.CsrfViewMiddleware.process_view)(self, request, view, args, kwargs)
+        return csrf.CsrfViewMiddleware.process_view(self, request, view, args, kwargs)
 
 
 class SessionMiddleware(OnTheLoop, sessions.SessionMiddleware):
@@ -189,8 +190,8 @@ class SessionMiddleware(OnTheLoop, sessions.SessionMiddleware):
     async def aprocess_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         session = getattr(request, "session", None)
         if session is not None and (session.modified or settings.SESSION_SAVE_EVERY_REQUEST) and not session.is_empty():
-            return await sync_to_async(self.process_response)(request, response)  # type: ignore[no-any-return]
-        return self.process_response(request, response)  # type: ignore[no-any-return]
+            return await sync_to_async(self.process_response)(request, cast(HttpResponse, response))
+        return self.process_response(request, cast(HttpResponse, response))
 
 
 class MessageMiddleware(OnTheLoop, messages.MessageMiddleware):
@@ -202,8 +203,8 @@ class MessageMiddleware(OnTheLoop, messages.MessageMiddleware):
         session = getattr(request, "session", None)
         touched = storage is not None and (storage.used or storage.added_new)
         if touched and session is not None and not hasattr(session, "_session_cache"):
-            return await sync_to_async(self.process_response)(request, response)  # type: ignore[no-any-return]
-        return self.process_response(request, response)  # type: ignore[no-any-return]
+            return await sync_to_async(self.process_response)(request, cast(HttpResponse, response))
+        return self.process_response(request, cast(HttpResponse, response))
 
 
 class LoginRequiredMiddleware(OnTheLoop, auth.LoginRequiredMiddleware):
@@ -217,17 +218,17 @@ class LoginRequiredMiddleware(OnTheLoop, auth.LoginRequiredMiddleware):
         if not getattr(view, "login_required", True):
             return None
         user = await sync_to_async(_load_user)(request)
-        request._acached_user = user  # type: ignore[attr-defined]
+        request._acached_user = user  # type: ignore[attr-defined]  # Django's cache for auser()
         if user.is_authenticated:
             return None
-        return self.handle_no_permission(request, view)  # type: ignore[no-any-return]
+        return self.handle_no_permission(request, view)
 
 
 def _load_user(request: HttpRequest) -> Any:
     """The signed-in user (or AnonymousUser), loaded with the session: the one store hop."""
     user = request.user
     user.is_authenticated  # noqa: B018 (evaluates the lazy object: session and user lookups)
-    return user._wrapped  # type: ignore[attr-defined]
+    return getattr(user, "_wrapped", user)  # the user itself, not the lazy wrapper
 
 
 class StaticFilesMiddleware(WhiteNoiseMiddleware):
@@ -258,5 +259,5 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         else:
             static_file = self.files.get(path)
         if static_file is not None:
-            return await sync_to_async(self.serve)(static_file, request)  # type: ignore[no-any-return]
-        return await self.get_response(request)  # type: ignore[no-any-return,misc]
+            return cast(HttpResponseBase, await sync_to_async(self.serve)(static_file, request))
+        return cast(HttpResponseBase, await self.get_response(request))
