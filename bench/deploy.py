@@ -305,3 +305,30 @@ async def delete_broker_objects(url: str, prefix: str) -> None:
             channel = await connection.channel()
             with contextlib.suppress(Exception):
                 await channel.exchange_delete(exchange)
+
+
+@dataclass
+class GunicornServer(Server):
+    """The project through Django's WSGI handler: gunicorn, one sync worker (a peer's usual setup).
+
+    A sync worker serves one request at a time and closes the connection after each (no keep-alive).
+    """
+
+    app: str = "parallel_you.wsgi:application"
+
+    def command(self) -> list[str]:
+        return [
+            *self.launcher,
+            "-m",
+            "gunicorn",
+            self.app,
+            "--workers",
+            "1",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--log-level",
+            "warning",
+            *self.extra_args,
+        ]

@@ -26,6 +26,7 @@ from bench.runner import Context
 from tests.support.servers import Server
 
 CONNECTIONS = 4
+CROWD = 16
 
 
 def _seeded(ctx: Context, server: Server, env: dict[str, str], data_dir: Path) -> Person:
@@ -52,6 +53,7 @@ def run_board(ctx: Context) -> list[Figure]:
             http_load.send(conn, "GET", "/", board_headers)
         latencies: list[float] = []
         server_ms: list[float] = []
+        cpu_ms: list[float] = []
         deadline = time.monotonic() + (3 if ctx.quick else 40)
         for _ in range(sequential):
             if time.monotonic() > deadline:
@@ -61,6 +63,8 @@ def run_board(ctx: Context) -> list[Figure]:
                 latencies.append(reply.latency_ms)
                 if reply.server_ms is not None:
                     server_ms.append(reply.server_ms)
+                if reply.cpu_ms is not None:
+                    cpu_ms.append(reply.cpu_ms)
         conn.close()
 
         http_load.load(server.port, "/healthz", {}, connections=CONNECTIONS, duration=0.5)  # warm-up
@@ -79,26 +83,47 @@ def run_board(ctx: Context) -> list[Figure]:
             if health.rps > 0:
                 ratios.append(board.rps / health.rps)
             ctx.log(f"window {i + 1}/{windows}: board {board.rps:.2f} req/s, healthz {health.rps:.0f} req/s")
+        # Many tabs or people at once: one process serves them all on one event loop.
+        crowd = http_load.load(server.port, "/", board_headers, connections=CROWD, duration=seconds * 2)
+        if crowd.errors:
+            ctx.log(f"{CROWD} connections: errors {crowd.statuses}")
+        ctx.log(f"{CROWD} connections: board {crowd.rps:.2f} req/s")
 
     return [
         Figure.of(
             "board: server time",
             "ms",
             server_ms,
-            [Target("p95", "<=", 50)],
+            [Target("p95", "<=", 20)],
             note=f"550 threads, one connection, {len(first.body) / 1024:.0f} KiB page; Server-Timing app;dur",
+        ),
+        Figure.of(
+            "board: CPU time on the event loop",
+            "ms",
+            cpu_ms,
+            note="Server-Timing cpu;dur, same requests: moves far less than wall time on a busy machine",
         ),
         Figure.of("board: end to end", "ms", latencies, note="client-side, one keep-alive connection"),
         Figure.of(
-            "board: server time under load", "ms", loaded_server_ms, note=f"{CONNECTIONS} concurrent connections"
+            f"board: server time, {CONNECTIONS} connections",
+            "ms",
+            loaded_server_ms,
+            note=f"{CONNECTIONS} concurrent keep-alive connections, the board windows below",
+        ),
+        Figure.of(
+            f"board: server time, {CROWD} connections",
+            "ms",
+            crowd.server_ms,
+            note=f"{CROWD} concurrent keep-alive connections, one window of {seconds * 2:g} s",
         ),
         Figure.of("board: requests/s", "req/s", board_rps, note=f"{windows} windows of {seconds:g} s"),
+        Figure.of(f"board: requests/s, {CROWD} connections", "req/s", [crowd.rps]),
         Figure.of("healthz: requests/s", "req/s", health_rps, note="trivial async view, same server and windows"),
         Figure.of(
             "board rps / healthz rps",
             "ratio",
             ratios,
-            [Target("median", ">=", 0.3, kind="goal")],
+            [Target("median", ">=", 0.3)],
             note="per window pair",
         ),
     ]
@@ -168,7 +193,7 @@ def run_state_change(ctx: Context) -> list[Figure]:
             "state change: park/unpark from the board, end to end",
             "ms",
             transitions[0],
-            [Target("p95", "<=", 30)],
+            [Target("p95", "<=", 15)],
             note=f"HTMX POST /threads/<id>/transition/ (park, unpark), answered with the board region, {board}",
         ),
         Figure.of("state change: park/unpark from the board, server time", "ms", transitions[1]),
@@ -176,6 +201,7 @@ def run_state_change(ctx: Context) -> list[Figure]:
             "state change: quantum start/stop, end to end",
             "ms",
             timers[0],
+            [Target("p95", "<=", 15)],
             note=f"HTMX POST /timers/<id>/start/ and /stop/, answered with the card's controls, {board}",
         ),
         Figure.of("state change: quantum start/stop, server time", "ms", timers[1]),

@@ -15,12 +15,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 _DUR = re.compile(r"\bapp;dur=([0-9.]+)")
+_CPU = re.compile(r"\bcpu;dur=([0-9.]+)")
 
 
-def server_time(header: str | None) -> float | None:
-    """The `app;dur=<ms>` value of a Server-Timing header, in milliseconds."""
-    match = _DUR.search(header or "")
+def server_time(header: str | None, metric: re.Pattern[str] = _DUR) -> float | None:
+    """The `app;dur=<ms>` value of a Server-Timing header (or another metric's), in milliseconds."""
+    match = metric.search(header or "")
     return float(match.group(1)) if match else None
+
+
+def server_cpu(header: str | None) -> float | None:
+    """The `cpu;dur=<ms>` value of a Server-Timing header: the serving thread's CPU time."""
+    return server_time(header, _CPU)
 
 
 @dataclass
@@ -29,6 +35,7 @@ class Reply:
     latency_ms: float
     server_ms: float | None
     body: bytes
+    cpu_ms: float | None = None
 
 
 def connect(port: int, timeout: float = 10) -> http.client.HTTPConnection:
@@ -55,7 +62,8 @@ def send(
         response = conn.getresponse()
     data = response.read()
     latency = (time.perf_counter() - started) * 1000
-    return Reply(response.status, latency, server_time(response.getheader("Server-Timing")), data)
+    timing = response.getheader("Server-Timing")
+    return Reply(response.status, latency, server_time(timing), data, server_cpu(timing))
 
 
 @dataclass
@@ -67,6 +75,7 @@ class Window:
     elapsed: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
     server_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
 
     @property
@@ -96,6 +105,7 @@ def load(
         conn = connect(port, timeout=60)
         latencies: list[float] = []
         server: list[float] = []
+        cpu: list[float] = []
         ok = errors = 0
         statuses: dict[int, int] = {}
         try:
@@ -120,6 +130,8 @@ def load(
                 latencies.append(reply.latency_ms)
                 if reply.server_ms is not None:
                     server.append(reply.server_ms)
+                if reply.cpu_ms is not None:
+                    cpu.append(reply.cpu_ms)
         finally:
             conn.close()
             with lock:
@@ -127,6 +139,7 @@ def load(
                 window.errors += errors
                 window.latencies_ms += latencies
                 window.server_ms += server
+                window.cpu_ms += cpu
                 for status, count in statuses.items():
                     window.statuses[status] = window.statuses.get(status, 0) + count
 

@@ -26,9 +26,10 @@ Benchmark = Callable[[Context], list[Figure]]
 
 
 def registry() -> dict[str, tuple[Benchmark, str]]:
-    from bench import embedded, expiry, live, profile, repos
+    from bench import embedded, expiry, floor, live, profile, repos
 
     return {
+        "floor": (floor.run, "req/s of /healthz and a logged-in page: ASGI (uvicorn) vs WSGI (gunicorn), bare ASGI"),
         "board": (embedded.run_board, "board page and requests/s vs /healthz (embedded)"),
         "state": (embedded.run_state_change, "an HTMX state-change POST end to end (embedded)"),
         "live": (live.run, "live update to 200 sockets over 2 web processes (RabbitMQ), and the AMQP floor"),
@@ -38,7 +39,7 @@ def registry() -> dict[str, tuple[Benchmark, str]]:
     }
 
 
-DEFAULT = ("board", "state", "live", "expiry", "repo")
+DEFAULT = ("floor", "board", "state", "live", "expiry", "repo")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

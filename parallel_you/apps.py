@@ -9,6 +9,6 @@ class ParallelYouConfig(AppConfig):
         from django.contrib.sessions.models import Session
         from django.db.models.signals import post_delete
 
-        from parallel_you import live_sessions
+        from parallel_you import checks, live_sessions  # noqa: F401  (checks: the deploy checks)
 
         post_delete.connect(live_sessions.session_deleted, sender=Session, dispatch_uid="live-sessions")

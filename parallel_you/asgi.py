@@ -7,9 +7,11 @@ quantum scheduler) runs in the lifespan handler so it lives on the server's own 
 import os
 from typing import Any
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parallel_you.settings")
+
+from parallel_you.handler import get_asgi_application  # noqa: E402
+
+# Django's ASGI handler without its per-request thread hops where no sync code ran (see handler.py).
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

@@ -47,9 +47,12 @@ def make_repo(collection: Collection, backend: str | None = None) -> Repo[Any]:
     if backend == "memory":
         return MemoryRepo(collection.codec, collection.name)
     if backend == "sqlite":
+        from parallel_you.repo.parsed import remembering
         from parallel_you.repo.sqlite import SqliteRepo
 
-        return SqliteRepo(collection.codec, settings.PARALLEL_YOU_SQLITE_PATH, collection.name, collection.indexes)
+        # Stored documents parsed once per process, keyed by their text: never stale (parsed.py).
+        codec = remembering(collection.codec)
+        return SqliteRepo(codec, settings.PARALLEL_YOU_SQLITE_PATH, collection.name, collection.indexes)
     if backend == "mongo":
         from parallel_you.repo.mongo import MongoRepo
 

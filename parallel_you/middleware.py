@@ -1,9 +1,19 @@
-"""Response headers and fixes every page gets:
+"""Response headers and fixes every page gets, and Django's middlewares without thread hops:
 
 - Server-Timing: how long Django took (readable in the browser's dev tools and by the benchmark);
 - LivePaused: while the bus is unreachable, an htmx trigger that tells the page live updates are paused;
 - the CSRF inputs that cached fragments left as placeholders, filled in with this request's;
-- the Content-Security-Policy header (django-csp, configured in settings).
+- the Content-Security-Policy header (django-csp, configured in settings);
+- async-capable versions of Django's (and WhiteNoise's) middlewares.
+
+Why the last: under ASGI, Django's `MiddlewareMixin` runs each `process_request`,
+`process_view` and `process_response` through `sync_to_async`, a hop to the request's worker
+thread and back (tens of microseconds idle, far more on a busy machine), and a middleware that is
+not async-capable at all (WhiteNoise) makes Django adapt the whole stack below it to sync and
+back. The hooks of the middlewares below do no I/O, so they run on the event loop; the few cases
+that do (saving a modified session, loading the session and user for a view that needs a login,
+serving a static file, parsing a multipart upload) still hop to the thread, once. Under WSGI
+every one of them is Django's own, unchanged.
 """
 
 from __future__ import annotations
@@ -11,20 +21,32 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
+from typing import Any, NamedTuple, cast
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase
+from django.contrib.auth import middleware as auth
+from django.contrib.messages import middleware as messages
+from django.contrib.sessions import middleware as sessions
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware import clickjacking, common, csrf, security
 from django.middleware.csrf import get_token
+from django.utils.deprecation import MiddlewareMixin
 from django_htmx.http import trigger_client_event
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from parallel_you.templatetags.fragments import CSRF_PLACEHOLDER, csrf_input
 from parallel_you.web import live_paused
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]
+
+
+class Started(NamedTuple):
+    wall: float  # time.perf_counter()
+    cpu: float  # time.thread_time()
 
 
 class ResponseMiddleware(ABC):
@@ -42,24 +64,30 @@ class ResponseMiddleware(ABC):
     def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         if self.is_async:
             return self._acall(request)
-        started = time.perf_counter()
+        started = Started(time.perf_counter(), time.thread_time())
         response = self.get_response(request)
         assert isinstance(response, HttpResponseBase)
         return self.process(request, response, started)
 
     async def _acall(self, request: HttpRequest) -> HttpResponseBase:
-        started = time.perf_counter()
+        started = Started(time.perf_counter(), time.thread_time())
         response = await self.get_response(request)  # type: ignore[misc]
         return self.process(request, response, started)
 
     @abstractmethod
-    def process(self, request: HttpRequest, response: HttpResponseBase, started: float) -> HttpResponseBase:
+    def process(self, request: HttpRequest, response: HttpResponseBase, started: Started) -> HttpResponseBase:
         """What this middleware does to the response (`started`: when the request came in)."""
 
 
 class ServerTimingMiddleware(ResponseMiddleware):
-    def process(self, request: HttpRequest, response: HttpResponseBase, started: float) -> HttpResponseBase:
-        response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+    def process(self, request: HttpRequest, response: HttpResponseBase, started: Started) -> HttpResponseBase:
+        # app: wall time. cpu: CPU time of the thread that ran the middlewares (under ASGI the
+        # event loop: it leaves out sync code run in a worker thread, and includes other requests'
+        # work on the loop meanwhile). On a busy machine cpu moves far less than app does.
+        response["Server-Timing"] = (
+            f"app;dur={(time.perf_counter() - started.wall) * 1000:.2f}, "
+            f"cpu;dur={(time.thread_time() - started.cpu) * 1000:.2f}"
+        )
         return response
 
 
@@ -67,7 +95,7 @@ class LivePausedMiddleware(ResponseMiddleware):
     """While the bus holds events back, tell an htmx page that its change is saved but live updates
     are paused (static/js/live.js shows the banner)."""
 
-    def process(self, request: HttpRequest, response: HttpResponseBase, started: float) -> HttpResponseBase:
+    def process(self, request: HttpRequest, response: HttpResponseBase, started: Started) -> HttpResponseBase:
         if live_paused():
             trigger_client_event(response, "parallel-you:live-paused")
         return response
@@ -77,7 +105,7 @@ class CsrfPlaceholderMiddleware(ResponseMiddleware):
     """Fill in the CSRF inputs that cached fragments left as placeholders (see
     parallel_you/templatetags/fragments.py), with this request's token."""
 
-    def process(self, request: HttpRequest, response: HttpResponseBase, started: float) -> HttpResponseBase:
+    def process(self, request: HttpRequest, response: HttpResponseBase, started: Started) -> HttpResponseBase:
         if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
             return response
         content: bytes = response.content  # type: ignore[attr-defined]
@@ -143,3 +171,142 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         # As django-csp: a nonce asked for after the header is written is an error, not a silent gap.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
         return response
+
+
+class OnTheLoop(MiddlewareMixin):
+    """Mixed into one of Django's `MiddlewareMixin` middlewares whose hooks do no I/O: in an
+    async stack, call them on the event loop instead of in a thread (`MiddlewareMixin.__acall__`
+    wraps each in `sync_to_async`). A `process_view` becomes a coroutine there for the same reason
+    (Django's handler wraps a sync one). In a sync stack nothing changes."""
+
+    def __init__(self, get_response: Any) -> None:
+        super().__init__(get_response)
+        if self.async_mode and hasattr(self, "process_view"):
+            # Django's handler reads the instance's process_view after building it.
+            setattr(self, "process_view", self.aprocess_view)  # noqa: B010
+
+    async def aprocess_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> HttpResponseBase | None:
+        process_view = getattr(type(self), "process_view")  # noqa: B009 (the class's sync hook)
+        return cast(HttpResponseBase | None, process_view(self, request, view, args, kwargs))
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        response = None
+        if hasattr(self, "process_request"):
+            response = self.process_request(request)
+        response = response or await cast(Awaitable[HttpResponseBase], self.get_response(request))
+        if hasattr(self, "process_response"):
+            response = await self.aprocess_response(request, response)
+        return cast(HttpResponseBase, response)
+
+    async def aprocess_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        process_response = getattr(self, "process_response")  # noqa: B009 (the sync hook of the class it is mixed into)
+        return cast(HttpResponseBase, process_response(request, response))
+
+
+class SecurityMiddleware(OnTheLoop, security.SecurityMiddleware):
+    pass
+
+
+class CommonMiddleware(OnTheLoop, common.CommonMiddleware):
+    pass
+
+
+class XFrameOptionsMiddleware(OnTheLoop, clickjacking.XFrameOptionsMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(OnTheLoop, auth.AuthenticationMiddleware):
+    """Sets the lazy `request.user` and `request.auser`; nothing is loaded yet."""
+
+
+class CsrfViewMiddleware(OnTheLoop, csrf.CsrfViewMiddleware):
+    """The token comes from a cookie (not the session); a POST's form is parsed from the body already
+    read into memory, except a multipart upload, which may spill to disk: that one hops."""
+
+    async def aprocess_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> HttpResponseBase | None:
+        if request.content_type == "multipart/form-data":
+            return await sync_to_async(csrf.CsrfViewMiddleware.process_view)(self, request, view, args, kwargs)
+        return csrf.CsrfViewMiddleware.process_view(self, request, view, args, kwargs)
+
+
+class SessionMiddleware(OnTheLoop, sessions.SessionMiddleware):
+    """The session is lazy (loaded on first use); only saving a modified one touches the store."""
+
+    async def aprocess_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        session = getattr(request, "session", None)
+        if session is not None and (session.modified or settings.SESSION_SAVE_EVERY_REQUEST) and not session.is_empty():
+            return await sync_to_async(self.process_response)(request, cast(HttpResponse, response))
+        return self.process_response(request, cast(HttpResponse, response))
+
+
+class MessageMiddleware(OnTheLoop, messages.MessageMiddleware):
+    """Storing messages writes to the session (saved by SessionMiddleware); it reads the session
+    first only if messages were used or added, which loads it if the view has not."""
+
+    async def aprocess_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        storage = getattr(request, "_messages", None)
+        session = getattr(request, "session", None)
+        touched = storage is not None and (storage.used or storage.added_new)
+        if touched and session is not None and not hasattr(session, "_session_cache"):
+            return await sync_to_async(self.process_response)(request, cast(HttpResponse, response))
+        return self.process_response(request, cast(HttpResponse, response))
+
+
+class LoginRequiredMiddleware(OnTheLoop, auth.LoginRequiredMiddleware):
+    """A view marked `login_not_required` loads nothing. Any other loads the session and the user
+    in one hop, and hands the user to `request.auser()` too, so the view's `await request.auser()`
+    costs nothing more (Django caches the sync and the async lookups separately)."""
+
+    async def aprocess_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> HttpResponseBase | None:
+        if not getattr(view, "login_required", True):
+            return None
+        user = await sync_to_async(_load_user)(request)
+        request._acached_user = user  # type: ignore[attr-defined]  # Django's cache for auser()
+        if user.is_authenticated:
+            return None
+        return self.handle_no_permission(request, view)
+
+
+def _load_user(request: HttpRequest) -> Any:
+    """The signed-in user (or AnonymousUser), loaded with the session: the one store hop."""
+    user = request.user
+    user.is_authenticated  # noqa: B018 (evaluates the lazy object: session and user lookups)
+    return getattr(user, "_wrapped", user)  # the user itself, not the lazy wrapper
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise, async-capable: a request outside the static prefixes goes straight on; looking
+    up (with autorefresh, DEBUG) and serving a static file stays off the loop."""
+
+    async_capable = True
+    sync_capable = True
+
+    def __init__(self, get_response: GetResponse, **kwargs: Any) -> None:
+        super().__init__(get_response, **kwargs)
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self._acall(request)
+        return super().__call__(request)
+
+    def _may_be_static(self, path: str) -> bool:
+        return path.startswith(self.static_prefix) or any(path.startswith(prefix) for _, prefix in self.directories)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        path = request.path_info
+        if self.autorefresh:
+            static_file = await sync_to_async(self.find_file)(path) if self._may_be_static(path) else None
+        else:
+            static_file = self.files.get(path)
+        if static_file is not None:
+            return cast(HttpResponseBase, await sync_to_async(self.serve)(static_file, request))
+        return cast(HttpResponseBase, await self.get_response(request))

@@ -15,6 +15,7 @@ import pytest
 
 from parallel_you.repo import FilterSpec, MemoryRepo, Repo
 from parallel_you.repo.mongo import MongoRepo
+from parallel_you.repo.parsed import remembering
 from parallel_you.repo.sqlite import SqliteRepo
 from sprints.documents import SPRINTS
 from sprints.domain import Sprint
@@ -23,14 +24,16 @@ from threads.domain import Kind, State, Thread
 from threads.selectors import thread_filter
 from timers import quantum
 
-BACKENDS = ["memory", "sqlite", "mongomock"] + (["mongo"] if os.environ.get("MONGO_URI") else [])
+# "sqlite-parsed": the SQLite store as make_repo builds it, remembering parsed documents.
+BACKENDS = ["memory", "sqlite", "sqlite-parsed", "mongomock"] + (["mongo"] if os.environ.get("MONGO_URI") else [])
 
 
 def _repo(backend: str, collection: Any, tmp_path: Path) -> Iterator[Repo[Any]]:
     if backend == "memory":
         yield MemoryRepo(collection.codec, collection.name)
-    elif backend == "sqlite":
-        repo = SqliteRepo(collection.codec, tmp_path / "store.sqlite3", collection.name, collection.indexes)
+    elif backend in ("sqlite", "sqlite-parsed"):
+        codec = remembering(collection.codec) if backend == "sqlite-parsed" else collection.codec
+        repo = SqliteRepo(codec, tmp_path / "store.sqlite3", collection.name, collection.indexes)
         yield repo
         repo.close()
     elif backend == "mongomock":

@@ -46,9 +46,9 @@ def server_env(data_dir: Path, **overrides: str) -> dict[str, str]:
     return env
 
 
-def migrate(env: dict[str, str]) -> None:
+def migrate(env: dict[str, str], cwd: Path = ROOT) -> None:
     subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=120
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=cwd, env=env, check=True, timeout=120
     )
 
 
@@ -62,30 +62,37 @@ class Server:
     extra_args: list[str] = field(default_factory=list)
     # What runs uvicorn's module: plain Python, or e.g. a profiler (`python -m pyinstrument ...`).
     launcher: list[str] = field(default_factory=lambda: [sys.executable])
+    # The ASGI application uvicorn serves (the benchmark also serves a bare one, as a floor).
+    app: str = "parallel_you.asgi:application"
+    # The source tree it runs from (the benchmark's A/B comparison runs another commit's).
+    cwd: Path = ROOT
 
     @property
     def ws_url(self) -> str:
         return self.url.replace("http://", "ws://")
 
+    def command(self) -> list[str]:
+        return [
+            *self.launcher,
+            "-m",
+            "uvicorn",
+            self.app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--lifespan",
+            "on",
+            "--log-level",
+            "warning",
+            *self.extra_args,
+        ]
+
     def start(self, timeout: float = 30) -> Server:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [
-                *self.launcher,
-                "-m",
-                "uvicorn",
-                "parallel_you.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--lifespan",
-                "on",
-                "--log-level",
-                "warning",
-                *self.extra_args,
-            ],
-            cwd=ROOT,
+            self.command(),
+            cwd=self.cwd,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,

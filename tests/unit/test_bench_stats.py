@@ -60,3 +60,11 @@ def test_server_time_is_read_from_the_server_timing_header() -> None:
     assert server_time("app;dur=12.34") == 12.34
     assert server_time("db;dur=1, app;dur=0.5") == 0.5
     assert server_time(None) is None and server_time("app") is None
+
+
+def test_server_timing_gives_wall_and_cpu_time() -> None:
+    from bench.http_load import server_cpu
+
+    header = "app;dur=12.50, cpu;dur=9.25"
+    assert server_time(header) == 12.5 and server_cpu(header) == 9.25
+    assert server_cpu("app;dur=3") is None
