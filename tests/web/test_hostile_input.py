@@ -271,9 +271,8 @@ def test_no_bad_value_in_any_field_gives_a_5xx(
                 fresh = len(current_adapters().bus.emitted) != emitted  # type: ignore[attr-defined]
                 if status >= 500:
                     where = "every field" if bad is None else bad
-                    failures.append(
-                        f"{method.upper()} {name} {where}={value[:20]!r} htmx from {headers.get('HX-Current-URL')}: {detail}"
-                    )
+                    how = f"htmx from {headers['HX-Current-URL']}" if headers else "plain"
+                    failures.append(f"{method.upper()} {name} {where}={value[:20]!r} {how}: {detail}")
     assert not failures, "\n".join(failures[:20]) + f"\n({len(failures)} in all)"
 
 
