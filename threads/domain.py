@@ -26,7 +26,7 @@ from parallel_you.domain import (
     validated,
 )
 
-MIN_QUANTUM = 5
+MIN_QUANTUM = 1  # ramp a quantum up slowly from small
 MAX_QUANTUM = 240
 DEFAULT_QUANTUM = 25
 TITLE_MAX = 200

@@ -78,7 +78,7 @@ class ThreadForm(CreateOnce):
             "min_value": QUANTUM_MESSAGE,
             "max_value": QUANTUM_MESSAGE,
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
     )
     notes = forms.CharField(
         required=False,

@@ -32,9 +32,9 @@ titles = st.one_of(
 notes = st.one_of(st.text(max_size=40), st.text(max_size=40), st.just("n" * 20_001))
 # Mostly valid values, so that sequences get far enough to block, finish, archive and delete.
 quanta = st.one_of(
-    st.integers(min_value=5, max_value=240),
+    st.integers(min_value=1, max_value=240),
     st.integers(min_value=-5, max_value=300),
-    st.sampled_from([4, 5, 240, 241]),
+    st.sampled_from([0, 1, 240, 241]),
 )
 bands = st.one_of(st.sampled_from(["deep", "moderate", "light"]), st.sampled_from(["calm", "", "zen"]))
 index = st.integers(min_value=0, max_value=12)
