@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    # The API's interactive docs load Swagger UI from ninja's static files (no CDN) when listed here.
+    "ninja",
     "parallel_you",
     "channels",
     "accounts",
