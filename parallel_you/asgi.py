@@ -14,14 +14,23 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
+from parallel_you.api_stream import stream_urlpatterns  # noqa: E402
 from parallel_you.lifespan import lifespan  # noqa: E402
 from parallel_you.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # The API's event stream authenticates by token and checks origins itself (api_stream.py);
+        # every other socket is a page's: session and origin checked here.
+        "websocket": URLRouter(
+            [
+                *stream_urlpatterns,
+                re_path(r"", AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
+            ]
+        ),
         "lifespan": lifespan,
     }
 )
