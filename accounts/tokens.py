@@ -4,8 +4,8 @@ A token reads `pyat_<43 url-safe characters>` (256 random bits). The database ke
 digest and a short hint; a request's token is hashed and looked up by digest, so a revoked or
 deleted token stops working on the very next request (nothing caches it).
 
-Failed token sign-ins are counted per client address in Django's cache; past `THROTTLE_LIMIT`
-failures within `THROTTLE_WINDOW` seconds that address is refused (429) until the window ends,
+Failed token sign-ins are counted per client address in Django's cache; past
+`settings.PARALLEL_YOU_TOKEN_FAILURES` failures within `THROTTLE_WINDOW` seconds that address is refused (429) until the window ends,
 even with a good token, so guessing tokens is slow. The counter is separate from the login
 page's throttling on purpose: a script with a stale token mustn't lock its owner out of the site.
 """
@@ -19,13 +19,13 @@ from datetime import timedelta
 from typing import Any
 
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import AccessToken
 
 PREFIX = "pyat_"
-THROTTLE_LIMIT = 10
 THROTTLE_WINDOW = 300  # seconds
 # How stale `last_used_at` may get: one write a minute per token, not one per request.
 LAST_USED_EVERY = timedelta(minutes=1)
@@ -80,7 +80,7 @@ def _throttle_key(address: str) -> str:
 
 
 def throttled(address: str) -> bool:
-    return int(cache.get(_throttle_key(address), 0)) >= THROTTLE_LIMIT
+    return int(cache.get(_throttle_key(address), 0)) >= settings.PARALLEL_YOU_TOKEN_FAILURES
 
 
 def _count_failure(address: str) -> None:

@@ -56,7 +56,36 @@ class SessionAuth(APIKeyCookie):
         return user if user.is_authenticated else None
 
 
-api = NinjaAPI(
+def add_links(schema: dict[str, Any]) -> None:
+    """OpenAPI links from each create to the operations on what it created, so clients and
+    schemathesis' stateful tests can follow them (`$response.body#/id`)."""
+    paths = schema.get("paths", {})
+    for collection, parameter in (("threads", "thread_id"), ("sprints", "sprint_id")):
+        base = f"/api/v1/{collection}"
+        responses = paths.get(base, {}).get("post", {}).get("responses", {})
+        create = responses.get(201) or responses.get("201")
+        if create is None:
+            continue
+        links = {}
+        for path, operations in paths.items():
+            if not path.startswith(f"{base}/{{{parameter}}}") or path.count("{") != 1:
+                continue
+            for operation in operations.values():
+                links[operation["operationId"]] = {
+                    "operationId": operation["operationId"],
+                    "parameters": {parameter: "$response.body#/id"},
+                }
+        create["links"] = links
+
+
+class ParallelYouAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        add_links(schema)
+        return schema
+
+
+api = ParallelYouAPI(
     title="Parallel You",
     version="1",
     description=(
@@ -147,7 +176,9 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
+    code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+        exc.status_code, "error"
+    )
     if exc.status_code == 403 and "CSRF" in str(exc):
         return _json(request, 403, "csrf_failed", "CSRF check failed: send the page's CSRF token with this change.")
     return _json(request, exc.status_code, code, str(exc))

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from parallel_you.bootstrap import App, get_app
 
@@ -27,6 +27,12 @@ def owner_of(request: HttpRequest) -> str:
     return str(user.pk)
 
 
+class Input(Schema):
+    """A request body: unknown fields are refused (a typo is an error, not silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 # --- errors ---------------------------------------------------------------------------------------
 class Error(Schema):
     """Every error: a stable `code`, a `message` for a person, per-field `details`; a version
@@ -38,8 +44,8 @@ class Error(Schema):
     current: dict[str, Any] | None = None
 
 
-ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 412: Error, 422: Error, 429: Error, 503: Error}
-READ_ERRORS = {401: Error, 404: Error, 422: Error, 429: Error}
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 412: Error, 422: Error, 429: Error, 503: Error}
+READ_ERRORS = {400: Error, 401: Error, 404: Error, 422: Error, 429: Error}
 
 
 class ApiError(Exception):
@@ -86,6 +92,12 @@ def etag_of(document: Any) -> str:
 
 def set_etag(response: HttpResponse, document: Any) -> None:
     response["ETag"] = etag_of(document)
+
+
+def created(response: HttpResponse, document: Any, location: str) -> None:
+    """A 201's headers: where the new document lives, and its version."""
+    response["Location"] = location
+    set_etag(response, document)
 
 
 def check_if_match(request: HttpRequest, current: Any) -> None:

@@ -8,9 +8,19 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictInt
 
-from parallel_you.api_support import ERRORS, READ_ERRORS, ApiError, adapters, check_if_match, owner_of, set_etag
+from parallel_you.api_support import (
+    ERRORS,
+    READ_ERRORS,
+    ApiError,
+    Input,
+    adapters,
+    check_if_match,
+    created,
+    owner_of,
+    set_etag,
+)
 from sprints import selectors, services
 from sprints.domain import Closing, Sprint, SprintState
 from threads.domain import EnergyBand, Thread
@@ -24,13 +34,13 @@ async def sprint_list(request: HttpRequest, state: SprintState | None = None) ->
     return selectors.sprint_list(repo=adapters().sprints, owner=owner_of(request), state=state)
 
 
-class SprintIn(Schema):
+class SprintIn(Input):
     name: str
     start: date
     end: date
     goal: str = ""
-    capacity: dict[str, int] | None = Field(None, description="Quanta a day per band; default from history")
-    allow_overlap: bool = False
+    capacity: dict[str, StrictInt] | None = Field(None, description="Quanta a day per band; default from history")
+    allow_overlap: StrictBool = False
 
 
 @router.post("", response={201: Sprint, **ERRORS}, summary="Plan a sprint")
@@ -44,7 +54,7 @@ async def sprint_create(request: HttpRequest, payload: SprintIn, response: HttpR
         profiles=a.profiles,
         **payload.model_dump(),
     )
-    set_etag(response, sprint)
+    created(response, sprint, f"/api/v1/sprints/{sprint.id}")
     return Status(201, sprint)
 
 
@@ -70,12 +80,12 @@ def guarded(request: HttpRequest, sprint_id: str) -> Sprint:
     return sprint
 
 
-class SprintEdit(Schema):
+class SprintEdit(Input):
     name: str | None = None
     goal: str | None = None
     start: date | None = None
     end: date | None = None
-    allow_overlap: bool = False
+    allow_overlap: StrictBool = False
 
 
 @router.patch("/{sprint_id}", response={200: Sprint, **ERRORS}, summary="Edit name, goal, dates")
@@ -100,9 +110,9 @@ async def sprint_delete(request: HttpRequest, sprint_id: str) -> Sprint:
     )
 
 
-class CapacityIn(Schema):
-    capacity: dict[str, int] = Field(description="Quanta a day per energy band id")
-    count_weekends: bool | None = None
+class CapacityIn(Input):
+    capacity: dict[str, StrictInt] = Field(description="Quanta a day per energy band id")
+    count_weekends: StrictBool | None = None
 
 
 @router.put("/{sprint_id}/capacity", response={200: Sprint, **ERRORS}, summary="Set capacity per band")
@@ -184,9 +194,9 @@ async def burndown_get(request: HttpRequest, sprint_id: str) -> BurndownOut:
     )
 
 
-class ItemIn(Schema):
+class ItemIn(Input):
     thread_id: str
-    position: int | None = Field(None, ge=0, description="Default: at the end")
+    position: StrictInt | None = Field(None, ge=0, description="Default: at the end")
 
 
 @router.post("/{sprint_id}/items", response={200: Sprint, **ERRORS}, summary="Add a story or task")
@@ -217,8 +227,8 @@ async def item_remove(request: HttpRequest, sprint_id: str, thread_id: str, resp
     return sprint
 
 
-class MoveIn(Schema):
-    position: int = Field(ge=0)
+class MoveIn(Input):
+    position: StrictInt = Field(ge=0)
 
 
 @router.post("/{sprint_id}/items/{thread_id}/move", response={200: Sprint, **ERRORS}, summary="Move to a position")
@@ -239,7 +249,7 @@ async def item_move(
     return sprint
 
 
-class OrderIn(Schema):
+class OrderIn(Input):
     order: list[str] = Field(description="Every item's id, in the new order")
 
 
@@ -254,8 +264,8 @@ async def items_reorder(request: HttpRequest, sprint_id: str, payload: OrderIn, 
     return sprint
 
 
-class EstimateIn(Schema):
-    estimate: int = Field(description="Quanta")
+class EstimateIn(Input):
+    estimate: StrictInt = Field(description="Quanta")
 
 
 @router.put(
@@ -279,7 +289,7 @@ async def sprint_start(request: HttpRequest, sprint_id: str, response: HttpRespo
     return sprint
 
 
-class CloseIn(Schema):
+class CloseIn(Input):
     carry_to: str = Field(services.CARRY_TO_BACKLOG, description='"backlog" or a Planned sprint\'s id')
 
 

@@ -9,16 +9,18 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from parallel_you.api_support import (
     ERRORS,
     LIMIT_DEFAULT,
     LIMIT_MAX,
     READ_ERRORS,
+    Input,
     Page,
     adapters,
     check_if_match,
+    created,
     owner_of,
     paginate,
     set_etag,
@@ -72,13 +74,13 @@ async def thread_list(request: HttpRequest, filters: Query[ThreadFilters]) -> di
     return {"items": items, **page}
 
 
-class ThreadIn(Schema):
+class ThreadIn(Input):
     kind: Kind
     title: str
     notes: str = ""
-    quantum: int = DEFAULT_QUANTUM
+    quantum: StrictInt = DEFAULT_QUANTUM
     energy_band: str = "deep"
-    estimate: int = 1
+    estimate: StrictInt = 1
     parent_id: str | None = Field(None, description="The saga a story or task belongs to")
 
 
@@ -88,7 +90,7 @@ async def thread_create(request: HttpRequest, payload: ThreadIn, response: HttpR
     thread = await services.thread_create(
         repo=a.threads, bus=a.bus, owner=owner_of(request), profiles=a.profiles, **payload.model_dump()
     )
-    set_etag(response, thread)
+    created(response, thread, f"/api/v1/threads/{thread.id}")
     return Status(201, thread)
 
 
@@ -106,12 +108,12 @@ def guarded(request: HttpRequest, thread_id: str) -> Thread:
     return thread
 
 
-class ThreadEdit(Schema):
+class ThreadEdit(Input):
     title: str | None = None
     notes: str | None = None
-    quantum: int | None = None
+    quantum: StrictInt | None = None
     energy_band: str | None = None
-    estimate: int | None = None
+    estimate: StrictInt | None = None
     parent_id: str | None = Field(None, description="A saga's id, or null for top-level")
 
 
@@ -173,7 +175,7 @@ for _action, _summary in TRANSITIONS.items():
     )(_transition(_action))
 
 
-class BlockIn(Schema):
+class BlockIn(Input):
     blocked_by: list[str] = Field(default_factory=list, description="Ids of threads that block this one")
     note: str = Field("", description="What blocks it, in words")
 
@@ -232,7 +234,7 @@ async def band_list(request: HttpRequest) -> list[EnergyBand]:
     return selectors.profile_get(repo=adapters().profiles, owner=owner_of(request)).bands
 
 
-class BandIn(Schema):
+class BandIn(Input):
     name: str
     colour: str = "#64748b"
 
@@ -246,7 +248,7 @@ async def band_add(request: HttpRequest, payload: BandIn) -> Status:
     return Status(201, profile.bands)
 
 
-class BandEdit(Schema):
+class BandEdit(Input):
     name: str | None = None
     colour: str | None = None
 

@@ -260,6 +260,8 @@ class Thread(Document):
         self._refuse_if_archived("start")
         if self.state is not State.READY:
             raise IllegalTransition(self._why_not(State.RUNNING, "start"))
+        if minutes and not MIN_QUANTUM <= minutes <= MAX_QUANTUM:
+            raise InvalidValue({"minutes": f"A quantum is {MIN_QUANTUM} to {MAX_QUANTUM} minutes."})
         planned = minutes or self.quantum
         run = Run(started_at=now, deadline=now + (minute or timedelta(minutes=1)) * planned, planned_minutes=planned)
         self.run = run

@@ -12,9 +12,9 @@ from typing import Literal
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
 
-from parallel_you.api_support import ERRORS, READ_ERRORS, adapters, owner_of, set_etag
+from parallel_you.api_support import ERRORS, READ_ERRORS, Input, adapters, owner_of, set_etag
 from parallel_you.domain import utcnow
 from threads.api import guarded
 from threads.domain import Outcome, State, Thread
@@ -50,8 +50,8 @@ async def quantum_running(request: HttpRequest) -> Running:
     return Running(server_time=now, thread=thread, remaining_seconds=remaining)
 
 
-class StartIn(Schema):
-    minutes: int | None = Field(None, description="Default: the thread's quantum")
+class StartIn(Input):
+    minutes: StrictInt | None = Field(None, description="Default: the thread's quantum")
     current: Current | None = Field(None, description="What to do with a quantum running elsewhere")
 
 
@@ -84,7 +84,7 @@ async def quantum_pause(request: HttpRequest, thread_id: str, response: HttpResp
     return thread
 
 
-class ResumeIn(Schema):
+class ResumeIn(Input):
     current: Current | None = Field(None, description="What to do with a quantum running elsewhere")
 
 
@@ -104,8 +104,8 @@ async def quantum_resume(request: HttpRequest, thread_id: str, payload: ResumeIn
     return thread
 
 
-class ExtendIn(Schema):
-    minutes: int = 5
+class ExtendIn(Input):
+    minutes: StrictInt = 5
 
 
 @router.post("/threads/{thread_id}/quantum/extend", response={200: Thread, **ERRORS}, summary="Add minutes")
@@ -125,7 +125,7 @@ async def quantum_extend(request: HttpRequest, thread_id: str, payload: ExtendIn
     return thread
 
 
-class StopIn(Schema):
+class StopIn(Input):
     then: Literal["ready", "parked", "done"] = Field("ready", description="Where the thread goes next")
     outcome: Outcome | None = Field(None, description="Default: judged from the time worked against the deadline")
 

@@ -102,6 +102,9 @@ def test_if_match_refuses_a_stale_write_with_the_current_document(api: Any, adap
 def test_quantum_lifecycle_and_the_running_one(api: Any, adapters: App) -> None:
     thread = _create(api)
     assert api.get("/quanta/running").json()["thread"] is None
+    refused = api.post(f"/threads/{thread['id']}/quantum/start", {"minutes": -(10**27)})
+    assert refused.status_code == 422 and refused.json()["details"] == {"minutes": "A quantum is 5 to 240 minutes."}
+    assert api.post(f"/threads/{thread['id']}/quantum/start", {"minutes": "20"}).status_code == 422
     started = api.post(f"/threads/{thread['id']}/quantum/start", {"minutes": 20})
     assert started.status_code == 200 and started.json()["run"]["planned_minutes"] == 20
     running = api.get("/quanta/running").json()

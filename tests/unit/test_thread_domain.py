@@ -47,6 +47,15 @@ def test_start_records_a_run_with_an_absolute_deadline() -> None:
     t.ensure_valid()
 
 
+@pytest.mark.parametrize("minutes", [MIN_QUANTUM - 1, MAX_QUANTUM + 1, -1, -(10**27), 10**27])
+def test_a_quantum_of_a_chosen_length_is_refused_out_of_range_and_changes_nothing(minutes: int) -> None:
+    t = task(quantum=30)
+    with pytest.raises(InvalidValue) as exc:
+        t.start(T0, minutes=minutes)
+    assert exc.value.errors == {"minutes": f"A quantum is {MIN_QUANTUM} to {MAX_QUANTUM} minutes."}
+    assert t.state is State.READY and t.run is None
+
+
 def test_stop_records_a_session_and_its_outcome() -> None:
     t = task(quantum=25)
     t.start(T0)
