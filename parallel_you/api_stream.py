@@ -23,15 +23,14 @@ import json
 import weakref
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
-from django.http.request import validate_host
 from django.urls import path
 
 from accounts import tokens
 from parallel_you.bus.base import topic_matches, validate_pattern
+from parallel_you.origins import origin_allowed
 from parallel_you.realtime import person_group
 
 STREAM_PATH = "api/v1/stream"
@@ -66,11 +65,9 @@ class EventStream(AsyncWebsocketConsumer):
         return None
 
     def _origin_allowed(self) -> bool:
-        origin = self._header(b"origin")
-        if origin is None:
+        if self._header(b"origin") is None:
             return True  # a program, not a browser page
-        host = urlsplit(origin).hostname or ""
-        return validate_host(host, settings.ALLOWED_HOSTS)
+        return origin_allowed(self.scope)
 
     def _token(self) -> tuple[str | None, str | None]:
         """The token, and the subprotocol to accept (when it came that way)."""

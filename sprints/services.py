@@ -23,7 +23,7 @@ def _move_thread(threads: Repo[Thread], thread: Thread, sprint_id: str | None) -
     """Write the thread with its new sprint; None when it was there already."""
     if thread.sprint_id == sprint_id:
         return None
-    moved = thread.edit(sprint_id=sprint_id)
+    moved = thread.in_sprint(sprint_id)
     save(threads, moved)
     return moved
 
@@ -47,11 +47,22 @@ async def sprint_create(
     allow_overlap: bool = False,
     threads: Repo[Thread] | None = None,
     profiles: Repo[Profile] | None = None,
+    sprint_id: str | None = None,
 ) -> Sprint:
-    """A Planned sprint; without `capacity` it starts from the session history (or a first guess)."""
+    """A Planned sprint; without `capacity` it starts from the session history (or a first guess).
+
+    `sprint_id` (from the create form's token) makes a repeated request answer with the sprint the
+    first one made, changing nothing."""
+    if sprint_id is not None:
+        existing = repo.get(sprint_id)
+        if existing is not None:
+            if existing.owner != owner:
+                raise NotFound("There's no such sprint.")
+            return existing
     if capacity is None and threads is not None and profiles is not None:
         capacity = capacity_suggestion(threads=threads, profiles=profiles, owner=owner, today=utcnow().date())
-    sprint = Sprint.new(owner=owner, name=name, goal=goal, start=start, end=end, capacity=capacity or {})
+    ids = {"id": sprint_id} if sprint_id is not None else {}
+    sprint = Sprint.new(owner=owner, name=name, goal=goal, start=start, end=end, capacity=capacity or {}, **ids)
     overlap_check(sprint, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
     save(repo, sprint)
     await publish(bus, "sprint.created", sprint)

@@ -38,7 +38,9 @@ def _is_fragment(request: HttpRequest) -> bool:
 
 def _next_url(request: HttpRequest, default: str | None = None) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path on this site only: anything else (a bare word would even be looked up as a view name
+    # by `redirect`) falls back to the default.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default or reverse("threads:board")
 
@@ -257,6 +259,7 @@ async def thread_new(request: HttpRequest) -> HttpResponse:
                 owner=owner,
                 kind=form.kind_value,
                 profiles=adapters.profiles,
+                thread_id=form.created_id(owner),
                 **form.changes(),
             )
         except DomainError as exc:

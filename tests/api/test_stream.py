@@ -50,7 +50,7 @@ async def test_a_foreign_origin_is_refused_even_with_a_token(person: Any) -> Non
     issued = await _issue(person)
     connected, _ = await _stream(issued.token, headers=[(b"origin", b"https://evil.example")]).connect()
     assert connected is False
-    ours = _stream(issued.token, headers=[(b"origin", b"http://127.0.0.1:8000")])
+    ours = _stream(issued.token, headers=[(b"origin", b"http://testserver"), (b"host", b"testserver")])
     await _open(ours)
     await ours.disconnect()
 
