@@ -116,10 +116,7 @@ def list_threads(
         if wanted not in STATES:
             raise CliError(f"“{wanted}” isn't a state: choose from {', '.join(STATES)}.", 2)
     saga_id = client.thread_id(saga) if saga else ""
-    page = client.get(
-        "/threads", saga=saga_id, band=band, q=query, state=state or [], archived=str(archived).lower(), limit=500
-    )
-    threads = page["items"]
+    threads = client.all_threads(saga=saga_id, band=band, q=query, state=state or [], archived=str(archived).lower())
     if as_json:
         show_json(threads)
         return

@@ -10,6 +10,7 @@ from parallel_you_cli.config import Config
 
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 UNREACHABLE = 7  # exit status when the server can't be reached
+PAGE = 500
 
 
 class CliError(Exception):
@@ -78,14 +79,22 @@ class Api:
     def delete(self, path: str) -> Any:
         return self.request("DELETE", path)
 
+    def all_threads(self, **params: Any) -> list[dict[str, Any]]:
+        """Every thread the filters match, page after page."""
+        found: list[dict[str, Any]] = []
+        while True:
+            page = self.get("/threads", **params, limit=PAGE, offset=len(found))
+            found += page["items"]
+            if not page["items"] or len(found) >= page["count"]:
+                return found
+
     def thread_id(self, given: str) -> str:
         """A full id, or the unique thread whose id starts with `given` (as `ls` shows them)."""
         if len(given) >= 32:
             return given
         found: list[str] = []
-        for archived in (False, True):
-            page = self.get("/threads", limit=500, archived=str(archived).lower())
-            found += [t["id"] for t in page["items"] if t["id"].startswith(given)]
+        for archived in ("false", "true"):
+            found += [t["id"] for t in self.all_threads(archived=archived) if t["id"].startswith(given)]
         if not found:
             raise CliError(f"No thread's id starts with “{given}”.", 4)
         if len(found) > 1:

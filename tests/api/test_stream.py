@@ -117,3 +117,14 @@ async def test_the_token_can_come_as_a_subprotocol_for_browser_scripts(person: A
     assert connected and subprotocol == "bearer"
     assert json.loads(await stream.receive_from(timeout=2))["type"] == "resync"
     await stream.disconnect()
+
+
+async def test_open_streams_are_told_to_resync_after_a_broker_outage(person: Any) -> None:
+    from parallel_you.api_stream import resync_streams
+
+    stream = _stream((await _issue(person)).token)
+    await _open(stream)
+    assert await resync_streams("broker reconnected") >= 1
+    message = json.loads(await stream.receive_from(timeout=2))
+    assert message["type"] == "resync" and message["reason"] == "broker reconnected"
+    await stream.disconnect()

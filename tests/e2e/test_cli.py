@@ -123,3 +123,22 @@ def test_a_change_in_the_browser_shows_in_watch_until_times_up(context: Any, cli
         assert watch.process.poll() is None  # still watching
     finally:
         watch.stop()
+
+
+def test_watch_reconnects_and_resyncs_after_the_server_restarts(cli: Cli, server: Server) -> None:
+    web = logged_in(cli, server)
+    added = cli.json("add", "Survives a restart", "--quantum", "30")
+    watch = cli.watch()
+    try:
+        watch.wait_for(lambda line: line["type"] == "idle")
+        server.stop()
+        watch.wait_for(lambda line: line["type"] == "reconnecting")
+        server.start()
+        # Started while the watcher may still be away: it learns of it from the resync, not the event.
+        web.log_in("ada")
+        assert web.post(f"/timers/{added['id']}/start/", {}).status in (200, 302)
+        watch.wait_for(lambda line: line["type"] == "resync", timeout=20)
+        running = watch.wait_for(lambda line: line["type"] == "running", timeout=10)
+        assert running["thread_id"] == added["id"]
+    finally:
+        watch.stop()
