@@ -119,7 +119,7 @@ class Watcher:
             }
         )
 
-    def check_expiry(self, forced: bool = False) -> None:
+    async def check_expiry(self, forced: bool = False) -> None:
         run = (self.thread or {}).get("run")
         if not run or run["id"] in self.rung or run.get("paused_at"):
             return
@@ -127,13 +127,19 @@ class Watcher:
         if forced or run.get("expired_at") or (left is not None and left <= 0):
             self.rung.add(run["id"])
             title = self.thread["title"] if self.thread else ""
-            self.emit({"type": "expired", "thread_id": (self.thread or {}).get("id"), "title": title})
             if not self.as_json:
                 sys.stdout.write("\a")
                 sys.stdout.flush()
             notify = shutil.which("notify-send")
             if notify:
-                subprocess.run([notify, "Parallel You", f"Time's up: {title}"], check=False, timeout=5)  # noqa: S603
+                command = [notify, "Parallel You", f"Time's up: {title}"]
+                try:
+                    await asyncio.to_thread(subprocess.run, command, check=False, timeout=5)
+                except (subprocess.SubprocessError, OSError):
+                    pass  # no notification daemon: the bell (or the JSON line) still tells
+
+            # Told last: when a script reads this line, the bell rang and the notification went out.
+            self.emit({"type": "expired", "thread_id": (self.thread or {}).get("id"), "title": title})
 
     async def handle(self, text: str) -> None:
         message = json.loads(text)
@@ -150,7 +156,7 @@ class Watcher:
             if message["topic"].split(".")[0] in ("task", "story", "saga"):
                 await self.refresh()
                 if message["topic"].endswith(".quantum_expired"):
-                    self.check_expiry(forced=True)
+                    await self.check_expiry(forced=True)
         elif kind == "error":
             if message.get("code") == "token_revoked":
                 raise CliError("The token was revoked: create a new one and run `parallel-you login`.", 3)
@@ -178,7 +184,7 @@ class Watcher:
                         raise ConnectionError(f"closed ({exc.code})") from None
                     if text is not None:
                         await self.handle(text)
-                    self.check_expiry()
+                    await self.check_expiry()
                     self.say(self.status())
 
     async def loop(self) -> None:

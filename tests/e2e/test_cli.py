@@ -110,6 +110,12 @@ def test_a_change_in_the_browser_shows_in_watch_until_times_up(context: Any, cli
     web.log_in(username)
     cli.run("login", "--url", server.url, "--token", issue_token(web))
     added = cli.json("add", "Started in the browser", "--quantum", "5")
+    # A stand-in for notify-send that records the desktop notification it was asked for.
+    bin_dir, notified = cli.home / "bin", cli.home / "notified.txt"
+    bin_dir.mkdir()
+    (bin_dir / "notify-send").write_text(f'#!/bin/sh\necho "$@" >> {notified}\n')
+    (bin_dir / "notify-send").chmod(0o755)
+    cli.env["PATH"] = f"{bin_dir}:{cli.env.get('PATH', '/usr/bin:/bin')}"
     watch = cli.watch()
     try:
         watch.wait_for(lambda line: line["type"] == "idle")
@@ -120,6 +126,7 @@ def test_a_change_in_the_browser_shows_in_watch_until_times_up(context: Any, cli
         assert 0 < running["remaining_seconds"] <= 5
         expired = watch.wait_for(lambda line: line["type"] == "expired", timeout=15)
         assert expired["thread_id"] == added["id"]
+        assert notified.read_text() == "Parallel You Time's up: Started in the browser\n"
         assert watch.process.poll() is None  # still watching
     finally:
         watch.stop()
