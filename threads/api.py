@@ -25,6 +25,7 @@ from parallel_you.api_support import (
     paginate,
     set_etag,
 )
+from parallel_you.domain import NotFound
 from threads import selectors, services
 from threads.domain import BOARD_STATES, DEFAULT_QUANTUM, EnergyBand, Kind, State, Thread
 from timers.domain import Suggestion
@@ -228,10 +229,20 @@ async def thread_history(request: HttpRequest, thread_id: str) -> HistoryOut:
     return HistoryOut(thread_id=thread.id, sessions=sessions, suggestion=_suggestion(history.suggestion))
 
 
-# --- energy bands ---------------------------------------------------------------------------------
+# --- energy bands (the person's profile: its ETag guards every change of bands) -------------------
 @bands_router.get("", response={200: list[EnergyBand], **READ_ERRORS}, summary="The person's energy bands")
-async def band_list(request: HttpRequest) -> list[EnergyBand]:
-    return selectors.profile_get(repo=adapters().profiles, owner=owner_of(request)).bands
+async def band_list(request: HttpRequest, response: HttpResponse) -> list[EnergyBand]:
+    profile = selectors.profile_get(repo=adapters().profiles, owner=owner_of(request))
+    set_etag(response, profile)
+    return profile.bands
+
+
+def guarded_profile(request: HttpRequest, band_id: str | None = None) -> None:
+    """Check `If-Match` against the person's profile, and that `band_id` (if given) is one of theirs."""
+    profile = selectors.profile_get(repo=adapters().profiles, owner=owner_of(request))
+    if band_id is not None and profile.band(band_id) is None:
+        raise NotFound("There's no such energy band.")
+    check_if_match(request, profile)
 
 
 class BandIn(Input):
@@ -240,11 +251,13 @@ class BandIn(Input):
 
 
 @bands_router.post("", response={201: list[EnergyBand], **ERRORS}, summary="Add an energy band")
-async def band_add(request: HttpRequest, payload: BandIn) -> Status:
+async def band_add(request: HttpRequest, payload: BandIn, response: HttpResponse) -> Status:
+    guarded_profile(request)
     a = adapters()
     profile = await services.energy_band_add(
         profiles=a.profiles, bus=a.bus, owner=owner_of(request), name=payload.name, colour=payload.colour
     )
+    set_etag(response, profile)
     return Status(201, profile.bands)
 
 
@@ -254,7 +267,10 @@ class BandEdit(Input):
 
 
 @bands_router.patch("/{band_id}", response={200: list[EnergyBand], **ERRORS}, summary="Rename or recolour a band")
-async def band_change(request: HttpRequest, band_id: str, payload: BandEdit) -> list[EnergyBand]:
+async def band_change(
+    request: HttpRequest, band_id: str, payload: BandEdit, response: HttpResponse
+) -> list[EnergyBand]:
+    guarded_profile(request, band_id)
     a = adapters()
     profile = await services.energy_band_change(
         profiles=a.profiles,
@@ -264,11 +280,15 @@ async def band_change(request: HttpRequest, band_id: str, payload: BandEdit) -> 
         name=payload.name,
         colour=payload.colour,
     )
+    set_etag(response, profile)
     return profile.bands
 
 
 @bands_router.delete("/{band_id}", response={200: list[EnergyBand], **ERRORS}, summary="Remove a band")
-async def band_remove(request: HttpRequest, band_id: str, move_to: str = "") -> list[EnergyBand]:
+async def band_remove(
+    request: HttpRequest, band_id: str, response: HttpResponse, move_to: str = ""
+) -> list[EnergyBand]:
+    guarded_profile(request, band_id)
     a = adapters()
     profile = await services.energy_band_remove(
         profiles=a.profiles,
@@ -278,4 +298,5 @@ async def band_remove(request: HttpRequest, band_id: str, move_to: str = "") -> 
         band_id=band_id,
         move_to=move_to or None,
     )
+    set_etag(response, profile)
     return profile.bands

@@ -136,3 +136,15 @@ def test_energy_bands(api: Any, adapters: App) -> None:
     assert refused.status_code == 422 and "move_to" in refused.json()["details"]
     assert api.delete("/energy-bands/admin?move_to=light").status_code == 200
     assert api.get("/threads").json()["items"][0]["energy_band"] == "light"
+
+
+def test_energy_bands_are_versioned_and_unknown_ones_are_404(api: Any, other_api: Any) -> None:
+    etag = api.get("/energy-bands").headers["ETag"]
+    other_api.post("/energy-bands", {"name": "Theirs"})
+    assert api.patch("/energy-bands/theirs", {"name": "Mine"}).status_code == 404
+    assert api.delete("/energy-bands/theirs").json()["code"] == "not_found"
+    changed = api.patch("/energy-bands/light", {"colour": "#000000"}, headers={"If-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    stale = api.post("/energy-bands", {"name": "Admin"}, headers={"If-Match": etag})
+    assert stale.status_code == 412 and stale.json()["current"]["bands"][2]["colour"] == "#000000"
+    assert [b["id"] for b in api.get("/energy-bands").json()] == ["deep", "moderate", "light"]
