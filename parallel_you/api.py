@@ -209,6 +209,7 @@ def api_urls() -> tuple[list[Any], str, str]:
     login redirect; the interactive docs page stays behind the login like every other page."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        if getattr(pattern, "name", None) != "openapi-view":
-            pattern.callback = login_not_required(pattern.callback)
+        callback = getattr(pattern, "callback", None)
+        if callback is not None and getattr(pattern, "name", None) != "openapi-view":
+            pattern.callback = login_not_required(callback)
     return patterns, app_name, namespace

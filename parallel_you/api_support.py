@@ -13,12 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
 
-from parallel_you.bootstrap import App, get_app
+from parallel_you.bootstrap import Adapters, current_adapters
 
 
-def adapters() -> App:
+def adapters() -> Adapters:
     """The process's adapters: the one place the API asks for them."""
-    return get_app()
+    return current_adapters()
 
 
 def owner_of(request: HttpRequest) -> str:

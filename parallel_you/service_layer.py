@@ -10,7 +10,7 @@ import logging
 from typing import Any, Protocol
 
 from parallel_you.domain import DomainError
-from parallel_you.events import message_type
+from parallel_you.events import Event
 from parallel_you.repo import Repo, RepoError
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,6 @@ def remove(repo: Repo[Any], doc_id: str) -> bool:
         raise StorageFailed(f"Couldn't delete that, so nothing changed ({exc}). Try again in a moment.") from exc
 
 
-async def publish(bus: Bus, topic: str, document: Any) -> None:
-    """Publish `document` on `topic`, checked against the catalogue. Call only after the write."""
-    await bus.emit(topic, message_type(topic).payload_of(document))
+async def publish(bus: Bus, event: Event) -> None:
+    """Publish `event`, its payload checked against its declared type. Call only after the write."""
+    await bus.emit(event.topic, event.payload())

@@ -218,6 +218,7 @@ def _transition(action: str, doc: str) -> None:
 
 for _action, _doc in (
     ("park", "Set a thread aside for later (a running quantum is recorded)."),
+    ("unpark", "Take a parked thread up again (Ready)."),
     ("done", "Mark a thread done."),
     ("unblock", "Unblock a thread (Ready again)."),
     ("reopen", "Reopen a done thread."),
@@ -271,14 +272,9 @@ def pause(thread: str, as_json: JsonOption = False) -> None:
 @app.command()
 @friendly
 def resume(thread: str, current: CurrentOption = None, as_json: JsonOption = False) -> None:
-    """Resume a paused quantum, or a parked thread."""
+    """Resume a paused quantum (restart the clock)."""
     client = api()
-    thread_id = client.thread_id(thread)
-    found = client.get(f"/threads/{thread_id}")
-    if found["state"] == "parked":
-        done_with(client.post(f"/threads/{thread_id}/resume"), as_json)
-    else:
-        done_with(client.post(f"/threads/{thread_id}/quantum/resume", {"current": current}), as_json)
+    done_with(client.post(f"/threads/{client.thread_id(thread)}/quantum/resume", {"current": current}), as_json)
 
 
 @app.command()

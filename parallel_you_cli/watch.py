@@ -18,7 +18,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from httpx_ws import WebSocketDisconnect, WebSocketNetworkError, WebSocketUpgradeError, aconnect_ws
+from httpx_ws import (
+    AsyncWebSocketSession,
+    WebSocketDisconnect,
+    WebSocketNetworkError,
+    WebSocketUpgradeError,
+    aconnect_ws,
+)
 from rich.console import Console
 from rich.live import Live
 from rich.text import Text
@@ -170,6 +176,7 @@ class Watcher:
     async def session(self) -> None:
         headers = {"Authorization": f"Bearer {self.api.config.token}"}
         async with httpx.AsyncClient(headers=headers, timeout=10) as http:
+            ws: AsyncWebSocketSession
             async with aconnect_ws(self.stream_url(), http, keepalive_ping_interval_seconds=10) as ws:
                 while True:
                     try:

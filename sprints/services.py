@@ -14,8 +14,19 @@ from parallel_you.domain import InvalidValue, NotFound, utcnow
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, publish, remove, save
 from sprints.domain import Closing, Sprint, overlap_check
+from sprints.events import (
+    SprintClosed,
+    SprintCreated,
+    SprintDeleted,
+    SprintItemAdded,
+    SprintItemRemoved,
+    SprintItemsReordered,
+    SprintStarted,
+    SprintUpdated,
+)
 from sprints.selectors import capacity_suggestion, members_of, sprint_active, sprint_get, sprint_list
 from threads.domain import Profile, State, Thread
+from threads.events import Verb, thread_event
 from threads.selectors import profile_get, thread_filter, thread_get
 
 
@@ -31,7 +42,7 @@ def _move_thread(threads: Repo[Thread], thread: Thread, sprint_id: str | None) -
 async def _publish_threads(bus: Bus, moved: Sequence[Thread | None]) -> None:
     for thread in moved:
         if thread is not None:
-            await publish(bus, f"{thread.kind.value}.updated", thread)
+            await publish(bus, thread_event(thread, Verb.UPDATED))
 
 
 async def sprint_create(
@@ -65,7 +76,7 @@ async def sprint_create(
     sprint = Sprint.new(owner=owner, name=name, goal=goal, start=start, end=end, capacity=capacity or {}, **ids)
     overlap_check(sprint, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
     save(repo, sprint)
-    await publish(bus, "sprint.created", sprint)
+    await publish(bus, SprintCreated.of(sprint))
     return sprint
 
 
@@ -80,7 +91,7 @@ async def sprint_edit(
     if edited.model_dump(exclude={"updated_at"}) == sprint.model_dump(exclude={"updated_at"}):
         return sprint
     save(repo, edited)
-    await publish(bus, "sprint.updated", edited)
+    await publish(bus, SprintUpdated.of(edited))
     return edited
 
 
@@ -115,7 +126,7 @@ async def sprint_delete(*, repo: Repo[Sprint], threads: Repo[Thread], bus: Bus, 
     held = threads.list(thread_filter(owner=owner, sprint_id=sprint.id, archived=None))
     remove(repo, sprint.id)
     moved = [_move_thread(threads, t, None) for t in held]
-    await publish(bus, "sprint.deleted", sprint)
+    await publish(bus, SprintDeleted.of(sprint))
     await _publish_threads(bus, moved)
     return sprint
 
@@ -135,7 +146,7 @@ async def sprint_item_add(
     sprint.add(thread, position)
     save(repo, sprint)
     moved = _move_thread(threads, thread, sprint.id)
-    await publish(bus, "sprint.item_added", sprint)
+    await publish(bus, SprintItemAdded.of(sprint))
     await _publish_threads(bus, [moved])
     return sprint
 
@@ -149,7 +160,7 @@ async def sprint_item_remove(
     save(repo, sprint)
     thread = threads.get(thread_id)
     moved = _move_thread(threads, thread, None) if thread is not None and thread.owner == owner else None
-    await publish(bus, "sprint.item_removed", sprint)
+    await publish(bus, SprintItemRemoved.of(sprint))
     await _publish_threads(bus, [moved])
     return sprint
 
@@ -161,7 +172,7 @@ async def sprint_items_reorder(
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     if sprint.reorder(order):
         save(repo, sprint)
-        await publish(bus, "sprint.items_reordered", sprint)
+        await publish(bus, SprintItemsReordered.of(sprint))
     return sprint
 
 
@@ -172,7 +183,7 @@ async def sprint_item_move(
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     if sprint.move(thread_id, position):
         save(repo, sprint)
-        await publish(bus, "sprint.items_reordered", sprint)
+        await publish(bus, SprintItemsReordered.of(sprint))
     return sprint
 
 
@@ -181,7 +192,7 @@ async def sprint_start(*, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: s
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     sprint.start_sprint(sprint_active(repo=repo, owner=owner))
     save(repo, sprint)
-    await publish(bus, "sprint.started", sprint)
+    await publish(bus, SprintStarted.of(sprint))
     return sprint
 
 
@@ -214,8 +225,8 @@ async def sprint_close(
     if target is not None:
         save(repo, target)
     moved = [_move_thread(threads, t, target.id if target else None) for t in unfinished]
-    await publish(bus, "sprint.closed", sprint)
+    await publish(bus, SprintClosed.of(sprint))
     if target is not None and unfinished:
-        await publish(bus, "sprint.item_added", target)
+        await publish(bus, SprintItemAdded.of(target))
     await _publish_threads(bus, moved)
     return closing

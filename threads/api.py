@@ -144,7 +144,7 @@ async def thread_delete(request: HttpRequest, thread_id: str) -> dict[str, list[
 
 TRANSITIONS = {
     "park": "Park (set aside); a running quantum is stopped and recorded",
-    "resume": "Resume a parked thread (Ready again)",
+    "unpark": "Unpark a parked thread (Ready again)",
     "unblock": "Unblock (Ready again)",
     "done": "Mark done; a running quantum is recorded as completed",
     "reopen": "Reopen a done thread",

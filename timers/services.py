@@ -17,7 +17,9 @@ from parallel_you.domain import DomainError, IllegalTransition, utcnow
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, publish, save
 from threads.domain import Outcome, State, Thread, counting
+from threads.events import Verb, thread_event
 from threads.selectors import thread_filter, thread_get
+from timers import quantum
 from timers.domain import outcome_of
 from timers.scheduler import ExpiryScheduler
 
@@ -115,13 +117,13 @@ async def quantum_start(
     a quantum already running elsewhere; without it, that is refused with `OtherRunning`."""
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     if thread.state is not State.READY:
-        thread.start(utcnow(), minutes=minutes, minute=minute)  # raises the domain's refusal
+        quantum.start(thread, utcnow(), minutes=minutes, minute=minute)  # raises the domain's refusal
     _check_room(repo=repo, owner=owner, thread=thread, current=current)
     before = thread.model_copy(deep=True)
-    thread.start(utcnow(), minutes=minutes, minute=minute)
+    quantum.start(thread, utcnow(), minutes=minutes, minute=minute)
     await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
     await _save_armed(repo, scheduler, thread, before)
-    await publish(bus, f"{thread.kind.value}.quantum_started", thread)
+    await publish(bus, thread_event(thread, Verb.QUANTUM_STARTED))
     return thread
 
 
@@ -129,10 +131,10 @@ async def quantum_pause(
     *, repo: Repo[Thread], bus: Bus, owner: str, thread_id: str, scheduler: ExpiryScheduler | None = None
 ) -> Thread:
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
-    run = thread.pause(utcnow())
+    run = quantum.pause(thread, utcnow())
     save(repo, thread)
     await _disarm(scheduler, thread.id, run.id)
-    await publish(bus, f"{thread.kind.value}.quantum_paused", thread)
+    await publish(bus, thread_event(thread, Verb.QUANTUM_PAUSED))
     return thread
 
 
@@ -148,13 +150,13 @@ async def quantum_resume(
     """Carry on with a paused quantum (one running quantum per person, as for start)."""
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     if thread.run is None or thread.run.paused_at is None:
-        thread.unpause(utcnow())  # raises the domain's refusal
+        quantum.resume(thread, utcnow())  # raises the domain's refusal
     _check_room(repo=repo, owner=owner, thread=thread, current=current)
     before = thread.model_copy(deep=True)
-    thread.unpause(utcnow())
+    quantum.resume(thread, utcnow())
     await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
     await _save_armed(repo, scheduler, thread, before)
-    await publish(bus, f"{thread.kind.value}.quantum_resumed", thread)
+    await publish(bus, thread_event(thread, Verb.QUANTUM_RESUMED))
     return thread
 
 
@@ -170,9 +172,9 @@ async def quantum_extend(
 ) -> Thread:
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     before = thread.model_copy(deep=True)
-    thread.extend(utcnow(), minutes=minutes, minute=minute)
+    quantum.extend(thread, utcnow(), minutes=minutes, minute=minute)
     await _save_armed(repo, scheduler, thread, before)
-    await publish(bus, f"{thread.kind.value}.quantum_extended", thread)
+    await publish(bus, thread_event(thread, Verb.QUANTUM_EXTENDED))
     return thread
 
 
@@ -193,11 +195,11 @@ async def quantum_stop(
     if run is None or thread.state is not State.RUNNING:
         raise IllegalTransition(f"“{thread.title}” has no running quantum to stop.")
     now = utcnow()
-    thread.stop(now, outcome=outcome or outcome_of(run, now, then, minute), then=then)
+    quantum.stop(thread, now, outcome=outcome or outcome_of(run, now, then, minute), then=then)
     save(repo, thread)
     await _disarm(scheduler, thread.id, run.id)
     # One event: its payload carries the new state (Ready, Parked or Done) and the new session.
-    await publish(bus, f"{thread.kind.value}.quantum_stopped", thread)
+    await publish(bus, thread_event(thread, Verb.QUANTUM_STOPPED))
     return thread
 
 
@@ -241,9 +243,9 @@ async def quantum_expire(*, repo: Repo[Thread], bus: Bus, thread_id: str, run_id
     if run.deadline > now:
         return ExpiryResult(Expiry.EARLY, run.deadline)
     try:
-        thread.expire(now)
+        quantum.expire(thread, now)
     except DomainError:
         return ExpiryResult(Expiry.STALE)
     save(repo, thread)
-    await publish(bus, f"{thread.kind.value}.quantum_expired", thread)
+    await publish(bus, thread_event(thread, Verb.QUANTUM_EXPIRED))
     return ExpiryResult(Expiry.EXPIRED, run.deadline)

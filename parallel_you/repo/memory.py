@@ -30,7 +30,7 @@ class MemoryRepo(Generic[T]):
         data = json.loads(json.dumps(self.codec.dump(doc), ensure_ascii=False))
         with self._lock:
             self._docs[data["id"]] = data
-        return data["id"]
+        return str(data["id"])
 
     def get(self, id: str) -> T | None:
         with self._lock:

@@ -81,7 +81,7 @@ class MongoRepo(Generic[T]):
             self.collection.replace_one({"_id": data["id"]}, {"_id": data["id"], **data}, upsert=True)
         except PyMongoError as exc:
             raise RepoError(f"MongoDB error: {exc}") from exc
-        return data["id"]
+        return str(data["id"])
 
     def get(self, id: str) -> T | None:
         try:

@@ -11,6 +11,7 @@ failing at once.
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 import threading
@@ -19,8 +20,6 @@ from pathlib import Path
 from typing import Any, Generic
 
 from parallel_you.repo.base import Codec, FilterSpec, RepoError, T, check_field
-
-_SCHEMA_VERSION = 1
 
 
 def _path(name: str) -> str:
@@ -111,7 +110,7 @@ class SqliteRepo(Generic[T]):
         return [self.codec.from_json(row[0]) for row in self._query(sql, params)]
 
     @staticmethod
-    def _equal(name: str, value: Any, params: list[Any]) -> tuple[str]:
+    def _equal(name: str, value: Any, params: builtins.list[Any]) -> tuple[str]:
         if value is None:
             return (f"{_path(name)} IS NULL",)
         params.append(_param(value))
@@ -129,7 +128,7 @@ class SqliteRepo(Generic[T]):
             "ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, doc = excluded.doc",
             (data["id"], data.get("owner"), json.dumps(data, ensure_ascii=False)),
         )
-        return data["id"]
+        return str(data["id"])
 
     def get(self, id: str) -> T | None:
         rows = self._query(f'SELECT doc FROM "{self.table}" WHERE id = ?', (id,))  # noqa: S608

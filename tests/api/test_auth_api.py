@@ -10,13 +10,13 @@ from django.test import Client
 
 from accounts import tokens
 from accounts.models import AccessToken
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from tests.api.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
 
 
-def test_no_token_or_a_bad_one_is_a_401_in_json(adapters: App, person: Any) -> None:
+def test_no_token_or_a_bad_one_is_a_401_in_json(adapters: Adapters, person: Any) -> None:
     for client in (ApiClient(None), ApiClient("pyat_not-a-real-token"), ApiClient("garbage")):
         response = client.get("/threads")
         assert response.status_code == 401
@@ -32,7 +32,7 @@ def test_tokens_are_stored_hashed_and_record_their_last_use(person: Any, api: Ap
     assert record.last_used_at is not None
 
 
-def test_a_read_token_reads_but_may_not_write(reader: ApiClient, adapters: App) -> None:
+def test_a_read_token_reads_but_may_not_write(reader: ApiClient, adapters: Adapters) -> None:
     assert reader.get("/threads").status_code == 200
     response = reader.post("/threads", {"kind": "task", "title": "Nope"})
     assert response.status_code == 403 and response.json()["code"] == "read_only_token"
@@ -52,7 +52,7 @@ def test_someone_else_cannot_revoke_my_token(person: Any, other_person: Any, api
     assert api.get("/threads").status_code == 200
 
 
-def test_failed_token_sign_ins_are_throttled_per_address(adapters: App, api: ApiClient, settings: Any) -> None:
+def test_failed_token_sign_ins_are_throttled_per_address(adapters: Adapters, api: ApiClient, settings: Any) -> None:
     settings.PARALLEL_YOU_TOKEN_FAILURES = 3
     bad = ApiClient("pyat_guess")
     for _ in range(3):
@@ -66,7 +66,7 @@ def test_failed_token_sign_ins_are_throttled_per_address(adapters: App, api: Api
     assert other_address.status_code == 200
 
 
-def test_session_auth_reads_and_writes_with_csrf(person: Any, adapters: App) -> None:
+def test_session_auth_reads_and_writes_with_csrf(person: Any, adapters: Adapters) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(person)
     assert client.get("/api/v1/threads").status_code == 200

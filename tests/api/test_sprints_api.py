@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def _sprint(api: Any, **fields: Any) -> dict[str, Any]:
 
 
 @time_machine.travel("2030-01-09 12:00:00+00:00", tick=False)
-def test_plan_start_and_close_a_sprint(api: Any, adapters: App) -> None:
+def test_plan_start_and_close_a_sprint(api: Any, adapters: Adapters) -> None:
     sprint = _sprint(api)
     a, b = _task(api, "A", estimate=3), _task(api, "B", estimate=2, energy_band="light")
     for thread in (a, b):
@@ -60,7 +60,7 @@ def test_plan_start_and_close_a_sprint(api: Any, adapters: App) -> None:
     assert api.post(f"/sprints/{sprint['id']}/items", {"thread_id": b["id"]}).json()["code"] == "illegal_transition"
 
 
-def test_sprint_crud_overlap_and_isolation(api: Any, other_api: Any, adapters: App) -> None:
+def test_sprint_crud_overlap_and_isolation(api: Any, other_api: Any, adapters: Adapters) -> None:
     sprint = _sprint(api)
     clash = api.post("/sprints", {"name": "Clash", "start": MONDAY, "end": MONDAY})
     assert clash.status_code == 422 and "overlap" in clash.json()["details"]["start"]

@@ -11,7 +11,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from accounts import tokens
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from parallel_you.events import validate_message
 from parallel_you.realtime import start_bridge
 from threads import services
@@ -56,7 +56,7 @@ async def test_a_foreign_origin_is_refused_even_with_a_token(person: Any) -> Non
 
 
 async def test_events_of_the_tokens_person_only_in_the_catalogues_shape(
-    adapters: App, person: Any, other_person: Any
+    adapters: Adapters, person: Any, other_person: Any
 ) -> None:
     await start_bridge(adapters.bus)
     ada, grace = _stream((await _issue(person)).token), _stream((await _issue(other_person)).token)
@@ -74,7 +74,7 @@ async def test_events_of_the_tokens_person_only_in_the_catalogues_shape(
     await asyncio.gather(ada.disconnect(), grace.disconnect())
 
 
-async def test_topic_filter_uses_amqp_patterns(adapters: App, person: Any) -> None:
+async def test_topic_filter_uses_amqp_patterns(adapters: Adapters, person: Any) -> None:
     await start_bridge(adapters.bus)
     stream = _stream((await _issue(person)).token, "?topics=task.*,%23.quantum_expired")
     await _open(stream)
@@ -96,7 +96,7 @@ async def test_a_bad_pattern_is_refused_with_a_message(person: Any) -> None:
     assert (await stream.receive_output(timeout=2))["code"] == 4400
 
 
-async def test_revoking_the_token_closes_its_open_streams(adapters: App, person: Any) -> None:
+async def test_revoking_the_token_closes_its_open_streams(adapters: Adapters, person: Any) -> None:
     issued = await _issue(person)
     stream = _stream(issued.token)
     await _open(stream)

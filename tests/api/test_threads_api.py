@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def _create(api: Any, **fields: Any) -> dict[str, Any]:
     return response.json()
 
 
-def test_create_get_and_list_a_thread(api: Any, adapters: App, person: Any) -> None:
+def test_create_get_and_list_a_thread(api: Any, adapters: Adapters, person: Any) -> None:
     created = _create(api, quantum=30)
     stored = adapters.threads.get(created["id"])
     assert stored is not None and stored.owner == str(person.pk) and stored.quantum == 30
@@ -41,7 +41,7 @@ def test_list_applies_the_boards_filters_and_paginates(api: Any) -> None:
     assert [t["id"] for t in api.get("/threads", state="parked").json()["items"]] == [story["id"]]
 
 
-def test_bad_input_is_a_json_error_with_details_and_changes_nothing(api: Any, adapters: App) -> None:
+def test_bad_input_is_a_json_error_with_details_and_changes_nothing(api: Any, adapters: Adapters) -> None:
     response = api.post("/threads", {"kind": "task", "title": "   ", "quantum": 1000})
     assert response.status_code == 422
     body = response.json()
@@ -52,11 +52,11 @@ def test_bad_input_is_a_json_error_with_details_and_changes_nothing(api: Any, ad
     assert api.get("/threads").json()["count"] == 0
 
 
-def test_edit_transitions_and_delete(api: Any, adapters: App) -> None:
+def test_edit_transitions_and_delete(api: Any, adapters: Adapters) -> None:
     thread = _create(api)
     edited = api.patch(f"/threads/{thread['id']}", {"title": "Write the summary", "estimate": 3})
     assert edited.status_code == 200 and edited.json()["title"] == "Write the summary"
-    for action, state in [("park", "parked"), ("resume", "ready"), ("done", "done"), ("reopen", "ready")]:
+    for action, state in [("park", "parked"), ("unpark", "ready"), ("done", "done"), ("reopen", "ready")]:
         response = api.post(f"/threads/{thread['id']}/{action}")
         assert response.status_code == 200 and response.json()["state"] == state, action
     blocker = _create(api, title="Get the numbers")
@@ -70,7 +70,7 @@ def test_edit_transitions_and_delete(api: Any, adapters: App) -> None:
     assert adapters.threads.get(thread["id"]) is None
 
 
-def test_someone_elses_thread_is_a_404_everywhere(api: Any, other_api: Any, adapters: App) -> None:
+def test_someone_elses_thread_is_a_404_everywhere(api: Any, other_api: Any, adapters: Adapters) -> None:
     theirs = _create(other_api)
     tid = theirs["id"]
     assert api.get(f"/threads/{tid}").status_code == 404
@@ -84,7 +84,7 @@ def test_someone_elses_thread_is_a_404_everywhere(api: Any, other_api: Any, adap
     assert adapters.threads.get(tid).title == "Write the report"
 
 
-def test_if_match_refuses_a_stale_write_with_the_current_document(api: Any, adapters: App) -> None:
+def test_if_match_refuses_a_stale_write_with_the_current_document(api: Any, adapters: Adapters) -> None:
     thread = _create(api)
     etag = api.get(f"/threads/{thread['id']}").headers["ETag"]
     api.patch(f"/threads/{thread['id']}", {"title": "Changed elsewhere"})
@@ -99,7 +99,7 @@ def test_if_match_refuses_a_stale_write_with_the_current_document(api: Any, adap
     assert gone.status_code == 412 and adapters.threads.get(thread["id"]).state.value == "ready"
 
 
-def test_quantum_lifecycle_and_the_running_one(api: Any, adapters: App) -> None:
+def test_quantum_lifecycle_and_the_running_one(api: Any, adapters: Adapters) -> None:
     thread = _create(api)
     assert api.get("/quanta/running").json()["thread"] is None
     refused = api.post(f"/threads/{thread['id']}/quantum/start", {"minutes": -(10**27)})
@@ -126,7 +126,7 @@ def test_quantum_lifecycle_and_the_running_one(api: Any, adapters: App) -> None:
     assert history["sessions"][0]["energy_band_name"] == "Deep"
 
 
-def test_energy_bands(api: Any, adapters: App) -> None:
+def test_energy_bands(api: Any, adapters: Adapters) -> None:
     assert [b["id"] for b in api.get("/energy-bands").json()] == ["deep", "moderate", "light"]
     added = api.post("/energy-bands", {"name": "Admin", "colour": "#112233"})
     assert added.status_code == 201 and added.json()[-1] == {"id": "admin", "name": "Admin", "colour": "#112233"}

@@ -13,13 +13,15 @@ from typing import Any
 import mongomock
 import pytest
 
-from parallel_you.documents import SPRINTS, THREADS
 from parallel_you.repo import FilterSpec, MemoryRepo, Repo
 from parallel_you.repo.mongo import MongoRepo
 from parallel_you.repo.sqlite import SqliteRepo
+from sprints.documents import SPRINTS
 from sprints.domain import Sprint
+from threads.documents import THREADS
 from threads.domain import Kind, State, Thread
 from threads.selectors import thread_filter
+from timers import quantum
 
 BACKENDS = ["memory", "sqlite", "mongomock"] + (["mongo"] if os.environ.get("MONGO_URI") else [])
 
@@ -245,9 +247,9 @@ def test_round_trip_of_awkward_text(repo: Repo[Thread], title: str, notes: str) 
 
 def test_round_trip_of_a_running_thread_with_history(repo: Repo[Thread]) -> None:
     t = thread(kind=Kind.TASK)
-    t.start(T0)
-    t.stop(T0 + timedelta(minutes=20))
-    t.start(T0 + timedelta(minutes=30))
+    quantum.start(t, T0)
+    quantum.stop(t, T0 + timedelta(minutes=20))
+    quantum.start(t, T0 + timedelta(minutes=30))
     repo.upsert(t)
     got = repo.get(t.id)
     assert got == t

@@ -59,7 +59,7 @@ def test_login_saves_the_token_for_the_user_only_and_commands_work(cli: Cli, ser
     stopped = cli.json("stop", short, "--then", "parked", "--outcome", "completed")
     assert stopped["state"] == "parked" and stopped["sessions"][-1]["outcome"] == "completed"
     assert "completed" in cli.run("history", short).stdout
-    assert cli.json("resume", short)["state"] == "ready"
+    assert cli.json("unpark", short)["state"] == "ready"
     assert cli.json("block", short, "--note", "waiting for numbers")["state"] == "blocked"
     assert cli.json("done", short)["state"] == "done"
     assert [t["id"] for t in cli.json("ls", "--state", "done")] == [added["id"]]
