@@ -23,24 +23,13 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import issue_token
+from tests.support.cli import api_call, issue_token
 from tests.support.http import WebClient
 from tests.support.servers import Server, start_server
 
 CHECKS_EXCLUDED = "positive_data_acceptance"
 MAX_EXAMPLES = "25"
 SEED = "20261129"
-
-
-def _call(server: Server, token: str, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    request = urllib.request.Request(
-        f"{server.url}/api/v1{path}",
-        data=json.dumps(body).encode(),
-        method=method,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        return json.loads(response.read())
 
 
 @pytest.fixture
@@ -56,11 +45,13 @@ def test_the_api_keeps_its_openapi_promises(server: Server, tmp_path: Path) -> N
     web = WebClient(server.url)
     web.sign_up("schemathesis")
     token = issue_token(web)
-    saga = _call(server, token, "POST", "/threads", {"kind": "saga", "title": "Fuzzed saga"})
-    task = _call(server, token, "POST", "/threads", {"kind": "task", "title": "Fuzzed task", "parent_id": saga["id"]})
-    doomed = _call(server, token, "POST", "/threads", {"kind": "task", "title": "To delete"})
-    sprint = _call(server, token, "POST", "/sprints", {"name": "Fuzzed", "start": "2030-01-07", "end": "2030-01-20"})
-    doomed_sprint = _call(
+    saga = api_call(server, token, "POST", "/threads", {"kind": "saga", "title": "Fuzzed saga"})
+    task = api_call(
+        server, token, "POST", "/threads", {"kind": "task", "title": "Fuzzed task", "parent_id": saga["id"]}
+    )
+    doomed = api_call(server, token, "POST", "/threads", {"kind": "task", "title": "To delete"})
+    sprint = api_call(server, token, "POST", "/sprints", {"name": "Fuzzed", "start": "2030-01-07", "end": "2030-01-20"})
+    doomed_sprint = api_call(
         server, token, "POST", "/sprints", {"name": "Gone", "start": "2031-01-06", "end": "2031-01-07"}
     )
     config = tmp_path / "schemathesis.toml"

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_up
 from tests.e2e.test_board import card
-from tests.support.cli import Cli, issue_token
+from tests.support.cli import Cli, api_call, issue_token
 from tests.support.http import WebClient
 from tests.support.servers import Server, free_port, start_server
 
@@ -64,6 +64,26 @@ def test_login_saves_the_token_for_the_user_only_and_commands_work(cli: Cli, ser
     assert cli.json("done", short)["state"] == "done"
     assert [t["id"] for t in cli.json("ls", "--state", "done")] == [added["id"]]
     assert cli.json("edit", short, "--title", "Report, written")["title"] == "Report, written"
+
+
+def test_sprint_shows_the_active_sprint_and_its_capacity(cli: Cli, server: Server) -> None:
+    web = WebClient(server.url)
+    web.sign_up("ada")
+    token = issue_token(web)
+    cli.run("login", "--url", server.url, "--token", token)
+    task = cli.json("add", "Plan the garden", "--estimate", "3")
+    body = {"name": "Spring", "goal": "Beds dug", "start": "2030-03-04", "end": "2030-03-15", "capacity": {"deep": 2}}
+    sprint = api_call(server, token, "POST", "/sprints", body)
+    api_call(server, token, "POST", f"/sprints/{sprint['id']}/items", {"thread_id": task["id"]})
+    api_call(server, token, "POST", f"/sprints/{sprint['id']}/start", {})
+    shown = cli.run("sprint").stdout
+    assert "Spring (2030-03-04 – 2030-03-15): Beds dug" in shown and "1 stories and tasks, 10 working days" in shown
+    deep = next(line for line in shown.splitlines() if "Deep" in line)
+    assert [cell.strip() for cell in deep.split("│")[1:-1]] == ["Deep", "2", "20", "3", ""], shown
+    as_json = cli.json("sprint")
+    assert as_json["sprint"]["id"] == sprint["id"]
+    rows = {r["band"]["id"]: r for r in as_json["capacity"]["rows"]}
+    assert (rows["deep"]["available"], rows["deep"]["planned"]) == (20, 3)
 
 
 def test_errors_are_one_clear_line_never_a_traceback(cli: Cli, server: Server, tmp_path: Path) -> None:

@@ -10,13 +10,14 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tests.support.http import WebClient
-from tests.support.servers import ROOT
+from tests.support.servers import ROOT, Server
 
 
 def issue_token(web: WebClient, name: str = "cli", scope: str = "read_write") -> str:
@@ -26,6 +27,18 @@ def issue_token(web: WebClient, name: str = "cli", scope: str = "read_write") ->
     if found is None:
         raise AssertionError(f"no token shown ({response.status}): {response.text[:500]}")
     return found.group(1)
+
+
+def api_call(server: Server, token: str, method: str, path: str, body: dict[str, Any]) -> Any:
+    """One JSON request to the server's API with a bearer token (test set-up, not the client)."""
+    request = urllib.request.Request(
+        f"{server.url}/api/v1{path}",
+        data=json.dumps(body).encode(),
+        method=method,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return json.loads(response.read())
 
 
 @dataclass
