@@ -148,3 +148,18 @@ async def quantum_stop(request: HttpRequest, thread_id: str, payload: StopIn, re
     )
     set_etag(response, thread)
     return thread
+
+
+@router.post(
+    "/threads/{thread_id}/quantum/again",
+    response={200: Thread, **ERRORS},
+    summary="Time's up and there's more to do: record this session and start another quantum",
+)
+async def quantum_again(request: HttpRequest, thread_id: str, response: HttpResponse) -> Thread:
+    guarded(request, thread_id)
+    a = adapters()
+    thread = await services.quantum_again(
+        repo=a.threads, bus=a.bus, owner=owner_of(request), thread_id=thread_id, scheduler=a.scheduler, minute=minute()
+    )
+    set_etag(response, thread)
+    return thread

@@ -119,10 +119,12 @@ def test_quantum_lifecycle_and_the_running_one(api: Any, adapters: Adapters) -> 
     refused = api.post(f"/threads/{other['id']}/quantum/start", {})
     assert refused.status_code == 422 and refused.json()["code"] == "other_running"
     assert refused.json()["details"] == {"current": thread["id"]}
+    again = api.post(f"/threads/{thread['id']}/quantum/again").json()
+    assert again["state"] == "running" and len(again["sessions"]) == 1 and again["run"]["planned_minutes"] == 25
     stopped = api.post(f"/threads/{thread['id']}/quantum/stop", {"then": "parked", "outcome": "completed"}).json()
     assert stopped["state"] == "parked" and stopped["sessions"][-1]["outcome"] == "completed"
     history = api.get(f"/threads/{thread['id']}/history").json()
-    assert [s["outcome"] for s in history["sessions"]] == ["completed"]
+    assert [s["outcome"] for s in history["sessions"]] == ["completed", "stopped_early"]
     assert history["sessions"][0]["energy_band_name"] == "Deep"
 
 
