@@ -43,7 +43,13 @@ async def forward_to_pages(envelope: Envelope) -> None:
     layer: Any = get_channel_layer()
     await layer.group_send(
         person_group(owner),
-        {"type": "bus.event", "id": envelope.id, "topic": envelope.topic, "payload": envelope.payload},
+        {
+            "type": "bus.event",
+            "id": envelope.id,
+            "topic": envelope.topic,
+            "time": envelope.emitted_at,
+            "payload": envelope.payload,
+        },
     )
 
 

@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    # The API's interactive docs load Swagger UI from ninja's static files (no CDN) when listed here.
+    "ninja",
     "channels",
     "accounts",
     "threads",
@@ -289,6 +291,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+# Failed API token sign-ins allowed per client address in 5 minutes before it is refused (429).
+PARALLEL_YOU_TOKEN_FAILURES = env.int("PARALLEL_YOU_TOKEN_FAILURES", default=10)
 # How long a quantum's minute lasts, in seconds: 60, except in tests that run a quantum in seconds.
 PARALLEL_YOU_SECONDS_PER_MINUTE = env.float("PARALLEL_YOU_SECONDS_PER_MINUTE", default=60.0)
 

@@ -32,6 +32,7 @@ async def resync_after_outage(bus: MessageBus) -> None:
     """The broker connection is back. Events sent through the channel layer while it was away are
     gone (it delivers at most once) and the pages' sockets never closed, so they don't know: once
     the layer has re-bound and held events are out, tell every page here to re-fetch."""
+    from parallel_you.api_stream import resync_streams
     from parallel_you.consumers import resync_local_pages
 
     await asyncio.sleep(LAYER_REBIND_SECONDS)
@@ -40,4 +41,5 @@ async def resync_after_outage(bus: MessageBus) -> None:
             break
         await asyncio.sleep(1)
     count = await resync_local_pages("broker reconnected")
+    count += await resync_streams("broker reconnected")
     log.info("broker connection back: asked %d open page(s) to resynchronise", count)

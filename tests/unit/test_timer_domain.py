@@ -125,3 +125,12 @@ def test_a_quantum_of_a_length_out_of_bounds_is_refused_and_nothing_changes() ->
         with pytest.raises(InvalidValue, match="A quantum is"):
             quantum.start(thread, T0, minutes=minutes)
         assert thread.state is State.READY and thread.run is None
+
+
+@pytest.mark.parametrize("minutes", [MIN_QUANTUM - 1, MAX_QUANTUM + 1, -1, -(10**27), 10**27])
+def test_a_quantum_of_a_chosen_length_is_refused_out_of_range_and_changes_nothing(minutes: int) -> None:
+    thread = Thread.new(owner="ada", kind=Kind.TASK, title="Write", quantum=30)
+    with pytest.raises(InvalidValue) as exc:
+        quantum.start(thread, datetime(2026, 1, 5, 9, 0, tzinfo=UTC), minutes=minutes)
+    assert exc.value.errors == {"minutes": f"A quantum is {MIN_QUANTUM} to {MAX_QUANTUM} minutes."}
+    assert thread.state is State.READY and thread.run is None

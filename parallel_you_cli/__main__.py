@@ -1,0 +1,3 @@
+from parallel_you_cli.app import main
+
+main()

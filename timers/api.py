@@ -1,0 +1,165 @@
+"""Quanta over `/api/v1/`: start, pause, resume, extend, stop, and the running one's deadline.
+
+The server owns the deadline; a client counts down from `run.deadline` against `server_time`
+(its own clock may be off), and learns of expiry from the event stream.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Literal
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+from pydantic import Field, StrictInt
+
+from parallel_you.api_support import ERRORS, READ_ERRORS, Input, adapters, owner_of, set_etag
+from parallel_you.domain import utcnow
+from threads.api import guarded
+from threads.domain import Outcome, State, Thread
+from threads.selectors import thread_filter
+from timers import services
+
+router = Router(tags=["quanta"])
+
+STOP_TARGETS = {"ready": State.READY, "parked": State.PARKED, "done": State.DONE}
+Current = Literal["pause", "park"]
+
+
+def minute() -> timedelta:
+    return timedelta(seconds=settings.PARALLEL_YOU_SECONDS_PER_MINUTE)
+
+
+class Running(Schema):
+    server_time: datetime = Field(description="The server's clock now: count down from run.deadline against it")
+    thread: Thread | None = Field(description="The thread whose quantum runs (or is paused), if any")
+    remaining_seconds: float | None = None
+
+
+@router.get("/quanta/running", response={200: Running, **READ_ERRORS}, summary="The running quantum and its deadline")
+async def quantum_running(request: HttpRequest) -> Running:
+    a = adapters()
+    owner = owner_of(request)
+    now = utcnow()
+    thread = services.running_get(repo=a.threads, owner=owner)
+    if thread is None:  # a paused quantum is still the one a person is on
+        running = a.threads.list(thread_filter(owner=owner, states=[State.RUNNING], order_by=("-updated_at",)))
+        thread = next((t for t in running if t.run is not None), None)
+    remaining = thread.run.remaining(now).total_seconds() if thread is not None and thread.run else None
+    return Running(server_time=now, thread=thread, remaining_seconds=remaining)
+
+
+class StartIn(Input):
+    minutes: StrictInt | None = Field(None, description="Default: the thread's quantum")
+    current: Current | None = Field(None, description="What to do with a quantum running elsewhere")
+
+
+@router.post("/threads/{thread_id}/quantum/start", response={200: Thread, **ERRORS}, summary="Start a quantum")
+async def quantum_start(request: HttpRequest, thread_id: str, payload: StartIn, response: HttpResponse) -> Thread:
+    guarded(request, thread_id)
+    a = adapters()
+    thread = await services.quantum_start(
+        repo=a.threads,
+        bus=a.bus,
+        owner=owner_of(request),
+        thread_id=thread_id,
+        minutes=payload.minutes,
+        current=payload.current,
+        scheduler=a.scheduler,
+        minute=minute(),
+    )
+    set_etag(response, thread)
+    return thread
+
+
+@router.post("/threads/{thread_id}/quantum/pause", response={200: Thread, **ERRORS}, summary="Pause the quantum")
+async def quantum_pause(request: HttpRequest, thread_id: str, response: HttpResponse) -> Thread:
+    guarded(request, thread_id)
+    a = adapters()
+    thread = await services.quantum_pause(
+        repo=a.threads, bus=a.bus, owner=owner_of(request), thread_id=thread_id, scheduler=a.scheduler
+    )
+    set_etag(response, thread)
+    return thread
+
+
+class ResumeIn(Input):
+    current: Current | None = Field(None, description="What to do with a quantum running elsewhere")
+
+
+@router.post("/threads/{thread_id}/quantum/resume", response={200: Thread, **ERRORS}, summary="Resume the quantum")
+async def quantum_resume(request: HttpRequest, thread_id: str, payload: ResumeIn, response: HttpResponse) -> Thread:
+    guarded(request, thread_id)
+    a = adapters()
+    thread = await services.quantum_resume(
+        repo=a.threads,
+        bus=a.bus,
+        owner=owner_of(request),
+        thread_id=thread_id,
+        current=payload.current,
+        scheduler=a.scheduler,
+    )
+    set_etag(response, thread)
+    return thread
+
+
+class ExtendIn(Input):
+    minutes: StrictInt = 5
+
+
+@router.post("/threads/{thread_id}/quantum/extend", response={200: Thread, **ERRORS}, summary="Add minutes")
+async def quantum_extend(request: HttpRequest, thread_id: str, payload: ExtendIn, response: HttpResponse) -> Thread:
+    guarded(request, thread_id)
+    a = adapters()
+    thread = await services.quantum_extend(
+        repo=a.threads,
+        bus=a.bus,
+        owner=owner_of(request),
+        thread_id=thread_id,
+        minutes=payload.minutes,
+        scheduler=a.scheduler,
+        minute=minute(),
+    )
+    set_etag(response, thread)
+    return thread
+
+
+class StopIn(Input):
+    then: Literal["ready", "parked", "done"] = Field("ready", description="Where the thread goes next")
+    outcome: Outcome | None = Field(None, description="Default: judged from the time worked against the deadline")
+
+
+@router.post(
+    "/threads/{thread_id}/quantum/stop", response={200: Thread, **ERRORS}, summary="Stop and record the session"
+)
+async def quantum_stop(request: HttpRequest, thread_id: str, payload: StopIn, response: HttpResponse) -> Thread:
+    guarded(request, thread_id)
+    a = adapters()
+    thread = await services.quantum_stop(
+        repo=a.threads,
+        bus=a.bus,
+        owner=owner_of(request),
+        thread_id=thread_id,
+        then=STOP_TARGETS[payload.then],
+        outcome=payload.outcome,
+        scheduler=a.scheduler,
+        minute=minute(),
+    )
+    set_etag(response, thread)
+    return thread
+
+
+@router.post(
+    "/threads/{thread_id}/quantum/again",
+    response={200: Thread, **ERRORS},
+    summary="Time's up and there's more to do: record this session and start another quantum",
+)
+async def quantum_again(request: HttpRequest, thread_id: str, response: HttpResponse) -> Thread:
+    guarded(request, thread_id)
+    a = adapters()
+    thread = await services.quantum_again(
+        repo=a.threads, bus=a.bus, owner=owner_of(request), thread_id=thread_id, scheduler=a.scheduler, minute=minute()
+    )
+    set_etag(response, thread)
+    return thread
