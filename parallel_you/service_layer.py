@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from parallel_you.domain import DomainError
 from parallel_you.events import message_type
-from parallel_you.repo import Repo, RepoError
+from parallel_you.repo import Conflict, Repo, RepoError
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +27,14 @@ class StorageFailed(DomainError):
 def save(repo: Repo[Any], doc: Any) -> None:
     """Check the whole document, then write it; the repo never holds an invalid document."""
     doc.ensure_valid()
+    read = doc.version
     doc.version += 1
     try:
-        repo.upsert(doc)
+        # Version 0 was never stored: create. Otherwise replace only the version this was read at.
+        repo.upsert(doc, expected_version=read or None)
+    except Conflict:
+        doc.version -= 1
+        raise
     except RepoError as exc:
         doc.version -= 1
         log.exception("write failed")

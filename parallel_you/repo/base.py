@@ -3,6 +3,17 @@
 Nothing here knows about Parallel You. A document is any object a `Codec` can turn into a JSON
 dict and back; it carries a string `id` and an `owner` (the tenant it belongs to). `FilterSpec`
 is a backend-neutral query over top-level fields, translated by each backend.
+
+Many writers (web processes, workers, API clients) write the same documents, so a write says
+what it read (optimistic concurrency, compare-and-set on an integer `version` field):
+
+- `upsert(doc)` (no `expected_version`): "I read nothing": create it; if that id exists already,
+  `Conflict`. A caller that forgets to say what it read can therefore never overwrite anything.
+- `upsert(doc, expected_version=n)`: replace the stored document only if its `version` is still
+  `n`; otherwise (changed or deleted meanwhile) `Conflict`. The new document's `version` must be
+  greater than `n` (versions only go up), so the next writer that read `n` is refused.
+
+The check and the write are one atomic step in every backend; a `Conflict` writes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +32,28 @@ _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 class RepoError(Exception):
     """The store could not do what was asked (unreachable, full, corrupt)."""
+
+
+class Conflict(RepoError):
+    """The document changed (or appeared, or went) since the writer read it; nothing was written."""
+
+    def __init__(self, id: str, expected_version: int | None) -> None:
+        read = "no document" if expected_version is None else f"version {expected_version}"
+        super().__init__(f"document {id} changed since it was read ({read})")
+        self.id = id
+        self.expected_version = expected_version
+
+
+def new_version(data: Mapping[str, Any], expected_version: int | None) -> int | None:
+    """The `version` of a document about to be written, checked against what the writer read."""
+    version = data.get("version")
+    if expected_version is None:
+        return version if isinstance(version, int) else None
+    if not isinstance(version, int) or isinstance(version, bool) or version <= expected_version:
+        raise ValueError(
+            f"document {data.get('id')}: a write over version {expected_version} needs a greater version, got {version!r}"
+        )
+    return version
 
 
 def check_field(name: str) -> str:
@@ -92,7 +125,9 @@ class Codec(Generic[T]):
 class Repo(Protocol[T]):
     def list(self, spec: FilterSpec) -> list[T]: ...
 
-    def upsert(self, doc: T) -> str: ...
+    def upsert(self, doc: T, *, expected_version: int | None = None) -> str:
+        """Create (`expected_version` None) or replace the version the caller read; else `Conflict`."""
+        ...
 
     def get(self, id: str) -> T | None: ...
 

@@ -11,7 +11,7 @@ import json
 import threading
 from typing import Any, Generic
 
-from parallel_you.repo.base import Codec, FilterSpec, T, matches, sort_docs
+from parallel_you.repo.base import Codec, Conflict, FilterSpec, T, matches, new_version, sort_docs
 
 
 class MemoryRepo(Generic[T]):
@@ -26,9 +26,18 @@ class MemoryRepo(Generic[T]):
             docs = [d for d in self._docs.values() if matches(spec, d)]
         return [self.codec.load(d) for d in sort_docs(spec, docs)]
 
-    def upsert(self, doc: T) -> str:
+    def upsert(self, doc: T, *, expected_version: int | None = None) -> str:
         data = json.loads(json.dumps(self.codec.dump(doc), ensure_ascii=False))
+        new_version(data, expected_version)
+        # Compare and set under one lock: no other thread can write between the check and the write.
         with self._lock:
+            stored = self._docs.get(data["id"])
+            if expected_version is None:
+                stale = stored is not None
+            else:
+                stale = stored is None or stored.get("version") != expected_version
+            if stale:
+                raise Conflict(data["id"], expected_version)
             self._docs[data["id"]] = data
         return data["id"]
 

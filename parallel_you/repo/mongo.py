@@ -14,10 +14,10 @@ from typing import Any, Generic
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
-from pymongo.errors import PyMongoError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 from pymongo.write_concern import WriteConcern
 
-from parallel_you.repo.base import Codec, FilterSpec, RepoError, T, check_field
+from parallel_you.repo.base import Codec, Conflict, FilterSpec, RepoError, T, check_field, new_version
 
 
 def _typed(value: Any) -> Any:
@@ -75,10 +75,22 @@ class MongoRepo(Generic[T]):
         except PyMongoError as exc:
             raise RepoError(f"MongoDB error: {exc}") from exc
 
-    def upsert(self, doc: T) -> str:
+    def upsert(self, doc: T, *, expected_version: int | None = None) -> str:
         data = self.codec.dump(doc)
+        new_version(data, expected_version)
+        stored = {"_id": data["id"], **data}
+        # Each is one single-document operation, atomic on the server: the filter's version check
+        # and the replacement can't be split by another writer; `_id` is unique, so a second
+        # create fails with a duplicate key.
         try:
-            self.collection.replace_one({"_id": data["id"]}, {"_id": data["id"], **data}, upsert=True)
+            if expected_version is None:
+                self.collection.insert_one(stored)
+            elif (
+                self.collection.replace_one({"_id": data["id"], "version": expected_version}, stored).matched_count != 1
+            ):
+                raise Conflict(data["id"], expected_version)
+        except DuplicateKeyError as exc:
+            raise Conflict(data["id"], None) from exc
         except PyMongoError as exc:
             raise RepoError(f"MongoDB error: {exc}") from exc
         return data["id"]

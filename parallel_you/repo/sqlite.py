@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Generic
 
-from parallel_you.repo.base import Codec, FilterSpec, RepoError, T, check_field
+from parallel_you.repo.base import Codec, Conflict, FilterSpec, RepoError, T, check_field, new_version
 
 _SCHEMA_VERSION = 1
 
@@ -122,13 +122,31 @@ class SqliteRepo(Generic[T]):
             return (f"({_path(name)} = ? AND json_type(doc, '$.{name}') IN ('integer', 'real'))",)
         return (f"{_path(name)} = ?",)
 
-    def upsert(self, doc: T) -> str:
+    def upsert(self, doc: T, *, expected_version: int | None = None) -> str:
         data = self.codec.dump(doc)
-        self._write(
-            f'INSERT INTO "{self.table}"(id, owner, doc) VALUES (?, ?, ?) '  # noqa: S608
-            "ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, doc = excluded.doc",
-            (data["id"], data.get("owner"), json.dumps(data, ensure_ascii=False)),
-        )
+        new_version(data, expected_version)
+        text = json.dumps(data, ensure_ascii=False)
+        # One statement each: SQLite runs it atomically, so another connection (another process)
+        # can't write between the version check and the write. The primary key refuses a second create.
+        if expected_version is None:
+            try:
+                with self._lock:
+                    self._conn.execute(
+                        f'INSERT INTO "{self.table}"(id, owner, doc) VALUES (?, ?, ?)',  # noqa: S608
+                        (data["id"], data.get("owner"), text),
+                    )
+            except sqlite3.IntegrityError as exc:
+                raise Conflict(data["id"], None) from exc
+            except sqlite3.Error as exc:
+                raise RepoError(f"Document store error: {exc}") from exc
+        else:
+            changed = self._write(
+                f'UPDATE "{self.table}" SET owner = ?, doc = ? '  # noqa: S608
+                "WHERE id = ? AND json_extract(doc, '$.version') = ?",
+                (data.get("owner"), text, data["id"], expected_version),
+            )
+            if changed != 1:
+                raise Conflict(data["id"], expected_version)
         return data["id"]
 
     def get(self, id: str) -> T | None:

@@ -49,7 +49,10 @@ def test_each_inconsistency_is_reported() -> None:
     orphan = Thread(owner="1", kind=Kind.STORY, title="Orphan", parent_id="gone")
     for t in (other, second, overlapping, foreign, orphan):
         threads.upsert(t)
-    sprints.upsert(sprint.model_copy(update={"members": [story.id, "missing", foreign.id]}))
+    sprints.upsert(
+        sprint.model_copy(update={"members": [story.id, "missing", foreign.id], "version": sprint.version + 1}),
+        expected_version=sprint.version,
+    )
     sprints.upsert(Sprint(owner="3", name="A", start=date(2026, 1, 1), end=date(2026, 1, 2), state=SprintState.ACTIVE))
     sprints.upsert(Sprint(owner="3", name="B", start=date(2026, 2, 1), end=date(2026, 2, 2), state=SprintState.ACTIVE))
     problems = "\n".join(check_store(threads=threads, sprints=sprints).problems)
