@@ -6,6 +6,7 @@ Services never build adapters; views, consumers, Celery tasks and management com
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -46,7 +47,9 @@ def make_repo(collection: Collection, backend: str | None = None) -> Repo[Any]:
     raise ValueError(f"Unknown repo backend {backend!r}")
 
 
-def make_bus(transport: str | None = None) -> MessageBus:
+def make_bus(transport: str | None = None, *, sources: Sequence[Repo[Any]] = ()) -> MessageBus:
+    """The bus; with RabbitMQ, an outbox in front that also sweeps `sources` for events a writer
+    staged with its document and died before publishing."""
     transport = transport or settings.PARALLEL_YOU_BUS
     if transport == "memory":
         from parallel_you.bus import MemoryBus
@@ -61,7 +64,7 @@ def make_bus(transport: str | None = None) -> MessageBus:
         rabbit = RabbitMQBus(
             settings.AMQP.aio_pika, exchange=f"{settings.PARALLEL_YOU_AMQP_PREFIX}.events", publish_timeout=2.0
         )
-        return OutboxBus(rabbit, make_repo(OUTBOX))
+        return OutboxBus(rabbit, make_repo(OUTBOX), sources=sources)
     raise ValueError(f"Unknown bus transport {transport!r}")
 
 
@@ -93,11 +96,12 @@ class App:
 def bootstrap(
     *, repo_backend: str | None = None, bus: MessageBus | None = None, scheduler: ExpiryScheduler | None = None
 ) -> App:
+    threads, sprints, profiles = (make_repo(c, repo_backend) for c in (THREADS, SPRINTS, PROFILES))
     return App(
-        threads=make_repo(THREADS, repo_backend),
-        sprints=make_repo(SPRINTS, repo_backend),
-        profiles=make_repo(PROFILES, repo_backend),
-        bus=bus if bus is not None else make_bus(),
+        threads=threads,
+        sprints=sprints,
+        profiles=profiles,
+        bus=bus if bus is not None else make_bus(sources=(threads, sprints, profiles)),
         scheduler=scheduler if scheduler is not None else make_scheduler(None if bus is None else "memory"),
     )
 

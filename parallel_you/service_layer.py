@@ -2,13 +2,21 @@
 
 Services take a repo and a bus as arguments and import nothing from Django. A write that fails
 raises `StorageFailed` (a DomainError the person sees) and publishes nothing.
+
+`commit` is the usual step: check the document, write it over the version it was read at with
+its events staged in that same write (the transactional outbox), publish them, release them. A
+crash after the write leaves the events staged on the document, where the outbox's sweeper finds
+and delivers them (see parallel_you/bus/outbox.py).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any, Protocol
 
+from parallel_you.bus.base import BusUnavailable, Envelope
+from parallel_you.bus.outbox import staged_form
 from parallel_you.domain import DomainError
 from parallel_you.events import message_type
 from parallel_you.repo import Conflict, Repo, RepoError
@@ -19,19 +27,24 @@ log = logging.getLogger(__name__)
 class Bus(Protocol):
     async def emit(self, topic: str, payload: dict[str, Any]) -> Any: ...
 
+    async def publish(self, envelope: Envelope) -> Any: ...
+
 
 class StorageFailed(DomainError):
     pass
 
 
-def save(repo: Repo[Any], doc: Any) -> None:
-    """Check the whole document, then write it; the repo never holds an invalid document."""
+def save(repo: Repo[Any], doc: Any, *, topics: Sequence[str] = ()) -> list[Envelope]:
+    """Check the whole document, then write it; the repo never holds an invalid document. The
+    events on `topics` (with the document as written) are staged in the same write and returned:
+    hand them to `deliver`."""
     doc.ensure_valid()
     read = doc.version
     doc.version += 1
+    envelopes = [Envelope.create(topic, message_type(topic).payload_of(doc)) for topic in topics]
     try:
         # Version 0 was never stored: create. Otherwise replace only the version this was read at.
-        repo.upsert(doc, expected_version=read or None)
+        repo.upsert(doc, expected_version=read or None, staged=[staged_form(e) for e in envelopes])
     except Conflict:
         doc.version -= 1
         raise
@@ -39,6 +52,29 @@ def save(repo: Repo[Any], doc: Any) -> None:
         doc.version -= 1
         log.exception("write failed")
         raise StorageFailed(f"Couldn't save that, so nothing changed ({exc}). Try again in a moment.") from exc
+    return envelopes
+
+
+async def deliver(bus: Bus, repo: Repo[Any], doc_id: str, envelopes: Sequence[Envelope]) -> None:
+    """Publish the events a write staged, then release them from the document. Once the write is
+    done the change stands: if neither the broker nor the outbox takes an event now, it stays
+    staged and the sweeper delivers it later, so the person is not told the change failed."""
+    try:
+        for envelope in envelopes:
+            await bus.publish(envelope)
+    except BusUnavailable:
+        log.exception("events of %s stay staged on it until the bus takes them", doc_id)
+        return
+    if envelopes:
+        try:
+            repo.release(doc_id, [e.id for e in envelopes])
+        except RepoError:
+            log.exception("could not release the events of %s: the sweeper will send them again", doc_id)
+
+
+async def commit(repo: Repo[Any], bus: Bus, doc: Any, *topics: str) -> None:
+    """Write `doc` over the version it was read at, then publish its events on `topics`."""
+    await deliver(bus, repo, doc.id, save(repo, doc, topics=topics))
 
 
 def remove(repo: Repo[Any], doc_id: str) -> bool:

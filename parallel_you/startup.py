@@ -12,6 +12,7 @@ import logging
 from django.conf import settings
 
 from parallel_you.bootstrap import get_app
+from parallel_you.bus.outbox import deliver_staged
 from parallel_you.lifespan import on_shutdown, on_startup
 from parallel_you.realtime import start_bridge
 
@@ -27,6 +28,11 @@ async def connect_bus() -> None:
     await app.bus.start()
     if settings.PARALLEL_YOU_BUS == "memory":
         app.extras["bridge"] = await start_bridge(app.bus)
+        # Embedded, this process is the only writer: whatever is still staged was left by its
+        # previous run, which died between a write and its publish.
+        left = await deliver_staged(app.bus, (app.threads, app.sprints, app.profiles))
+        if left:
+            log.warning("delivered %d event(s) the previous run wrote but never published", left)
     elif hasattr(app.bus, "on_reconnect"):
         app.bus.on_reconnect(resync_after_outage)
 

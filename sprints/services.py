@@ -10,28 +10,30 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from parallel_you.bus.base import Envelope
 from parallel_you.domain import InvalidValue, NotFound, utcnow
 from parallel_you.repo import Repo
-from parallel_you.service_layer import Bus, publish, remove, save
+from parallel_you.service_layer import Bus, commit, deliver, publish, remove, save
 from sprints.domain import Closing, Sprint, overlap_check
 from sprints.selectors import capacity_suggestion, members_of, sprint_active, sprint_get, sprint_list
 from threads.domain import Profile, State, Thread
 from threads.selectors import profile_get, thread_filter, thread_get
 
+Moved = tuple[Thread, list[Envelope]]
 
-def _move_thread(threads: Repo[Thread], thread: Thread, sprint_id: str | None) -> Thread | None:
-    """Write the thread with its new sprint; None when it was there already."""
+
+def _move_thread(threads: Repo[Thread], thread: Thread, sprint_id: str | None) -> Moved | None:
+    """Write the thread with its new sprint (its event staged); None when it was there already."""
     if thread.sprint_id == sprint_id:
         return None
     moved = thread.edit(sprint_id=sprint_id)
-    save(threads, moved)
-    return moved
+    return moved, save(threads, moved, topics=[f"{moved.kind.value}.updated"])
 
 
-async def _publish_threads(bus: Bus, moved: Sequence[Thread | None]) -> None:
-    for thread in moved:
-        if thread is not None:
-            await publish(bus, f"{thread.kind.value}.updated", thread)
+async def _publish_threads(bus: Bus, threads: Repo[Thread], moved: Sequence[Moved | None]) -> None:
+    for item in moved:
+        if item is not None:
+            await deliver(bus, threads, item[0].id, item[1])
 
 
 async def sprint_create(
@@ -53,8 +55,7 @@ async def sprint_create(
         capacity = capacity_suggestion(threads=threads, profiles=profiles, owner=owner, today=utcnow().date())
     sprint = Sprint.new(owner=owner, name=name, goal=goal, start=start, end=end, capacity=capacity or {})
     overlap_check(sprint, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
-    save(repo, sprint)
-    await publish(bus, "sprint.created", sprint)
+    await commit(repo, bus, sprint, "sprint.created")
     return sprint
 
 
@@ -68,8 +69,7 @@ async def sprint_edit(
         overlap_check(edited, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
     if edited.model_dump(exclude={"updated_at"}) == sprint.model_dump(exclude={"updated_at"}):
         return sprint
-    save(repo, edited)
-    await publish(bus, "sprint.updated", edited)
+    await commit(repo, bus, edited, "sprint.updated")
     return edited
 
 
@@ -105,7 +105,7 @@ async def sprint_delete(*, repo: Repo[Sprint], threads: Repo[Thread], bus: Bus, 
     remove(repo, sprint.id)
     moved = [_move_thread(threads, t, None) for t in held]
     await publish(bus, "sprint.deleted", sprint)
-    await _publish_threads(bus, moved)
+    await _publish_threads(bus, threads, moved)
     return sprint
 
 
@@ -122,10 +122,10 @@ async def sprint_item_add(
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     thread = thread_get(repo=threads, owner=owner, thread_id=thread_id)
     sprint.add(thread, position)
-    save(repo, sprint)
+    staged = save(repo, sprint, topics=["sprint.item_added"])
     moved = _move_thread(threads, thread, sprint.id)
-    await publish(bus, "sprint.item_added", sprint)
-    await _publish_threads(bus, [moved])
+    await deliver(bus, repo, sprint.id, staged)
+    await _publish_threads(bus, threads, [moved])
     return sprint
 
 
@@ -135,11 +135,11 @@ async def sprint_item_remove(
     """Back to the backlog."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     sprint.remove(thread_id)
-    save(repo, sprint)
+    staged = save(repo, sprint, topics=["sprint.item_removed"])
     thread = threads.get(thread_id)
     moved = _move_thread(threads, thread, None) if thread is not None and thread.owner == owner else None
-    await publish(bus, "sprint.item_removed", sprint)
-    await _publish_threads(bus, [moved])
+    await deliver(bus, repo, sprint.id, staged)
+    await _publish_threads(bus, threads, [moved])
     return sprint
 
 
@@ -149,8 +149,7 @@ async def sprint_items_reorder(
     """The whole new order (drag and drop); it must hold exactly the sprint's items."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     if sprint.reorder(order):
-        save(repo, sprint)
-        await publish(bus, "sprint.items_reordered", sprint)
+        await commit(repo, bus, sprint, "sprint.items_reordered")
     return sprint
 
 
@@ -160,8 +159,7 @@ async def sprint_item_move(
     """One item to a new position (the up and down buttons)."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     if sprint.move(thread_id, position):
-        save(repo, sprint)
-        await publish(bus, "sprint.items_reordered", sprint)
+        await commit(repo, bus, sprint, "sprint.items_reordered")
     return sprint
 
 
@@ -169,8 +167,7 @@ async def sprint_start(*, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: s
     """Planned -> Active; refused while another sprint of the person's is active."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     sprint.start_sprint(sprint_active(repo=repo, owner=owner))
-    save(repo, sprint)
-    await publish(bus, "sprint.started", sprint)
+    await commit(repo, bus, sprint, "sprint.started")
     return sprint
 
 
@@ -199,12 +196,11 @@ async def sprint_close(
     unfinished = [t for t in held if t.state is not State.DONE]
     if target is not None:
         target.take_carried(unfinished)
-    save(repo, sprint)
-    if target is not None:
-        save(repo, target)
+    staged = save(repo, sprint, topics=["sprint.closed"])
+    carried = save(repo, target, topics=["sprint.item_added"] if unfinished else []) if target is not None else []
     moved = [_move_thread(threads, t, target.id if target else None) for t in unfinished]
-    await publish(bus, "sprint.closed", sprint)
-    if target is not None and unfinished:
-        await publish(bus, "sprint.item_added", target)
-    await _publish_threads(bus, moved)
+    await deliver(bus, repo, sprint.id, staged)
+    if target is not None:
+        await deliver(bus, repo, target.id, carried)
+    await _publish_threads(bus, threads, moved)
     return closing

@@ -9,7 +9,7 @@ from typing import Any
 
 from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, utcnow
 from parallel_you.repo import Repo
-from parallel_you.service_layer import Bus, publish, remove, save
+from parallel_you.service_layer import Bus, commit, publish, remove
 from threads.domain import DEFAULT_QUANTUM, Kind, Profile, State, Thread
 from threads.selectors import profile_get, thread_filter, thread_get
 
@@ -60,8 +60,7 @@ async def thread_create(
     )
     _check_parent(repo, owner, parent_id)
     _check_band(profiles, owner, thread.energy_band)
-    save(repo, thread)
-    await publish(bus, f"{kind.value}.created", thread)
+    await commit(repo, bus, thread, f"{kind.value}.created")
     return thread
 
 
@@ -103,8 +102,7 @@ async def thread_edit(
     edited = thread.edit(**changes)
     if edited.model_dump(exclude={"updated_at"}) == thread.model_dump(exclude={"updated_at"}):
         return thread
-    save(repo, edited)
-    await publish(bus, f"{thread.kind.value}.updated", edited)
+    await commit(repo, bus, edited, f"{thread.kind.value}.updated")
     return edited
 
 
@@ -137,11 +135,9 @@ async def thread_transition(
         thread.finish(now)
     else:
         getattr(thread, action)(now)
-    save(repo, thread)
-    if was_running:
-        await publish(bus, f"{thread.kind.value}.quantum_stopped", thread)
     verb = action + "d" if action.endswith("archive") else "state_changed"
-    await publish(bus, f"{thread.kind.value}.{verb}", thread)
+    stopped = [f"{thread.kind.value}.quantum_stopped"] if was_running else []
+    await commit(repo, bus, thread, *stopped, f"{thread.kind.value}.{verb}")
     return thread
 
 
@@ -174,15 +170,13 @@ async def thread_delete(*, repo: Repo[Thread], bus: Bus, owner: str, thread_id: 
             if not other.blocked_by and not other.blocked_note:
                 other.blocked_note = "Its blocker was deleted."
             other.updated_at = utcnow()
-            save(repo, other)
-            await publish(bus, f"{other.kind.value}.updated", other)
+            await commit(repo, bus, other, f"{other.kind.value}.updated")
     return doomed
 
 
 # --- Energy bands ---------------------------------------------------------------------------------
 async def _profile_save(*, profiles: Repo[Profile], bus: Bus, profile: Profile) -> Profile:
-    save(profiles, profile)
-    await publish(bus, "profile.updated", profile)
+    await commit(profiles, bus, profile, "profile.updated")
     return profile
 
 
@@ -239,7 +233,6 @@ async def energy_band_remove(
     # Threads first: should a write fail, the band still exists and no thread points at nothing.
     for thread in users:
         moved = thread.edit(energy_band=move_to)
-        save(threads, moved)
-        await publish(bus, f"{moved.kind.value}.updated", moved)
+        await commit(threads, bus, moved, f"{moved.kind.value}.updated")
     profile.remove_band(band_id)
     return await _profile_save(profiles=profiles, bus=bus, profile=profile)

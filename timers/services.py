@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from parallel_you.domain import DomainError, IllegalTransition, utcnow
 from parallel_you.repo import Repo
-from parallel_you.service_layer import Bus, publish, save
+from parallel_you.service_layer import Bus, commit, deliver, save
 from threads.domain import Outcome, State, Thread
 from threads.selectors import thread_filter, thread_get
 from timers.domain import outcome_of
@@ -45,24 +45,30 @@ class TimerUnavailable(DomainError):
     """The expiry could not be scheduled, so the quantum was not started (or moved)."""
 
 
-async def _save_armed(repo: Repo[Thread], scheduler: ExpiryScheduler | None, thread: Thread, before: Thread) -> None:
-    """Write the thread, then schedule the expiry of its run; if the scheduler (Celery's broker)
-    can't take it, put the thread back as it was and refuse. A running quantum whose expiry was
-    never scheduled must not be left behind, and the expiry can't be scheduled before the write:
-    a short one runs at once and must find the run it was armed for."""
-    save(repo, thread)
+async def _commit_armed(
+    repo: Repo[Thread], bus: Bus, scheduler: ExpiryScheduler | None, thread: Thread, before: Thread, topic: str
+) -> None:
+    """Write the thread (its event staged), then schedule the expiry of its run, then publish; if
+    the scheduler (Celery's broker) can't take it, drop the staged event, put the thread back as
+    it was and refuse. A running quantum whose expiry was never scheduled must not be left behind,
+    and the expiry can't be scheduled before the write: a short one runs at once and must find the
+    run it was armed for."""
+    staged = save(repo, thread, topics=[topic])
     run = thread.run
     if scheduler is None or run is None or run.paused_at is not None or run.expired_at is not None:
+        await deliver(bus, repo, thread.id, staged)
         return
     try:
         await scheduler.schedule(thread_id=thread.id, run_id=run.id, deadline=run.deadline)
     except Exception as exc:
         log.exception("could not schedule the expiry of thread %s run %s: undoing it", thread.id, run.id)
+        repo.release(thread.id, [e.id for e in staged])
         before.version = thread.version  # versions only go up
         save(repo, before)
         raise TimerUnavailable(
             "The timer service can't be reached right now, so nothing changed. Try again in a moment."
         ) from exc
+    await deliver(bus, repo, thread.id, staged)
 
 
 async def _disarm(scheduler: ExpiryScheduler | None, thread_id: str, run_id: str) -> None:
@@ -121,8 +127,7 @@ async def quantum_start(
     before = thread.model_copy(deep=True)
     thread.start(utcnow(), minutes=minutes, minute=minute)
     await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
-    await _save_armed(repo, scheduler, thread, before)
-    await publish(bus, f"{thread.kind.value}.quantum_started", thread)
+    await _commit_armed(repo, bus, scheduler, thread, before, f"{thread.kind.value}.quantum_started")
     return thread
 
 
@@ -131,9 +136,8 @@ async def quantum_pause(
 ) -> Thread:
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     run = thread.pause(utcnow())
-    save(repo, thread)
+    await commit(repo, bus, thread, f"{thread.kind.value}.quantum_paused")
     await _disarm(scheduler, thread.id, run.id)
-    await publish(bus, f"{thread.kind.value}.quantum_paused", thread)
     return thread
 
 
@@ -154,8 +158,7 @@ async def quantum_resume(
     before = thread.model_copy(deep=True)
     thread.unpause(utcnow())
     await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
-    await _save_armed(repo, scheduler, thread, before)
-    await publish(bus, f"{thread.kind.value}.quantum_resumed", thread)
+    await _commit_armed(repo, bus, scheduler, thread, before, f"{thread.kind.value}.quantum_resumed")
     return thread
 
 
@@ -172,8 +175,7 @@ async def quantum_extend(
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     before = thread.model_copy(deep=True)
     thread.extend(utcnow(), minutes=minutes, minute=minute)
-    await _save_armed(repo, scheduler, thread, before)
-    await publish(bus, f"{thread.kind.value}.quantum_extended", thread)
+    await _commit_armed(repo, bus, scheduler, thread, before, f"{thread.kind.value}.quantum_extended")
     return thread
 
 
@@ -195,10 +197,9 @@ async def quantum_stop(
         raise IllegalTransition(f"“{thread.title}” has no running quantum to stop.")
     now = utcnow()
     thread.stop(now, outcome=outcome or outcome_of(run, now, then, minute), then=then)
-    save(repo, thread)
-    await _disarm(scheduler, thread.id, run.id)
     # One event: its payload carries the new state (Ready, Parked or Done) and the new session.
-    await publish(bus, f"{thread.kind.value}.quantum_stopped", thread)
+    await commit(repo, bus, thread, f"{thread.kind.value}.quantum_stopped")
+    await _disarm(scheduler, thread.id, run.id)
     return thread
 
 
@@ -245,6 +246,5 @@ async def quantum_expire(*, repo: Repo[Thread], bus: Bus, thread_id: str, run_id
         thread.expire(now)
     except DomainError:
         return ExpiryResult(Expiry.STALE)
-    save(repo, thread)
-    await publish(bus, f"{thread.kind.value}.quantum_expired", thread)
+    await commit(repo, bus, thread, f"{thread.kind.value}.quantum_expired")
     return ExpiryResult(Expiry.EXPIRED, run.deadline)

@@ -14,6 +14,12 @@ what it read (optimistic concurrency, compare-and-set on an integer `version` fi
   greater than `n` (versions only go up), so the next writer that read `n` is refused.
 
 The check and the write are one atomic step in every backend; a `Conflict` writes nothing.
+
+A write can also carry `staged` messages (the transactional outbox): JSON dicts with an `id`,
+kept with the document in the same atomic write, so a process that dies right after the write
+can't lose them. `staged()` lists what is still kept, `release()` drops messages once they are
+delivered or held elsewhere; neither touches the document or its version. Deleting a document
+drops its staged messages.
 """
 
 from __future__ import annotations
@@ -125,8 +131,9 @@ class Codec(Generic[T]):
 class Repo(Protocol[T]):
     def list(self, spec: FilterSpec) -> list[T]: ...
 
-    def upsert(self, doc: T, *, expected_version: int | None = None) -> str:
-        """Create (`expected_version` None) or replace the version the caller read; else `Conflict`."""
+    def upsert(self, doc: T, *, expected_version: int | None = None, staged: Sequence[Mapping[str, Any]] = ()) -> str:
+        """Create (`expected_version` None) or replace the version the caller read; else `Conflict`.
+        `staged` messages are kept with the document in the same atomic write."""
         ...
 
     def get(self, id: str) -> T | None: ...
@@ -136,6 +143,24 @@ class Repo(Protocol[T]):
     def clear(self, owner: str) -> None:
         """Delete every document of this owner."""
         ...
+
+    def staged(self, limit: int = 100) -> list[StagedMessage]:
+        """Messages still kept with their documents, oldest first."""
+        ...
+
+    def release(self, id: str, message_ids: Sequence[str]) -> None:
+        """Drop these staged messages of document `id`; the document itself is not changed."""
+        ...
+
+
+@dataclass(frozen=True)
+class StagedMessage:
+    document_id: str
+    message: dict[str, Any]
+
+
+def oldest_first(found: list[StagedMessage], limit: int) -> list[StagedMessage]:
+    return sorted(found, key=lambda s: (str(s.message.get("emitted_at", "")), s.message.get("id", "")))[:limit]
 
 
 def matches(spec: FilterSpec, doc: Mapping[str, Any]) -> bool:

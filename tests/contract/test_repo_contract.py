@@ -398,3 +398,51 @@ def test_two_processes_racing_a_thousand_increments_lose_none(
         conflicts = [run.result(timeout=120) for run in runs]
     got = repo.get("c")
     assert got is not None and (got["count"], got["version"]) == (1000, 1001), conflicts
+
+
+# --- The transactional outbox: messages staged with a write ------------------------------------
+def message(id: str, at: str) -> dict[str, Any]:
+    return {"id": id, "topic": "task.updated", "payload": {"n": id}, "emitted_at": at}
+
+
+def test_staged_messages_are_kept_with_the_write_until_released(
+    repo: Repo[Thread], request: pytest.FixtureRequest
+) -> None:
+    emulator_differs(
+        request, "$push with $each stores sub-documents as JSON text, and a dotted path into an array matches nothing"
+    )
+    t = thread(version=1)
+    repo.upsert(t, staged=[message("m1", "2026-01-05T09:00:00.001Z")])
+    other = thread(title="Other", version=1)
+    repo.upsert(other)
+    changed = t.model_copy(update={"title": "Changed", "version": 2})
+    repo.upsert(changed, expected_version=1, staged=[message("m2", "2026-01-05T09:00:00.002Z")])
+    assert [(s.document_id, s.message) for s in repo.staged()] == [
+        (t.id, message("m1", "2026-01-05T09:00:00.001Z")),
+        (t.id, message("m2", "2026-01-05T09:00:00.002Z")),
+    ]
+    assert repo.get(t.id) == changed  # staged messages never show in the document
+    assert ids(repo.list(FilterSpec(owner="ada"))) == sorted([t.id, other.id])
+    repo.release(t.id, ["m1"])
+    assert [s.message["id"] for s in repo.staged()] == ["m2"]
+    assert repo.get(t.id) == changed  # releasing changes neither the document nor its version
+    repo.release(t.id, ["m2"])
+    repo.release(other.id, ["nothing"])
+    assert repo.staged() == []
+
+
+def test_a_refused_write_stages_nothing(repo: Repo[Thread]) -> None:
+    t = thread(version=1)
+    repo.upsert(t)
+    with pytest.raises(Conflict):
+        repo.upsert(t.model_copy(update={"version": 6}), expected_version=5, staged=[message("lost", "2026")])
+    with pytest.raises(Conflict):
+        repo.upsert(t, staged=[message("again", "2026")])
+    assert repo.staged() == []
+
+
+def test_deleting_a_document_drops_its_staged_messages(repo: Repo[Thread]) -> None:
+    t = thread(version=1)
+    repo.upsert(t, staged=[message("m1", "2026")])
+    repo.delete(t.id)
+    assert repo.staged() == []

@@ -145,7 +145,7 @@ async def test_a_failed_write_publishes_nothing_and_says_why(adapters: App) -> N
         def __getattr__(self, name: str) -> Any:
             return getattr(adapters.threads, name)
 
-        def upsert(self, doc: Any, *, expected_version: int | None = None) -> str:
+        def upsert(self, doc: Any, **when: Any) -> str:
             raise RepoError("disk full")
 
     with pytest.raises(StorageFailed, match="nothing changed"):
