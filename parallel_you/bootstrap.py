@@ -27,7 +27,14 @@ if TYPE_CHECKING:
 def _mongo_database() -> Any:
     from pymongo import MongoClient
 
-    client: MongoClient[Any] = MongoClient(settings.MONGO_URI, serverSelectionTimeoutMS=5000, tz_aware=True)
+    timeout = settings.MONGO_TIMEOUT_MS
+    client: MongoClient[Any] = MongoClient(
+        settings.MONGO_URI,
+        serverSelectionTimeoutMS=timeout,
+        connectTimeoutMS=timeout,
+        socketTimeoutMS=timeout,
+        tz_aware=True,
+    )
     return client[settings.MONGO_DB]
 
 

@@ -19,7 +19,7 @@ from parallel_you.bus.base import BusUnavailable, Envelope
 from parallel_you.bus.outbox import staged_form
 from parallel_you.domain import DomainError
 from parallel_you.events import message_type
-from parallel_you.repo import Conflict, Repo, RepoError
+from parallel_you.repo import Conflict, Repo, RepoError, WriteUncertain
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,13 @@ def save(repo: Repo[Any], doc: Any, *, topics: Sequence[str] = ()) -> list[Envel
     except Conflict:
         doc.version -= 1
         raise
+    except WriteUncertain as exc:
+        doc.version -= 1
+        log.exception("write may or may not have landed")
+        raise StorageFailed(
+            "The store stopped answering while saving this, so it may or may not have been saved. "
+            "Reload to see where it stands."
+        ) from exc
     except RepoError as exc:
         doc.version -= 1
         log.exception("write failed")

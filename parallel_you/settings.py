@@ -47,6 +47,9 @@ if PARALLEL_YOU_REPO not in REPO_BACKENDS:
 PARALLEL_YOU_SQLITE_PATH = Path(env.str("PARALLEL_YOU_SQLITE_PATH", default=str(DATA_DIR / "parallel_you.sqlite3")))
 MONGO_URI = env.str("MONGO_URI", default="")
 MONGO_DB = env.str("MONGO_DB", default="parallel_you")
+# How long one MongoDB call may wait (to find a server, to connect, for an answer) before the
+# person is told the store isn't answering: a hung store must not hold a request forever.
+MONGO_TIMEOUT_MS = env.int("MONGO_TIMEOUT_MS", default=5000)
 if PARALLEL_YOU_REPO == "mongo":
     from pymongo.errors import InvalidURI
     from pymongo.uri_parser import parse_uri
@@ -113,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "parallel_you.middleware.StoreProblemMiddleware",
 ]
 
 ROOT_URLCONF = "parallel_you.urls"

@@ -40,6 +40,11 @@ class RepoError(Exception):
     """The store could not do what was asked (unreachable, full, corrupt)."""
 
 
+class WriteUncertain(RepoError):
+    """The store stopped answering after a write was sent: it may or may not have been applied.
+    (Retrying is safe: a versioned write that did land makes the retry a `Conflict`.)"""
+
+
 class Conflict(RepoError):
     """The document changed (or appeared, or went) since the writer read it; nothing was written."""
 

@@ -16,7 +16,13 @@ from typing import Any, Generic
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import (
+    AutoReconnect,
+    DuplicateKeyError,
+    NetworkTimeout,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+)
 from pymongo.write_concern import WriteConcern
 
 from parallel_you.repo.base import (
@@ -26,6 +32,7 @@ from parallel_you.repo.base import (
     RepoError,
     StagedMessage,
     T,
+    WriteUncertain,
     check_field,
     new_version,
     oldest_first,
@@ -110,6 +117,10 @@ class MongoRepo(Generic[T]):
                 raise Conflict(data["id"], expected_version)
         except DuplicateKeyError as exc:
             raise Conflict(data["id"], None) from exc
+        except ServerSelectionTimeoutError as exc:
+            raise RepoError(f"MongoDB unreachable: {exc}") from exc  # nothing was sent
+        except (AutoReconnect, NetworkTimeout) as exc:
+            raise WriteUncertain(f"MongoDB stopped answering during a write: {exc}") from exc
         except PyMongoError as exc:
             raise RepoError(f"MongoDB error: {exc}") from exc
         return data["id"]
