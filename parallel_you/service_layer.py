@@ -11,9 +11,10 @@ and delivers them (see parallel_you/bus/outbox.py).
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from parallel_you.bus.base import BusUnavailable, Envelope
 from parallel_you.bus.outbox import staged_form
@@ -95,3 +96,58 @@ def remove(repo: Repo[Any], doc_id: str) -> bool:
 async def publish(bus: Bus, topic: str, document: Any) -> None:
     """Publish `document` on `topic`, checked against the catalogue. Call only after the write."""
     await bus.emit(topic, message_type(topic).payload_of(document))
+
+
+# --- Many writers ---------------------------------------------------------------------------------
+# Every write states the version it read, so a use case that lost a race meets a `Conflict` and
+# wrote nothing. Each use case says what then happens, with one of these two rules:
+#
+# - `reapply_on_conflict`: the request names an action, not a state ("stop this quantum", "park
+#   it", "add it to the sprint"). Run the use case again from its reads, a few times: it re-reads
+#   the documents and the domain re-checks the action against what is there now, so it either
+#   still applies (and is applied to the current state, losing nobody's change) or is refused in
+#   the domain's own words ("has no running quantum to stop").
+# - `refuse_if_changed`: the request carries values the person typed over a state they saw (an
+#   edit form). If that state has changed since, applying it would silently undo the other change:
+#   refuse with `ChangedElsewhere`, which names the current state; the person decides.
+
+CONFLICT_ATTEMPTS = 5
+
+
+class ChangedElsewhere(DomainError):
+    """The document changed (another tab, device, worker or API client) since the person read it;
+    nothing was written. `current` is the document as it is now."""
+
+    def __init__(self, current: Any, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "This changed elsewhere (another tab, device or the timer) while you were working on it, so "
+            "nothing was saved. It is shown as it is now."
+        )
+        self.current = current
+
+
+UseCase = TypeVar("UseCase", bound=Callable[..., Awaitable[Any]])
+
+
+def reapply_on_conflict(use_case: UseCase) -> UseCase:
+    """Re-run the use case from its reads when one of its writes meets a `Conflict`, up to
+    CONFLICT_ATTEMPTS times; then give up with `ChangedElsewhere` (a message, never a 500)."""
+
+    @functools.wraps(use_case)
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            try:
+                return await use_case(*args, **kwargs)
+            except Conflict as conflict:
+                log.info("%s met a conflict on %s (attempt %d): re-reading", use_case.__name__, conflict.id, attempt)
+                last = conflict
+        raise ChangedElsewhere(None, "This is changing too often right now to apply that. Try again.") from last
+
+    return run  # type: ignore[return-value]
+
+
+def refuse_if_changed(current: Any, read_version: int | None) -> None:
+    """For edits of values the person saw: refuse unless `current` is still the version they read."""
+    if read_version is not None and current.version != read_version:
+        raise ChangedElsewhere(current)

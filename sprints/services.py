@@ -12,8 +12,19 @@ from typing import Any
 
 from parallel_you.bus.base import Envelope
 from parallel_you.domain import InvalidValue, NotFound, utcnow
-from parallel_you.repo import Repo
-from parallel_you.service_layer import Bus, commit, deliver, publish, remove, save
+from parallel_you.repo import Conflict, Repo
+from parallel_you.service_layer import (
+    CONFLICT_ATTEMPTS,
+    Bus,
+    ChangedElsewhere,
+    commit,
+    deliver,
+    publish,
+    reapply_on_conflict,
+    refuse_if_changed,
+    remove,
+    save,
+)
 from sprints.domain import Closing, Sprint, overlap_check
 from sprints.selectors import capacity_suggestion, members_of, sprint_active, sprint_get, sprint_list
 from threads.domain import Profile, State, Thread
@@ -23,11 +34,20 @@ Moved = tuple[Thread, list[Envelope]]
 
 
 def _move_thread(threads: Repo[Thread], thread: Thread, sprint_id: str | None) -> Moved | None:
-    """Write the thread with its new sprint (its event staged); None when it was there already."""
-    if thread.sprint_id == sprint_id:
-        return None
-    moved = thread.edit(sprint_id=sprint_id)
-    return moved, save(threads, moved, topics=[f"{moved.kind.value}.updated"])
+    """Write the thread with its new sprint (its event staged); None when it was there already.
+    The sprint is written by then, so on a conflict re-read the thread and move it as it is now."""
+    for _ in range(CONFLICT_ATTEMPTS):
+        if thread.sprint_id == sprint_id:
+            return None
+        moved = thread.edit(sprint_id=sprint_id)
+        try:
+            return moved, save(threads, moved, topics=[f"{moved.kind.value}.updated"])
+        except Conflict:
+            fresh = threads.get(thread.id)
+            if fresh is None:
+                return None
+            thread = fresh
+    raise ChangedElsewhere(thread)
 
 
 async def _publish_threads(bus: Bus, threads: Repo[Thread], moved: Sequence[Moved | None]) -> None:
@@ -59,11 +79,21 @@ async def sprint_create(
     return sprint
 
 
+@reapply_on_conflict
 async def sprint_edit(
-    *, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str, allow_overlap: bool = False, **changes: Any
+    *,
+    repo: Repo[Sprint],
+    bus: Bus,
+    owner: str,
+    sprint_id: str,
+    allow_overlap: bool = False,
+    read_version: int | None = None,
+    **changes: Any,
 ) -> Sprint:
-    """Name, goal, dates; new dates are checked for overlap again."""
+    """Name, goal, dates; new dates are checked for overlap again. Many writers: as thread_edit,
+    refused if the sprint changed since `read_version`, else re-applied to the current sprint."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
+    refuse_if_changed(sprint, read_version)
     edited = sprint.edit(**changes)
     if (edited.start, edited.end) != (sprint.start, sprint.end):
         overlap_check(edited, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
@@ -109,6 +139,8 @@ async def sprint_delete(*, repo: Repo[Sprint], threads: Repo[Thread], bus: Bus, 
     return sprint
 
 
+# The planning actions name what to do, not a state: on a conflict they re-read and re-check.
+@reapply_on_conflict
 async def sprint_item_add(
     *,
     repo: Repo[Sprint],
@@ -129,6 +161,7 @@ async def sprint_item_add(
     return sprint
 
 
+@reapply_on_conflict
 async def sprint_item_remove(
     *, repo: Repo[Sprint], threads: Repo[Thread], bus: Bus, owner: str, sprint_id: str, thread_id: str
 ) -> Sprint:
@@ -143,6 +176,7 @@ async def sprint_item_remove(
     return sprint
 
 
+@reapply_on_conflict  # the whole order the person saw: refused by the domain if the items changed
 async def sprint_items_reorder(
     *, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str, order: Sequence[str]
 ) -> Sprint:
@@ -153,6 +187,7 @@ async def sprint_items_reorder(
     return sprint
 
 
+@reapply_on_conflict
 async def sprint_item_move(
     *, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str, thread_id: str, position: int
 ) -> Sprint:
@@ -163,6 +198,7 @@ async def sprint_item_move(
     return sprint
 
 
+@reapply_on_conflict
 async def sprint_start(*, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str) -> Sprint:
     """Planned -> Active; refused while another sprint of the person's is active."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
@@ -174,6 +210,7 @@ async def sprint_start(*, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: s
 CARRY_TO_BACKLOG = "backlog"
 
 
+@reapply_on_conflict
 async def sprint_close(
     *,
     repo: Repo[Sprint],

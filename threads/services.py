@@ -9,7 +9,7 @@ from typing import Any
 
 from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, utcnow
 from parallel_you.repo import Repo
-from parallel_you.service_layer import Bus, commit, publish, remove
+from parallel_you.service_layer import Bus, ChangedElsewhere, commit, publish, reapply_on_conflict, remove
 from threads.domain import DEFAULT_QUANTUM, Kind, Profile, State, Thread
 from threads.selectors import profile_get, thread_filter, thread_get
 
@@ -82,6 +82,7 @@ async def task_create(
     )
 
 
+@reapply_on_conflict
 async def thread_edit(
     *,
     repo: Repo[Thread],
@@ -89,9 +90,21 @@ async def thread_edit(
     owner: str,
     thread_id: str,
     profiles: Repo[Profile] | None = None,
+    read_version: int | None = None,
     **changes: Any,
 ) -> Thread:
+    """Change fields. Many writers: with `read_version` (an edit form says which version the person
+    saw) a thread changed since is refused with `ChangedElsewhere`, also when the change lands
+    between this read and the write (the re-run finds the new version); without it, the changes
+    are applied again to the current thread."""
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
+    if read_version is not None and thread.version != read_version:
+        raise ChangedElsewhere(
+            thread,
+            f"This {thread.kind.value} changed elsewhere (another tab or device) while you were editing it, so "
+            "your changes were not saved. It is shown below as it is now: make your change again if you still "
+            "want it.",
+        )
     if "parent_id" in changes:
         changes["parent_id"] = changes["parent_id"] or None
         if thread.kind is Kind.SAGA and changes["parent_id"]:
@@ -109,6 +122,7 @@ async def thread_edit(
 TRANSITIONS = ("park", "resume", "block", "unblock", "done", "reopen", "archive", "unarchive")
 
 
+@reapply_on_conflict  # an action: re-checked and applied to the thread as it is now
 async def thread_transition(
     *,
     repo: Repo[Thread],
@@ -166,12 +180,20 @@ async def thread_delete(*, repo: Repo[Thread], bus: Bus, owner: str, thread_id: 
     # Nothing may stay blocked by a thread that no longer exists.
     for other in repo.list(thread_filter(owner=owner, archived=None, states=[State.BLOCKED])):
         if doomed_ids & set(other.blocked_by):
-            other.blocked_by = [b for b in other.blocked_by if b not in doomed_ids]
-            if not other.blocked_by and not other.blocked_note:
-                other.blocked_note = "Its blocker was deleted."
-            other.updated_at = utcnow()
-            await commit(repo, bus, other, f"{other.kind.value}.updated")
+            await _forget_blockers(repo=repo, bus=bus, thread_id=other.id, doomed_ids=doomed_ids)
     return doomed
+
+
+@reapply_on_conflict  # re-read the blocked thread; what it must forget doesn't depend on its other fields
+async def _forget_blockers(*, repo: Repo[Thread], bus: Bus, thread_id: str, doomed_ids: set[str]) -> None:
+    other = repo.get(thread_id)
+    if other is None or not doomed_ids & set(other.blocked_by):
+        return
+    other.blocked_by = [b for b in other.blocked_by if b not in doomed_ids]
+    if not other.blocked_by and not other.blocked_note:
+        other.blocked_note = "Its blocker was deleted."
+    other.updated_at = utcnow()
+    await commit(repo, bus, other, f"{other.kind.value}.updated")
 
 
 # --- Energy bands ---------------------------------------------------------------------------------
@@ -180,6 +202,7 @@ async def _profile_save(*, profiles: Repo[Profile], bus: Bus, profile: Profile) 
     return profile
 
 
+@reapply_on_conflict  # energy bands: actions on the profile as it is now
 async def energy_band_add(
     *, profiles: Repo[Profile], bus: Bus, owner: str, name: str, colour: str = "#64748b"
 ) -> Profile:
@@ -188,6 +211,7 @@ async def energy_band_add(
     return await _profile_save(profiles=profiles, bus=bus, profile=profile)
 
 
+@reapply_on_conflict
 async def energy_band_change(
     *,
     profiles: Repo[Profile],
@@ -206,6 +230,7 @@ async def energy_band_change(
     return await _profile_save(profiles=profiles, bus=bus, profile=profile)
 
 
+@reapply_on_conflict
 async def energy_band_remove(
     *,
     profiles: Repo[Profile],

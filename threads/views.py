@@ -21,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
 from parallel_you.domain import DomainError, InvalidValue, NotFound
+from parallel_you.service_layer import ChangedElsewhere
 from parallel_you.web import app, owner_of
 from threads import selectors, services
 from threads.cards import rendered_cards
@@ -48,6 +49,12 @@ def _get_thread(owner: str, thread_id: str) -> Thread:
         return selectors.thread_get(repo=app().threads, owner=owner, thread_id=thread_id)
     except NotFound:
         raise Http404("There's no such thread.") from None
+
+
+def _read_version(data: QueryDict, *, default: int) -> int:
+    """The `version` a form was rendered with (a form from before versions were sent: `default`)."""
+    value = data.get("version", "")
+    return int(value) if value.isdigit() else default
 
 
 def _thread_form(owner: str, data: Any = None, *, thread: Thread | None = None, **kwargs: Any) -> ThreadForm:
@@ -285,9 +292,12 @@ async def thread_edit(request: HttpRequest, thread_id: str) -> HttpResponse:
     adapters = app()
     thread = _get_thread(owner, thread_id)
     fragment = _is_fragment(request)
+    # The form carries the version the person saw: an edit over a thread changed since is refused.
+    read_version = thread.version
     if request.method == "GET":
         form = _thread_form(owner, thread=thread, initial=thread.model_dump())
     else:
+        read_version = _read_version(request.POST, default=thread.version)
         form = _thread_form(owner, request.POST, thread=thread)
         if form.is_valid():
             try:
@@ -297,15 +307,24 @@ async def thread_edit(request: HttpRequest, thread_id: str) -> HttpResponse:
                     owner=owner,
                     thread_id=thread.id,
                     profiles=adapters.profiles,
+                    read_version=read_version,
                     **form.changes(),
                 )
             except NotFound:
                 raise Http404("There's no such thread.") from None
+            except ChangedElsewhere as exc:
+                # Show it as it is now, with that version: saving again is a choice made knowingly.
+                thread = exc.current
+                read_version = thread.version
+                current = thread.model_dump()
+                form = _thread_form(owner, {k: current.get(k) or "" for k in form.fields}, thread=thread)
+                form.is_valid()
+                form.add_error(None, exc.message)
             except DomainError as exc:
                 add_domain_errors(form, exc)
             else:
                 return _done(request, owner, thread_id=thread.id, default=reverse("threads:detail", args=[thread.id]))
-    context = {"form": form, "thread": thread, "here": _next_url(request)}
+    context = {"form": form, "thread": thread, "here": _next_url(request), "read_version": read_version}
     template = "threads/_edit_form.html" if fragment else "threads/edit.html"
     status = 200 if request.method == "GET" else (422 if fragment else 400)
     return render(request, template, context, status=status)

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from parallel_you.domain import DomainError, IllegalTransition, utcnow
 from parallel_you.repo import Repo
-from parallel_you.service_layer import Bus, commit, deliver, save
+from parallel_you.service_layer import Bus, commit, deliver, reapply_on_conflict, save
 from threads.domain import Outcome, State, Thread
 from threads.selectors import thread_filter, thread_get
 from timers.domain import outcome_of
@@ -107,6 +107,10 @@ async def _make_room(
         raise OtherRunning(other)
 
 
+# Many writers (a person's tabs, the expiry worker): every quantum use case is an action, so on a
+# conflict it re-reads the thread and the domain re-checks it. Stop after an expiry still stops
+# (the session is recorded as expired-then-stopped); an expiry after a stop finds no run (stale).
+@reapply_on_conflict
 async def quantum_start(
     *,
     repo: Repo[Thread],
@@ -131,6 +135,7 @@ async def quantum_start(
     return thread
 
 
+@reapply_on_conflict
 async def quantum_pause(
     *, repo: Repo[Thread], bus: Bus, owner: str, thread_id: str, scheduler: ExpiryScheduler | None = None
 ) -> Thread:
@@ -141,6 +146,7 @@ async def quantum_pause(
     return thread
 
 
+@reapply_on_conflict
 async def quantum_resume(
     *,
     repo: Repo[Thread],
@@ -162,6 +168,7 @@ async def quantum_resume(
     return thread
 
 
+@reapply_on_conflict
 async def quantum_extend(
     *,
     repo: Repo[Thread],
@@ -179,6 +186,7 @@ async def quantum_extend(
     return thread
 
 
+@reapply_on_conflict
 async def quantum_stop(
     *,
     repo: Repo[Thread],
@@ -231,6 +239,7 @@ class ExpiryResult:
     deadline: datetime | None = None
 
 
+@reapply_on_conflict
 async def quantum_expire(*, repo: Repo[Thread], bus: Bus, thread_id: str, run_id: str) -> ExpiryResult:
     """Mark the quantum as over and publish `<kind>.quantum_expired`, if — and only if — the
     thread's current run is `run_id`, is not paused, not yet expired, and its deadline has passed.
