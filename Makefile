@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format load bench migrate worker consumers web clean
+.PHONY: run test test-instants lint format load bench migrate worker consumers web clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,20 @@ format: $(VENV)/.dev
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-instants
+
+# The fast layers again at instants that have broken date code elsewhere: a Saturday, a Sunday
+# 23:30, the last 30 s of a year (the run ticks into the next), 29 February, and the day Berlin
+# moves its clocks forward, with Berlin as the time zone (see `--instant` in tests/conftest.py).
+INSTANTS := 2026-12-05T12:00:00Z 2026-12-06T23:30:00Z 2026-12-31T23:59:30Z 2028-02-29T12:00:00Z
+test-instants: $(VENV)/.dev
+	@for at in $(INSTANTS); do \
+		echo "tests/unit tests/web at $$at"; \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/web --instant=$$at || exit 1; \
+	done
+	@echo "tests/unit tests/web at 2027-03-28T01:30:00Z in Europe/Berlin (the spring DST change)"
+	TIME_ZONE=Europe/Berlin TZ=Europe/Berlin $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/web \
+		--instant=2027-03-28T01:30:00Z
 
 load: $(VENV)/.dev
 	$(BIN)/python -m tests.support.load --people 50 --seconds 60

@@ -6,4 +6,9 @@ class ParallelYouConfig(AppConfig):
     verbose_name = "Parallel You"
 
     def ready(self) -> None:
-        from parallel_you import startup  # noqa: F401  (registers the lifespan hooks)
+        from django.contrib.sessions.models import Session
+        from django.db.models.signals import post_delete
+
+        from parallel_you import live_sessions, startup  # noqa: F401  (startup registers the lifespan hooks)
+
+        post_delete.connect(live_sessions.session_deleted, sender=Session, dispatch_uid="live-sessions")

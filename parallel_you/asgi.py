@@ -5,6 +5,7 @@ quantum scheduler) runs in the lifespan handler so it lives on the server's own 
 """
 
 import os
+from typing import Any
 
 from django.core.asgi import get_asgi_application
 
@@ -13,15 +14,23 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from parallel_you.lifespan import lifespan  # noqa: E402
+from parallel_you.live_sessions import remember_loop  # noqa: E402
+from parallel_you.origins import SameOriginValidator  # noqa: E402
 from parallel_you.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
+router = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
         "lifespan": lifespan,
     }
 )
+
+
+async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    # A log-out served by a sync view (in a worker thread) tells the sockets of other processes
+    # through the channel layer, on this loop: remember which loop serves us (see live_sessions).
+    remember_loop()
+    await router(scope, receive, send)

@@ -1,9 +1,10 @@
 """Invariants across documents, checked after a load test (and usable on a live store).
 
 Each document is valid on its own (the domain checks that before every write); these are the
-rules that span documents or a document's history: one running quantum per person, sessions in
-order and not overlapping, blockers that exist and belong to the same person, and sprint
-membership that agrees on both sides.
+rules that span documents or a document's history: one quantum counting down per person (any
+number paused, as `threads.domain.counting` says), sessions in order and not overlapping,
+blockers that exist and belong to the same person, blocks that make no circle, sprint
+membership that agrees on both sides, and sprint dates within the years a sprint may have.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from parallel_you.domain import InvalidValue
 from parallel_you.repo import FilterSpec, Repo
 from sprints.domain import Sprint, SprintState
-from threads.domain import Kind, State, Thread
+from threads.domain import Kind, Thread, counting
 
 
 @dataclass
@@ -44,8 +45,6 @@ def check_store(*, threads: Repo[Thread], sprints: Repo[Sprint]) -> Report:
             t.ensure_valid()
         except InvalidValue as exc:
             problem(f"{name}: invalid: {exc.errors}")
-        if t.state is State.RUNNING:
-            running[t.owner].append(t.id)
         report.sessions += len(t.sessions)
         for before, after in zip(t.sessions, t.sessions[1:], strict=False):
             if after.started_at < before.ended_at:
@@ -70,9 +69,11 @@ def check_store(*, threads: Repo[Thread], sprints: Repo[Sprint]) -> Report:
             elif t.id not in sprint.members and sprint.state is not SprintState.CLOSED:
                 problem(f"{name}: says it is in sprint {sprint.id}, which does not list it")
 
+    for t in counting(all_threads):
+        running[t.owner].append(t.id)
     for owner, ids in running.items():
         if len(ids) > 1:
-            problem(f"owner {owner}: {len(ids)} running quanta at once ({', '.join(ids)})")
+            problem(f"owner {owner}: {len(ids)} running quanta at once, not paused ({', '.join(ids)})")
 
     active: dict[str, int] = defaultdict(int)
     for s in all_sprints:

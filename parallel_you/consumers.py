@@ -1,12 +1,15 @@
 """The live-page consumer: one per browser tab, in its person's group, passing events to the page.
 
-Thin by design: join the group on connect, leave it on disconnect, and render each event with the
-`realtime/_event.html` template; the page decides what to re-fetch.
+Thin by design: join the groups on connect, leave them on disconnect, and render each event with the
+`realtime/_event.html` template; the page decides what to re-fetch. A socket ends with the login
+session it was opened from (see parallel_you/live_sessions.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import uuid
 import weakref
 from collections import OrderedDict
@@ -16,7 +19,10 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.template.loader import render_to_string
 
+from parallel_you import live_sessions
 from parallel_you.realtime import person_group
+
+log = logging.getLogger(__name__)
 
 # The sockets this process holds, to tell them to resynchronise when the channel layer may have
 # dropped messages (after the broker connection came back).
@@ -57,21 +63,58 @@ def render_event(event_id: str, topic: str, payload: dict[str, Any]) -> str:
 
 class LiveConsumer(AsyncWebsocketConsumer):
     group: str | None = None
+    session_key: str = ""
+    user_pk: Any = None
+    auth_hash: str = ""
+    # Set (from any thread) when the session ends: nothing is forwarded after that.
+    ended: int | None = None
+    loop: asyncio.AbstractEventLoop
+    closing: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None)
+        if user is None or not user.is_authenticated or not key:
             await self.close()  # before accept: the handshake is refused (HTTP 403)
             return
+        self.session_key, self.user_pk, self.auth_hash = key, user.pk, user.get_session_auth_hash()
+        self.loop = asyncio.get_running_loop()
         self.group = person_group(str(user.pk))
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(live_sessions.session_group(key), self.channel_name)
+        live_sessions.register(self)
         await self.accept()
         _open.add(self)
 
     async def disconnect(self, code: int) -> None:
         _open.discard(self)
         if self.group is not None:
+            live_sessions.unregister(self)
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(live_sessions.session_group(self.session_key), self.channel_name)
+
+    def end(self, code: int) -> None:
+        if self.ended is not None:
+            return
+        self.ended = code
+        self.loop.call_soon_threadsafe(self._close_soon, code)
+
+    def _close_soon(self, code: int) -> None:
+        self.closing = self.loop.create_task(self._close(code))
+
+    async def _close(self, code: int) -> None:
+        try:
+            await self.close(code)
+        except Exception:  # the socket went away meanwhile: nothing left to close
+            log.debug("socket of an ended session was already closed", exc_info=True)
+
+    async def session_ended(self, message: dict[str, Any]) -> None:
+        self.end(int(message.get("code", live_sessions.ENDED)))
+
+    async def auth_changed(self, message: dict[str, Any]) -> None:
+        if message.get("auth_hash") != self.auth_hash:
+            self.end(live_sessions.ENDED)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Pages send nothing that matters; changes go through the HTTP views (CSRF, validation)."""
@@ -80,6 +123,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.send_event(event["id"], event["topic"], event["payload"])
 
     async def send_event(self, event_id: str, topic: str, payload: dict[str, Any]) -> None:
+        if self.ended is not None:
+            return
         await self.send(text_data=render_event(event_id, topic, payload))
 
     async def dispatch(self, message: dict[str, Any]) -> None:

@@ -50,3 +50,9 @@ async def forward_to_pages(envelope: Envelope) -> None:
 async def start_bridge(bus: MessageBus, *, group: str | None = None) -> Subscription:
     """Subscribe the bridge; `group` shares the work between several bridge processes."""
     return await bus.subscribe(BRIDGE_PATTERN, forward_to_pages, group=group)
+
+
+async def close_channel_layer() -> None:
+    """Close this process's channel layer (its connection and reader tasks) before the loop ends."""
+    layer: Any = get_channel_layer()
+    await layer.close()

@@ -8,6 +8,7 @@ for the chosen backend stops start-up with one line naming the variable: see `co
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -88,6 +89,8 @@ else:
 
 # --- Django ----------------------------------------------------------------------------------------
 INSTALLED_APPS = [
+    # First: its `runserver` (uvicorn with reload and lifespan) replaces Django's and staticfiles'.
+    "parallel_you",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,7 +98,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
-    "parallel_you",
+    "axes",
+    "csp",
     "channels",
     "accounts",
     "threads",
@@ -115,6 +119,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "parallel_you.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "parallel_you.middleware.StoreProblemMiddleware",
 ]
@@ -178,11 +183,69 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
-WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# DEBUG=0 serves what `manage.py collectstatic` put in STATIC_ROOT: content-hashed names (cached
+# for ever by browsers) with gzip copies (brotli too when the brotli package is installed).
+# DEBUG=1 serves static/ as it is.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 # --- Security (check --deploy is clean with DEBUG=0) ----------------------------------------------
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no
+# inline <script>, no event-handler attributes, no eval (htmx runs with allowEval off, see
+# base.html), nothing from another origin. Style *attributes* stay allowed: templates set
+# per-item colours and widths with them (`style="--band: #…"`), and an attribute cannot run
+# script or load anything img-src doesn't allow; <style> elements stay forbidden.
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "script-src-attr": [NONE],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],  # 'self' covers the page's own ws:// and wss:// origin (CSP 3)
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Failed log-ins are throttled per account and per client address (django-axes, counted in the
+# database so every web process shares the count): AXES_FAILURE_LIMIT failures lock that account,
+# and that address, for AXES_COOLOFF_TIME. A lock-out says how long to wait (accounts/forms.py).
+# The client address is REMOTE_ADDR: behind a proxy, start uvicorn with --forwarded-allow-ips.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Lock-outs are shown by our log-in view, on the form, instead of AxesMiddleware's own page.
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+# Sign-up tells whether a name is taken (it must); this bounds how many names one address can try.
+SIGNUP_TAKEN_LIMIT = 10
+SIGNUP_TAKEN_WINDOW = timedelta(minutes=15)
+
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -231,6 +294,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes says "login failed" at INFO for every attempt; its warnings (lock-outs) stay.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"

@@ -14,7 +14,7 @@ from django.conf import settings
 from parallel_you.bootstrap import get_app
 from parallel_you.bus.outbox import deliver_staged
 from parallel_you.lifespan import on_shutdown, on_startup
-from parallel_you.realtime import start_bridge
+from parallel_you.realtime import close_channel_layer, start_bridge
 
 log = logging.getLogger(__name__)
 
@@ -56,3 +56,4 @@ async def resync_after_outage() -> None:
 @on_shutdown
 async def disconnect_bus() -> None:
     await get_app().bus.close()
+    await close_channel_layer()

@@ -25,7 +25,7 @@ from parallel_you.domain import (
     new_id,
     utcnow,
 )
-from threads.domain import EnergyBand, Kind, Session, State, Thread
+from threads.domain import EnergyBand, Kind, Session, State, Thread, check_visible
 
 SPRINT_NAME_MAX = 120
 SPRINT_GOAL_MAX = 2000
@@ -34,6 +34,8 @@ MAX_SPRINT_DAYS = 92
 STARTING_CAPACITY = {"deep": 2, "moderate": 3, "light": 4}
 STARTING_CAPACITY_OTHER = 2
 HISTORY_DAYS = 28
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
 
 
 class SprintState(StrEnum):
@@ -128,12 +130,19 @@ class Sprint(Document):
         return self
 
     # --- construction -----------------------------------------------------------------------------
+    # Dates in range and a name that shows are checked where sprints are made and edited, not in
+    # the model's validators: a sprint stored before these rules must still load (and show).
     @classmethod
     def new(cls, **values: object) -> Sprint:
         try:
-            return cls(**values)
+            sprint = cls(**values)
         except ValidationError as exc:
             raise InvalidValue(_date_errors(friendly_errors(exc))) from None
+        check_visible(name=sprint.name)
+        errors = dates_out_of_range(sprint.start, sprint.end)
+        if errors:
+            raise InvalidValue(errors)
+        return sprint
 
     def edit(self, now: datetime | None = None, **changes: object) -> Sprint:
         """A copy with these fields changed, validated as a whole; the original is untouched."""
@@ -197,7 +206,9 @@ class Sprint(Document):
         if thread.id in self.members:
             raise IllegalTransition(f"“{thread.title}” is in this sprint already.")
         members = list(self.members)
-        members.insert(len(members) if position is None else max(0, position), thread.id)
+        if position is not None:
+            _check_position(position, len(members))
+        members.insert(len(members) if position is None else position, thread.id)
         self.members = members
         self.updated_at = now or utcnow()
 
@@ -222,7 +233,8 @@ class Sprint(Document):
         if thread_id not in self.members:
             raise DomainError("That isn't in this sprint.")
         order = [m for m in self.members if m != thread_id]
-        order.insert(max(0, min(position, len(order))), thread_id)
+        _check_position(position, len(order))
+        order.insert(position, thread_id)
         return self.reorder(order, now)
 
     # --- transitions ------------------------------------------------------------------------------
@@ -278,6 +290,19 @@ class Sprint(Document):
         self._refuse_if_closed("plan")
         self.members = [*self.members, *(t.id for t in threads if t.id not in self.members)]
         self.updated_at = now or utcnow()
+
+
+def _check_position(position: int, last: int) -> None:
+    if not 0 <= position <= last:
+        raise InvalidValue(
+            {"position": f"That place isn't in the sprint's list (0 to {last}): reload the page and try again."}
+        )
+
+
+def dates_out_of_range(start: date, end: date) -> dict[str, str]:
+    """A message for each date outside the years a sprint may have."""
+    message = f"Choose a day between {FIRST_DAY.year} and {LAST_DAY.year}."
+    return {name: message for name, day in (("start", start), ("end", end)) if not FIRST_DAY <= day <= LAST_DAY}
 
 
 def _day_start(day: date, like: datetime) -> datetime:
@@ -409,8 +434,9 @@ class Burndown:
         return next((r for r in reversed(self.remaining) if r is not None), self.total)
 
 
-def burndown(items: Iterable[BurnItem], *, start: date, end: date, today: date) -> Burndown:
-    """Work finished before the sprint starts counts on its first day, after it ends on its last."""
+def burndown(items: Iterable[BurnItem], *, start: date, end: date, today: date | None) -> Burndown:
+    """Work finished before the sprint starts counts on its first day, after it ends on its last.
+    `today` None: the sprint hasn't started, no day has happened yet."""
     items = list(items)
     days = (end - start).days + 1
     total = sum(i.estimate for i in items)
@@ -423,7 +449,7 @@ def burndown(items: Iterable[BurnItem], *, start: date, end: date, today: date) 
     left = total
     for day in range(days):
         left -= burnt_by_day[day]
-        remaining.append(left if start + timedelta(days=day) <= today else None)
+        remaining.append(left if today is not None and start + timedelta(days=day) <= today else None)
     ideal = [round(total * (1 - i / days), 2) for i in range(days + 1)]
     labels = [start, *(start + timedelta(days=d) for d in range(days))]
     return Burndown(labels=labels, total=total, remaining=remaining, ideal=ideal)

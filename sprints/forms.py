@@ -7,13 +7,15 @@ from typing import Any
 
 from django import forms
 
-from sprints.domain import SPRINT_GOAL_MAX, SPRINT_NAME_MAX, Sprint
-from threads.domain import EnergyBand
+from sprints.domain import FIRST_DAY, LAST_DAY, SPRINT_GOAL_MAX, SPRINT_NAME_MAX, Sprint
+from threads.domain import MAX_ESTIMATE, EnergyBand
+from threads.forms import CreateOnce
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_ATTRS = {"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
+DATE_MESSAGES = {"required": "Choose a day.", "invalid": "Write a day as YYYY-MM-DD, for example 2026-03-02."}
 
 
-class SprintForm(forms.Form):
+class SprintForm(CreateOnce):
     name = forms.CharField(max_length=SPRINT_NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     goal = forms.CharField(
         required=False,
@@ -21,8 +23,8 @@ class SprintForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What this sprint is for, in a sentence.",
     )
-    start = forms.DateField(widget=DATE)
-    end = forms.DateField(widget=DATE)
+    start = forms.DateField(widget=forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d"), error_messages=DATE_MESSAGES)
+    end = forms.DateField(widget=forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d"), error_messages=DATE_MESSAGES)
     allow_overlap = forms.BooleanField(
         required=False,
         label="Overlap anyway",
@@ -71,6 +73,33 @@ class CapacityForm(forms.Form):
 
     def band_fields(self) -> list[forms.BoundField]:
         return [self[f"capacity_{b.id}"] for b in self.bands]
+
+
+ESTIMATE_MESSAGE = f"An estimate is a whole number of quanta, 1 to {MAX_ESTIMATE}."
+# Far more than any sprint holds; the domain checks the real bound (the length of the list).
+MAX_POSITION = 10_000
+
+
+class EstimateForm(forms.Form):
+    estimate = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_ESTIMATE,
+        error_messages={key: ESTIMATE_MESSAGE for key in ("required", "invalid", "min_value", "max_value")},
+    )
+
+
+class PositionForm(forms.Form):
+    """Where in the sprint's list an item goes (0 is the top); empty means at the end."""
+
+    position = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_POSITION,
+        error_messages={
+            key: "A position is a place in the sprint's list: 0 for the top, 1 for the next, and so on."
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
 
 
 class CloseForm(forms.Form):

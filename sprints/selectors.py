@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from parallel_you.domain import NotFound, utcnow
 from parallel_you.repo import FilterSpec, Repo
@@ -223,7 +223,7 @@ def burndown_get(
     """Remaining quanta per day against the ideal line, overall and for each band that holds work."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     profile = profile_get(repo=profiles, owner=owner)
-    today = today or utcnow().date()
+    day: date | None = today or utcnow().date()
     if sprint.closing is not None:
         closing = sprint.closing
 
@@ -239,17 +239,17 @@ def burndown_get(
 
         used = {t.energy_band for t in members}
     if sprint.state is SprintState.PLANNED:
-        today = sprint.start - timedelta(days=1)
-    elif sprint.closed_at is not None:
-        today = min(today, sprint.closed_at.date())
+        day = None
+    elif sprint.closed_at is not None and day is not None:
+        day = min(day, sprint.closed_at.date())
     bands = [b for b in profile.bands if b.id in used] + [
         EnergyBand(id=b, name=b) for b in sorted(used) if profile.band(b) is None
     ]
     return Burndowns(
         sprint=sprint,
-        overall=burndown(items(), start=sprint.start, end=sprint.end, today=today),
+        overall=burndown(items(), start=sprint.start, end=sprint.end, today=day),
         bands=[
-            BandBurndown(band=b, chart=burndown(items(b.id), start=sprint.start, end=sprint.end, today=today))
+            BandBurndown(band=b, chart=burndown(items(b.id), start=sprint.start, end=sprint.end, today=day))
             for b in bands
         ],
     )

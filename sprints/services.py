@@ -39,7 +39,7 @@ def _move_thread(threads: Repo[Thread], thread: Thread, sprint_id: str | None) -
     for _ in range(CONFLICT_ATTEMPTS):
         if thread.sprint_id == sprint_id:
             return None
-        moved = thread.edit(sprint_id=sprint_id)
+        moved = thread.in_sprint(sprint_id)
         try:
             return moved, save(threads, moved, topics=[f"{moved.kind.value}.updated"])
         except Conflict:
@@ -56,6 +56,7 @@ async def _publish_threads(bus: Bus, threads: Repo[Thread], moved: Sequence[Move
             await deliver(bus, threads, item[0].id, item[1])
 
 
+@reapply_on_conflict  # a repeated request racing the first: the re-run answers with the sprint that won
 async def sprint_create(
     *,
     repo: Repo[Sprint],
@@ -69,11 +70,22 @@ async def sprint_create(
     allow_overlap: bool = False,
     threads: Repo[Thread] | None = None,
     profiles: Repo[Profile] | None = None,
+    sprint_id: str | None = None,
 ) -> Sprint:
-    """A Planned sprint; without `capacity` it starts from the session history (or a first guess)."""
+    """A Planned sprint; without `capacity` it starts from the session history (or a first guess).
+
+    `sprint_id` (from the create form's token) makes a repeated request answer with the sprint the
+    first one made, changing nothing."""
+    if sprint_id is not None:
+        existing = repo.get(sprint_id)
+        if existing is not None:
+            if existing.owner != owner:
+                raise NotFound("There's no such sprint.")
+            return existing
     if capacity is None and threads is not None and profiles is not None:
         capacity = capacity_suggestion(threads=threads, profiles=profiles, owner=owner, today=utcnow().date())
-    sprint = Sprint.new(owner=owner, name=name, goal=goal, start=start, end=end, capacity=capacity or {})
+    ids = {"id": sprint_id} if sprint_id is not None else {}
+    sprint = Sprint.new(owner=owner, name=name, goal=goal, start=start, end=end, capacity=capacity or {}, **ids)
     overlap_check(sprint, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
     await commit(repo, bus, sprint, "sprint.created")
     return sprint

@@ -20,7 +20,7 @@ from parallel_you.web import app, owner_of
 from sprints import services
 from sprints.charts import chart_of
 from sprints.domain import Sprint, SprintState
-from sprints.forms import CapacityForm, CloseForm, SprintForm
+from sprints.forms import CapacityForm, CloseForm, EstimateForm, PositionForm, SprintForm
 from sprints.selectors import (
     Burndowns,
     burndown_get,
@@ -29,8 +29,8 @@ from sprints.selectors import (
     sprint_get,
     sprint_index,
 )
-from threads.domain import BOARD_STATES, MAX_ESTIMATE
-from threads.selectors import board_get, profile_get
+from threads.domain import BOARD_STATES
+from threads.selectors import board_get, profile_get, thread_get
 from threads.services import thread_edit
 
 CHANGED = "parallel-you:changed"
@@ -78,6 +78,7 @@ async def sprint_new(request: HttpRequest) -> HttpResponse:
                 repo=adapters.sprints,
                 bus=adapters.bus,
                 owner=owner,
+                sprint_id=form.created_id(owner),
                 name=data["name"],
                 goal=data["goal"],
                 start=data["start"],
@@ -117,8 +118,8 @@ async def sprint_edit(request: HttpRequest, sprint_id: str) -> HttpResponse:
                 bus=adapters.bus,
                 owner=owner,
                 sprint_id=sprint.id,
-                allow_overlap=data.pop("allow_overlap"),
-                **data,
+                allow_overlap=data["allow_overlap"],
+                **{k: data[k] for k in ("name", "goal", "start", "end")},
             )
         except DomainError as exc:
             _form_errors(form, exc)
@@ -207,9 +208,22 @@ async def _plan_action(request: HttpRequest, sprint_id: str, action: Any) -> Htt
     return redirect(reverse("sprints:detail", args=[sprint_id]) + (f"?{query}" if query else "") + "#planning")
 
 
-def _position(request: HttpRequest) -> int | None:
-    raw = request.POST.get("position", "")
-    return int(raw) if raw.isdigit() else None
+def _parsed(form: Any) -> dict[str, Any]:
+    """The form's values, or its first message as the domain's refusal (shown on the planning page)."""
+    if not form.is_valid():
+        raise InvalidValue({name: errors[0] for name, errors in form.errors.items()})
+    return form.cleaned_data
+
+
+def _owned(owner: str, sprint_id: str, thread_id: str | None = None) -> None:
+    """Whose sprint and thread they are comes first: someone else's id is a 404 whatever was sent."""
+    adapters = app()
+    sprint_get(repo=adapters.sprints, owner=owner, sprint_id=sprint_id)
+    if thread_id is not None:
+        try:
+            thread_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
+        except NotFound:
+            raise Http404("There's no such thread.") from None
 
 
 @require_POST
@@ -217,6 +231,8 @@ async def item_add(request: HttpRequest, sprint_id: str) -> HttpResponse:
     adapters = app()
 
     async def add(owner: str) -> None:
+        _owned(owner, sprint_id)
+        position = _parsed(PositionForm(request.POST))["position"]
         await services.sprint_item_add(
             repo=adapters.sprints,
             threads=adapters.threads,
@@ -224,7 +240,7 @@ async def item_add(request: HttpRequest, sprint_id: str) -> HttpResponse:
             owner=owner,
             sprint_id=sprint_id,
             thread_id=request.POST.get("thread_id", ""),
-            position=_position(request),
+            position=position,
         )
 
     return await _plan_action(request, sprint_id, add)
@@ -235,6 +251,7 @@ async def item_remove(request: HttpRequest, sprint_id: str, thread_id: str) -> H
     adapters = app()
 
     async def remove(owner: str) -> None:
+        _owned(owner, sprint_id, thread_id)
         await services.sprint_item_remove(
             repo=adapters.sprints,
             threads=adapters.threads,
@@ -252,13 +269,15 @@ async def item_move(request: HttpRequest, sprint_id: str, thread_id: str) -> Htt
     adapters = app()
 
     async def move(owner: str) -> None:
+        _owned(owner, sprint_id, thread_id)
+        position = _parsed(PositionForm(request.POST))["position"]
         await services.sprint_item_move(
             repo=adapters.sprints,
             bus=adapters.bus,
             owner=owner,
             sprint_id=sprint_id,
             thread_id=thread_id,
-            position=_position(request) or 0,
+            position=0 if position is None else position,
         )
 
     return await _plan_action(request, sprint_id, move)
@@ -281,18 +300,11 @@ async def items_reorder(request: HttpRequest, sprint_id: str) -> HttpResponse:
 async def item_estimate(request: HttpRequest, sprint_id: str, thread_id: str) -> HttpResponse:
     """A story's or task's estimate in quanta, set from the planning page."""
     adapters = app()
-    raw = request.POST.get("estimate", "").strip()
 
     async def estimate(owner: str) -> None:
-        sprint_get(repo=adapters.sprints, owner=owner, sprint_id=sprint_id)
-        if not raw.isdigit():
-            raise InvalidValue({"estimate": f"An estimate is a whole number of quanta, 1 to {MAX_ESTIMATE}."})
-        try:
-            await thread_edit(
-                repo=adapters.threads, bus=adapters.bus, owner=owner, thread_id=thread_id, estimate=int(raw)
-            )
-        except NotFound:
-            raise Http404("There's no such thread.") from None
+        _owned(owner, sprint_id, thread_id)
+        value = _parsed(EstimateForm(request.POST))["estimate"]
+        await thread_edit(repo=adapters.threads, bus=adapters.bus, owner=owner, thread_id=thread_id, estimate=value)
 
     return await _plan_action(request, sprint_id, estimate)
 

@@ -1,13 +1,56 @@
-"""Fixtures shared by every test layer: fresh in-memory adapters per test, people to sign in as."""
+"""Fixtures shared by every test layer: fresh in-memory adapters per test, people to sign in as.
+
+Time: no test may depend on the real date, time of day or time zone. A test about dates names its
+date (`on_a_wednesday`, or its own `time_machine.travel`); `--instant=ISO` runs a whole session at
+a chosen instant with the clock ticking from there, which `make test` uses to run the fast layers
+again at instants that have broken date code elsewhere (weekends, year end, 29 February, a DST
+change when run with `TIME_ZONE`/`TZ` set to a zone that has one).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, datetime
 from typing import Any
 
 import pytest
+import time_machine
 
 from parallel_you.bootstrap import App, bootstrap, set_app
+from tests.support.clock import A_WEDNESDAY
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--instant",
+        metavar="ISO",
+        help="run the whole session as if the clock read this instant (ISO 8601 with an offset, e.g. 2026-12-05T23:30Z)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Started here rather than in a fixture so that module-level values computed at import (and
+    # collection) see the chosen instant too. The clock ticks, so sleeps and deadlines still work.
+    instant = config.getoption("--instant")
+    if instant:
+        when = datetime.fromisoformat(instant.replace("Z", "+00:00"))
+        if when.tzinfo is None:
+            raise pytest.UsageError("--instant needs an offset, e.g. 2026-12-05T23:30:00Z")
+        traveller = time_machine.travel(when, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    instant = config.getoption("--instant")
+    return f"instant: {instant} (time-machine, ticking)" if instant else None
+
+
+@pytest.fixture
+def on_a_wednesday() -> Iterator[date]:
+    """The clock at A_WEDNESDAY (ticking): for tests whose expectations assume a working day."""
+    with time_machine.travel(A_WEDNESDAY, tick=True):
+        yield A_WEDNESDAY.date()
 
 
 @pytest.fixture

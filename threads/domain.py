@@ -7,6 +7,8 @@ refuses with an `IllegalTransition` whose message says what to do instead.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
@@ -30,6 +32,23 @@ DEFAULT_QUANTUM = 25
 TITLE_MAX = 200
 NOTES_MAX = 20_000
 MAX_ESTIMATE = 100
+
+# Characters that print nothing: Unicode's format, separator and control categories, plus the
+# letters and symbols that render blank (Hangul fillers, the braille blank, ...).
+_BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180e\u17b4\u17b5")
+
+
+def is_blank(text: str) -> bool:
+    """True when `text` shows nothing a person could read: empty, spaces, or invisible characters only."""
+    return all(c.isspace() or c in _BLANK_CHARACTERS or unicodedata.category(c) in _BLANK_CATEGORIES for c in text)
+
+
+def check_visible(**texts: str) -> None:
+    """Refuse a title or name that would show as nothing, like an empty one."""
+    errors = {name: "This can't be empty." for name, text in texts.items() if is_blank(text)}
+    if errors:
+        raise InvalidValue(errors)
 
 
 class Kind(StrEnum):
@@ -178,19 +197,41 @@ class Thread(Document):
         return self
 
     # --- construction -----------------------------------------------------------------------------
+    # A title that shows nothing is checked where threads are made and edited, not in the model's
+    # validators: a thread stored before this rule must still load.
     @classmethod
     def new(cls, **values: object) -> Thread:
         try:
-            return cls(**values)
+            thread = cls(**values)
         except ValidationError as exc:
             raise InvalidValue(friendly_errors(exc)) from None
+        check_visible(title=thread.title)
+        return thread
 
     def edit(self, now: datetime | None = None, **changes: object) -> Thread:
-        """A copy with these fields changed, validated as a whole; the original is untouched."""
+        """A person's edit: a copy with these fields changed, validated as a whole; the original is
+        untouched. An archived thread is read-only until it is unarchived."""
         allowed = {"title", "notes", "quantum", "energy_band", "estimate", "parent_id", "sprint_id"}
         unknown = set(changes) - allowed
         if unknown:
             raise DomainError(f"These can't be edited directly: {', '.join(sorted(unknown))}.")
+        self._refuse_if_archived("edit")
+        edited = self._copy(now, **changes)
+        if "title" in changes:
+            check_visible(title=edited.title)
+        return edited
+
+    # Bookkeeping that follows another document (a sprint deleted or closed, a band removed):
+    # archived threads follow it too.
+    def in_sprint(self, sprint_id: str | None, now: datetime | None = None) -> Thread:
+        """A copy in sprint `sprint_id` (None: the backlog)."""
+        return self._copy(now, sprint_id=sprint_id)
+
+    def in_band(self, band_id: str, now: datetime | None = None) -> Thread:
+        """A copy in energy band `band_id`."""
+        return self._copy(now, energy_band=band_id)
+
+    def _copy(self, now: datetime | None, **changes: object) -> Thread:
         data = self.model_dump() | changes | {"updated_at": now or utcnow()}
         try:
             return Thread(**data)
@@ -358,7 +399,16 @@ class Thread(Document):
             raise IllegalTransition(f"“{self.title}” isn't parked, so there's nothing to resume.")
         self._move(State.READY, "resume", now)
 
-    def block(self, now: datetime | None = None, *, blocked_by: list[str] | None = None, note: str = "") -> None:
+    def block(
+        self,
+        now: datetime | None = None,
+        *,
+        blocked_by: list[str] | None = None,
+        note: str = "",
+        others: Mapping[str, Thread] | None = None,
+    ) -> None:
+        """Blocked by these threads and/or a note. `others` (the person's threads by id) lets the
+        block be checked for a cycle: a thread can't wait, however indirectly, on itself."""
         now = now or utcnow()
         blocked_by = list(dict.fromkeys(blocked_by or []))
         note = note.strip()
@@ -366,6 +416,10 @@ class Thread(Document):
             raise InvalidValue({"blocked_by": "Say what blocks it: choose threads, write a note, or both."})
         if self.id in blocked_by:
             raise InvalidValue({"blocked_by": "A thread can't block itself."})
+        cycle = blocking_cycle(self, blocked_by, others or {})
+        if cycle:
+            chain = " → ".join(f"“{t.title}”" for t in cycle)
+            raise InvalidValue({"blocked_by": f"That would make a circle of blocks: {chain}. Take one of them out."})
         if len(note) > 2000:
             raise InvalidValue({"blocked_note": "Keep the note to 2000 characters or fewer."})
         self._refuse_if_archived("block")
@@ -414,6 +468,40 @@ class Thread(Document):
             raise IllegalTransition(f"“{self.title}” isn't archived.")
         self.archived = False
         self.updated_at = now or utcnow()
+
+
+def counting(threads: Iterable[Thread]) -> list[Thread]:
+    """The quanta counting down: running and not paused. The rule is one at a time per person;
+    any number of others may be paused, each keeping its time left."""
+    return [t for t in threads if t.state is State.RUNNING and t.run is not None and t.run.paused_at is None]
+
+
+def blocking_cycle(thread: Thread, blocked_by: list[str], others: Mapping[str, Thread]) -> list[Thread]:
+    """The chain `thread` → a blocker → … → `thread` that blocking it by `blocked_by` would close,
+    each blocked by the next; empty when there is none."""
+    # Depth first without recursion: a person's chain of blocks may be longer than Python's stack.
+    came_from: dict[str, str] = {b: thread.id for b in blocked_by}
+    stack = list(reversed(blocked_by))
+    while stack:
+        current_id = stack.pop()
+        if current_id == thread.id:
+            chain = [thread.id]
+            step = came_from[thread.id]
+            while step != thread.id:
+                chain.append(step)
+                step = came_from[step]
+            chain.append(thread.id)
+            chain.reverse()
+            by_id = {**others, thread.id: thread}
+            return [by_id[i] for i in chain]
+        current = others.get(current_id)
+        if current is None:
+            continue
+        for next_id in reversed(current.blocked_by):
+            if next_id not in came_from:
+                came_from[next_id] = current_id
+                stack.append(next_id)
+    return []
 
 
 # --- Energy bands ---------------------------------------------------------------------------------

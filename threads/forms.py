@@ -6,6 +6,8 @@ forms with `add_domain_errors` so every message appears next to its field.
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
 from django import forms
@@ -33,7 +35,33 @@ def add_domain_errors(form: forms.Form, exc: DomainError) -> None:
         form.add_error(name if name in form.fields else None, message)
 
 
-class ThreadForm(forms.Form):
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_TOKEN_NAMESPACE = uuid.UUID("0b5e4f0e-8d1c-4f57-9a3e-6d2f1c7b9a10")
+
+
+class CreateOnce(forms.Form):
+    """A create form with a token per render (a hidden field): the same token sent twice (a double
+    click, a retry after a slow network) names the same new document, so it is made once.
+
+    The token becomes the new document's id (per person), so the check is the repo's own and holds
+    across web processes; a missing or malformed token creates as usual."""
+
+    token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["token"].initial = uuid.uuid4().hex
+
+    def created_id(self, owner: str) -> str | None:
+        """The id the document this submission creates gets, or None without a usable token."""
+        token = self.cleaned_data.get("token") or ""
+        if not _TOKEN.match(token):
+            return None
+        return uuid.uuid5(_TOKEN_NAMESPACE, f"{owner}:{token}").hex
+
+
+class ThreadForm(CreateOnce):
     """Create (with `kind`) or edit (without) a saga, story or task."""
 
     kind = forms.ChoiceField(choices=KIND_CHOICES, initial=Kind.TASK.value)
@@ -86,6 +114,7 @@ class ThreadForm(forms.Form):
         self.fields["energy_band"].error_messages["invalid_choice"] = "Choose one of your energy bands."
         if thread is not None:
             del self.fields["kind"]
+            del self.fields["token"]
             if thread.kind is Kind.SAGA:
                 del self.fields["parent_id"]
 
@@ -108,7 +137,29 @@ class ThreadForm(forms.Form):
 
     def changes(self) -> dict[str, Any]:
         """The cleaned values as service keyword arguments."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "kind"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("kind", "token")}
+
+
+class MinutesForm(forms.Form):
+    """Minutes to add to a running quantum."""
+
+    minutes = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_QUANTUM,
+        error_messages={
+            key: f"Add 1 to {MAX_QUANTUM} minutes." for key in ("required", "invalid", "min_value", "max_value")
+        },
+    )
+
+
+class QuantumForm(forms.Form):
+    """A thread's quantum, chosen from a suggestion."""
+
+    minutes = forms.IntegerField(
+        min_value=MIN_QUANTUM,
+        max_value=MAX_QUANTUM,
+        error_messages={key: QUANTUM_MESSAGE for key in ("required", "invalid", "min_value", "max_value")},
+    )
 
 
 class BlockForm(forms.Form):

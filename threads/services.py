@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, utcnow
+from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, NotFound, utcnow
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, ChangedElsewhere, commit, publish, reapply_on_conflict, remove
 from threads.domain import DEFAULT_QUANTUM, Kind, Profile, State, Thread
@@ -33,6 +33,7 @@ def _check_parent(repo: Repo[Thread], owner: str, parent_id: str | None) -> None
         raise InvalidValue({"parent_id": "That saga is archived: unarchive it first."})
 
 
+@reapply_on_conflict  # a repeated request racing the first: the re-run answers with the thread that won
 async def thread_create(
     *,
     repo: Repo[Thread],
@@ -46,9 +47,20 @@ async def thread_create(
     estimate: int = 1,
     parent_id: str | None = None,
     profiles: Repo[Profile] | None = None,
+    thread_id: str | None = None,
 ) -> Thread:
+    """A new saga, story or task. `thread_id` (from the create form's token) makes a repeated
+    request answer with the thread the first one made, changing nothing."""
+    if thread_id is not None:
+        existing = repo.get(thread_id)
+        if existing is not None:
+            if existing.owner != owner:
+                raise NotFound("There's no such thread.")
+            return existing
     parent_id = parent_id or None
+    ids = {"id": thread_id} if thread_id is not None else {}
     thread = Thread.new(
+        **ids,
         owner=owner,
         kind=kind,
         title=title,
@@ -134,9 +146,10 @@ async def thread_transition(
     note: str = "",
 ) -> Thread:
     """park, resume, block, unblock, done, reopen, archive, unarchive (start and stop are timers')."""
+    # Whose thread it is comes first: someone else's id is NotFound whatever else is wrong.
+    thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     if action not in TRANSITIONS:
         raise DomainError(f"“{action}” isn't something a thread can do.")
-    thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     now = utcnow()
     was_running = thread.state is State.RUNNING
     if action == "block":
@@ -144,7 +157,8 @@ async def thread_transition(
             if blocker_id == thread.id:
                 raise InvalidValue({"blocked_by": "A thread can't block itself."})
             thread_get(repo=repo, owner=owner, thread_id=blocker_id)
-        thread.block(now, blocked_by=blocked_by, note=note)
+        blocked = repo.list(thread_filter(owner=owner, archived=None, states=[State.BLOCKED]))
+        thread.block(now, blocked_by=blocked_by, note=note, others={t.id: t for t in blocked})
     elif action == "done":
         thread.finish(now)
     else:
@@ -257,7 +271,8 @@ async def energy_band_remove(
     remaining.remove_band(band_id)
     # Threads first: should a write fail, the band still exists and no thread points at nothing.
     for thread in users:
-        moved = thread.edit(energy_band=move_to)
+        assert move_to is not None  # checked above whenever there are users
+        moved = thread.in_band(move_to)
         await commit(threads, bus, moved, f"{moved.kind.value}.updated")
     profile.remove_band(band_id)
     return await _profile_save(profiles=profiles, bus=bus, profile=profile)

@@ -39,7 +39,9 @@ def _is_fragment(request: HttpRequest) -> bool:
 
 def _next_url(request: HttpRequest, default: str | None = None) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path on this site only: anything else (a bare word would even be looked up as a view name
+    # by `redirect`) falls back to the default.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default or reverse("threads:board")
 
@@ -54,7 +56,7 @@ def _get_thread(owner: str, thread_id: str) -> Thread:
 def _read_version(data: QueryDict, *, default: int) -> int:
     """The `version` a form was rendered with (a form from before versions were sent: `default`)."""
     value = data.get("version", "")
-    return int(value) if value.isdigit() else default
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else default
 
 
 def _thread_form(owner: str, data: Any = None, *, thread: Thread | None = None, **kwargs: Any) -> ThreadForm:
@@ -264,6 +266,7 @@ async def thread_new(request: HttpRequest) -> HttpResponse:
                 owner=owner,
                 kind=form.kind_value,
                 profiles=adapters.profiles,
+                thread_id=form.created_id(owner),
                 **form.changes(),
             )
         except DomainError as exc:

@@ -16,7 +16,7 @@ from enum import StrEnum
 from parallel_you.domain import DomainError, IllegalTransition, utcnow
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, commit, deliver, reapply_on_conflict, save
-from threads.domain import Outcome, State, Thread
+from threads.domain import Outcome, State, Thread, counting
 from threads.selectors import thread_filter, thread_get
 from timers.domain import outcome_of
 from timers.scheduler import ExpiryScheduler
@@ -36,9 +36,8 @@ class OtherRunning(IllegalTransition):
 
 
 def running_get(*, repo: Repo[Thread], owner: str) -> Thread | None:
-    """The person's running (not paused) quantum, if any: one at a time per person."""
-    running = repo.list(thread_filter(owner=owner, states=[State.RUNNING]))
-    return next((t for t in running if t.run is not None and t.run.paused_at is None), None)
+    """The person's quantum counting down, if any (the rule: `threads.domain.counting`)."""
+    return next(iter(counting(repo.list(thread_filter(owner=owner, states=[State.RUNNING])))), None)
 
 
 class TimerUnavailable(DomainError):

@@ -12,15 +12,16 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from parallel_you.domain import DomainError, NotFound, utcnow
+from parallel_you.domain import DomainError, InvalidValue, NotFound, utcnow
 from parallel_you.web import app, owner_of
 from threads import services as thread_services
 from threads.domain import State, Thread
+from threads.forms import MinutesForm, QuantumForm
 from threads.selectors import thread_get
 from timers import selectors, services
 from timers.domain import break_minutes
@@ -35,9 +36,9 @@ def minute() -> timedelta:
 
 def _back(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("next") or request.headers.get("Referer") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or "/" not in target:
         target = "/"
-    return redirect(target)
+    return HttpResponseRedirect(target)
 
 
 def _respond(request: HttpRequest, thread: Thread | None, error: str | None = None, **context: Any) -> HttpResponse:
@@ -98,13 +99,27 @@ async def resume(request: HttpRequest, thread_id: str) -> HttpResponse:
     return await _act(request, thread_id, services.quantum_resume, current=_current(request))
 
 
+async def _owned(request: HttpRequest, thread_id: str) -> Thread:
+    """Whose thread it is comes first: someone else's id is a 404 whatever was sent with it."""
+    try:
+        return thread_get(repo=app().threads, owner=await owner_of(request), thread_id=thread_id)
+    except NotFound:
+        raise Http404("There's no such thread.") from None
+
+
+def _first_error(form: Any) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
 @require_POST
 async def extend(request: HttpRequest, thread_id: str) -> HttpResponse:
-    try:
-        minutes = int(request.POST.get("minutes", "5"))
-    except ValueError:
-        minutes = 0
-    return await _act(request, thread_id, services.quantum_extend, minutes=minutes, minute=minute())
+    thread = await _owned(request, thread_id)
+    form = MinutesForm(request.POST if "minutes" in request.POST else {"minutes": "5"})
+    if not form.is_valid():
+        return _respond(request, thread, _first_error(form))
+    return await _act(
+        request, thread_id, services.quantum_extend, minutes=form.cleaned_data["minutes"], minute=minute()
+    )
 
 
 @require_POST
@@ -151,19 +166,22 @@ async def tune(request: HttpRequest, thread_id: str) -> HttpResponse:
     """Accept a quantum suggestion: the person chose it, so this is a plain edit of the quantum."""
     owner = await owner_of(request)
     adapters = app()
+    found = await _owned(request, thread_id)
+    form = QuantumForm(request.POST)
     try:
-        minutes = int(request.POST.get("minutes", ""))
-    except ValueError:
-        minutes = 0
-    try:
+        if not form.is_valid():
+            raise InvalidValue({"minutes": _first_error(form)})
         thread = await thread_services.thread_edit(
-            repo=adapters.threads, bus=adapters.bus, owner=owner, thread_id=thread_id, quantum=minutes
+            repo=adapters.threads,
+            bus=adapters.bus,
+            owner=owner,
+            thread_id=thread_id,
+            quantum=form.cleaned_data["minutes"],
         )
     except NotFound:
         raise Http404("There's no such thread.") from None
     except DomainError as exc:
         if request.htmx:
-            found = adapters.threads.get(thread_id)
             return render(request, "timers/_history.html", {"thread": found, "error": exc.message}, status=422)
         messages.error(request, exc.message)
         return _back(request)

@@ -30,8 +30,15 @@
     if (opened++ > 0) changed("reconnected");
   });
 
-  document.addEventListener("htmx:wsClose", function () {
+  document.addEventListener("htmx:wsClose", function (evt) {
     document.body.dataset.live = "closed";
+    // 4401: the login session ended (logged out, password changed, expired); no reconnect follows.
+    var code = evt.detail && evt.detail.event ? evt.detail.event.code : 0;
+    if (code === 4401) {
+      document.body.dataset.live = "ended";
+      status("Your session has ended: log in again to see live updates.");
+      return;
+    }
     status("Live updates paused: reconnecting… Your changes are still saved.");
   });
 

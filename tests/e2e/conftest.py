@@ -24,8 +24,15 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One Chromium per test module.
+
+    Playwright's sync API runs an asyncio loop in the main thread for as long as it is open; a
+    session-wide browser kept that loop running into later async tests (pytest-asyncio then fails
+    with "Cannot run the event loop while another loop is running"). Per module, the loop is gone
+    when the module's last test ends, so the browser tests run in any order with the others.
+    """
     executable = require_chromium()
     from playwright.sync_api import sync_playwright
 

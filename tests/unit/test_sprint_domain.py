@@ -122,13 +122,17 @@ def test_a_sprint_holds_unfinished_stories_and_tasks_only() -> None:
         s.add(a)
 
 
-def test_reorder_must_keep_the_same_items_and_move_clamps() -> None:
+def test_reorder_must_keep_the_same_items_and_move_stays_within_the_list() -> None:
     s = sprint()
     a, b, c = story("A"), story("B"), story("C")
     for t in (a, b, c):
         s.add(t)
     assert s.move(c.id, 0) and s.members == [c.id, a.id, b.id]
-    assert s.move(c.id, 99) and s.members == [a.id, b.id, c.id]
+    for outside in (99, 3, -1):
+        with pytest.raises(InvalidValue, match="isn't in the sprint's list"):
+            s.move(c.id, outside)
+        assert s.members == [c.id, a.id, b.id]
+    assert s.move(c.id, 2) and s.members == [a.id, b.id, c.id]
     assert not s.reorder([a.id, b.id, c.id])
     with pytest.raises(DomainError, match="changed meanwhile"):
         s.reorder([a.id, b.id])

@@ -12,10 +12,13 @@ from parallel_you.service_layer import save
 from sprints import services
 from sprints.domain import OverlapNeedsConfirmation, Sprint, SprintState
 from sprints.selectors import burndown_get, planning_get, sprint_active, sprint_list
+from tests.support.clock import A_WEDNESDAY
 from threads import services as threads
 from threads.domain import Kind, Outcome, Session, Thread
 
-TODAY = utcnow().date()
+# Capacity counts working days: these expectations assume the sprint starts on a working day.
+pytestmark = pytest.mark.usefixtures("on_a_wednesday")
+TODAY = A_WEDNESDAY.date()
 
 
 def topics(app: App) -> list[str]:

@@ -10,15 +10,16 @@ from asgiref.sync import async_to_sync
 from django.urls import reverse
 
 from parallel_you.bootstrap import App
-from parallel_you.domain import utcnow
 from sprints import services
 from sprints.domain import Sprint, SprintState
+from tests.support.clock import A_WEDNESDAY
 from threads import services as threads
 from threads.domain import Thread
 
-pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
-TODAY = utcnow().date()
+# Capacity counts working days: these expectations assume the sprint starts on a working day.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_a_wednesday")]
+TODAY = A_WEDNESDAY.date()
 
 
 def owner(person: Any) -> str:

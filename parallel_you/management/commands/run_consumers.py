@@ -9,13 +9,16 @@ back to the queue).
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
 from parallel_you.bootstrap import get_app
-from parallel_you.realtime import BRIDGE_GROUP, start_bridge
+from parallel_you.realtime import BRIDGE_GROUP, close_channel_layer, start_bridge
+
+log = logging.getLogger("parallel_you.run_consumers")
 
 
 class Command(BaseCommand):
@@ -25,10 +28,16 @@ class Command(BaseCommand):
         asyncio.run(self.serve())
 
     async def serve(self) -> None:
+        stopped_by: list[str] = []
         stop = asyncio.Event()
+
+        def on_signal(sig: signal.Signals) -> None:
+            stopped_by.append(sig.name)
+            stop.set()
+
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal, sig)
         bus = get_app().bus
         await bus.start()
         await start_bridge(bus, group=BRIDGE_GROUP)
@@ -36,3 +45,7 @@ class Command(BaseCommand):
         self.stdout.flush()
         await stop.wait()
         await bus.close()
+        # The channel layer's reader tasks would otherwise be cancelled by asyncio.run on the way
+        # out, each logging an ERROR with a CancelledError traceback.
+        await close_channel_layer()
+        log.info("consumers stopped on %s", stopped_by[0] if stopped_by else "request")
