@@ -38,9 +38,25 @@ def _mongo_database() -> Any:
     return client[settings.MONGO_DB]
 
 
+def store_blocks() -> bool:
+    """Whether store calls wait on the network, so HTTP is served off the event loop (offload.py)."""
+    mode = settings.PARALLEL_YOU_STORE_OFF_LOOP
+    if mode != "auto":
+        return bool(mode == "on")
+    return bool(settings.PARALLEL_YOU_REPO == "mongo" or settings.PARALLEL_YOU_REPO_LATENCY_MS > 0)
+
+
 def make_repo(collection: Collection, backend: str | None = None) -> Repo[Any]:
     """The repo for one document type, on the backend PARALLEL_YOU_REPO names (memory by default)."""
-    backend = backend or settings.PARALLEL_YOU_REPO
+    repo = _make_repo(collection, backend or settings.PARALLEL_YOU_REPO)
+    if settings.PARALLEL_YOU_REPO_LATENCY_MS > 0:
+        from parallel_you.repo.latency import DelayedRepo
+
+        return DelayedRepo(repo, settings.PARALLEL_YOU_REPO_LATENCY_MS / 1000)
+    return repo
+
+
+def _make_repo(collection: Collection, backend: str) -> Repo[Any]:
     if backend == "memory":
         return MemoryRepo(collection.codec, collection.name)
     if backend == "sqlite":
@@ -108,9 +124,18 @@ def bootstrap(
         threads=threads,
         sprints=sprints,
         profiles=profiles,
-        bus=bus if bus is not None else make_bus(sources=(threads, sprints, profiles)),
+        bus=bus if bus is not None else _server_bus(make_bus(sources=(threads, sprints, profiles))),
         scheduler=scheduler if scheduler is not None else make_scheduler(None if bus is None else "memory"),
     )
+
+
+def _server_bus(bus: MessageBus) -> MessageBus:
+    """With a store that blocks, requests run on other loops: their publishes hop to the server's."""
+    if not store_blocks():
+        return bus
+    from parallel_you.offload import LoopBoundBus
+
+    return LoopBoundBus(bus)  # type: ignore[return-value]
 
 
 _app: App | None = None

@@ -90,18 +90,20 @@ async def deliver_staged(
     cutoff = (now or datetime.now(UTC)) - older_than
     sent = 0
     for source in sources:
-        for staged in source.staged():
+        for staged in await asyncio.to_thread(source.staged):
             envelope = _envelope(staged)
             if datetime.fromisoformat(envelope.emitted_at) > cutoff:
                 continue
             await bus.publish(envelope)
-            source.release(staged.document_id, [envelope.id])
+            await asyncio.to_thread(source.release, staged.document_id, [envelope.id])
             sent += 1
     return sent
 
 
 class OutboxBus:
-    """A MessageBus that never loses an event it accepted: publish now, or hold and relay later."""
+    """A MessageBus that never loses an event it accepted: publish now, or hold and relay later.
+    Its own store calls run in threads: the outbox may be a network store, and this runs on the
+    server's event loop."""
 
     def __init__(
         self,
@@ -137,7 +139,7 @@ class OutboxBus:
             log.warning("bus unreachable at start-up; events will be held in the outbox until it answers")
             self._pause()
             return
-        if self.outbox.list(FilterSpec(limit=1)):
+        if await asyncio.to_thread(self.outbox.list, FilterSpec(limit=1)):
             # Held by an earlier run of this process (or another one): deliver them first.
             self._pause()
 
@@ -172,7 +174,8 @@ class OutboxBus:
                 return await self.inner.publish(envelope)
             except (BusUnavailable, RuntimeError) as exc:
                 log.warning("could not publish %s (%s): holding it in the outbox: %s", envelope.topic, envelope.id, exc)
-        self._hold(envelope)
+        await asyncio.to_thread(self._hold, envelope)
+        self._pause()
         return envelope
 
     def on_reconnect(self, callback: Callable[[], Awaitable[None]]) -> None:
@@ -190,7 +193,6 @@ class OutboxBus:
         except RepoError as exc:
             # Neither the broker nor the store took it: the caller must not report success.
             raise BusUnavailable(f"could not publish or hold {envelope.topic}: {exc}") from exc
-        self._pause()
 
     def _pause(self) -> None:
         self.paused = True
@@ -202,9 +204,9 @@ class OutboxBus:
         failure so that order is kept."""
         sent = 0
         async with self._lock:
-            for held in self.outbox.list(OLDEST_FIRST):
+            for held in await asyncio.to_thread(self.outbox.list, OLDEST_FIRST):
                 await self.inner.publish(held.envelope())
-                self.outbox.delete(held.id)
+                await asyncio.to_thread(self.outbox.delete, held.id)
                 sent += 1
         return sent
 
@@ -214,7 +216,7 @@ class OutboxBus:
                 if not getattr(self.inner, "started", True):
                     await self.inner.start()
                 sent = await self.relay_once()
-                if not self.outbox.list(FilterSpec(limit=1)):
+                if not await asyncio.to_thread(self.outbox.list, FilterSpec(limit=1)):
                     self.paused = False
                     if sent:
                         log.info("bus is back: delivered %d held event(s)", sent)
