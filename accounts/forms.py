@@ -56,7 +56,7 @@ class LoginForm(AuthenticationForm):
         try:
             return super().clean()
         except ValidationError:
-            if not getattr(self.request, "axes_locked_out", False):
+            if self.request is None or not getattr(self.request, "axes_locked_out", False):
                 raise
             self.locked_out_for = lockout_wait(self.request, self.cleaned_data.get("username"))
             raise ValidationError(

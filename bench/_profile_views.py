@@ -47,9 +47,9 @@ async def main(out: Path, count: int) -> dict[str, list[float]]:
     from django.test import AsyncClient
 
     from bench.deploy import seed_board, seed_task
-    from parallel_you.lifespan import run_shutdown, run_startup
+    from parallel_you.bootstrap import current_adapters
 
-    await run_startup()
+    await current_adapters().start()
     try:
         user = await get_user_model().objects.acreate(username="bench")
         seed_board(dict(os.environ), str(user.pk))
@@ -69,7 +69,7 @@ async def main(out: Path, count: int) -> dict[str, list[float]]:
             "state_ms": await _measure(state_change, count * 5, out / "profile-state-change"),
         }
     finally:
-        await run_shutdown()
+        await current_adapters().stop()
 
 
 if __name__ == "__main__":

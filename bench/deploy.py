@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from parallel_you.documents import THREADS
 from parallel_you.domain import utcnow
 from parallel_you.repo.sqlite import SqliteRepo
 from tests.support.http import WebClient
 from tests.support.servers import ROOT, Server, free_port, migrate, server_env
 from tests.support.services import ensure_delayed_delivery_sink
+from threads.documents import THREADS
 from threads.domain import Kind, State, Thread
 
 SAGAS = 50

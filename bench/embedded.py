@@ -5,7 +5,7 @@ connection) for the server time and the end-to-end latency; then alternating fix
 windows of the board and of `/healthz` (a trivial async view on the same server) on several
 keep-alive connections, whose requests per second give the ratio.
 
-State change: an HTMX POST end to end on the same seeded board: park/resume a task from the board
+State change: an HTMX POST end to end on the same seeded board: park/unpark a task from the board
 (`POST /threads/<id>/transition/`, answered with the re-rendered board region as the board page
 gets it), and quantum start/stop (`POST /timers/<id>/start/`, `/stop/`, answered with the card's
 controls).
@@ -133,21 +133,21 @@ def _post_rounds(
 
 
 def run_state_change(ctx: Context) -> list[Figure]:
-    """Park/resume a story from the board (the board region comes back), and start/stop a quantum."""
+    """Park/unpark a story from the board (the board region comes back), and start/stop a quantum."""
     rounds = 40 if ctx.quick else 200
     with tempfile.TemporaryDirectory(prefix="bench-state-") as tmp, embedded(Path(tmp) / "server") as (server, env):
         person = _seeded(ctx, server, env, Path(tmp) / "server")
-        parked = seed_task(env, person.owner, "Benchmark task to park and resume")
+        parked = seed_task(env, person.owner, "Benchmark task to park and unpark")
         timed = seed_task(env, person.owner, "Benchmark task to start and stop")
         headers = person.headers(htmx=True, post=True)
         conn = http_load.connect(server.port)
         # As htmx sends it from the board: the page's URL tells the view which region to re-render.
         from_board = headers | {"HX-Current-URL": f"{server.url}/"}
         park = urlencode({"action": "park"}).encode()
-        resume = urlencode({"action": "resume"}).encode()
+        unpark = urlencode({"action": "unpark"}).encode()
         transitions = _post_rounds(
             conn,
-            lambda i: (f"/threads/{parked.id}/transition/", park if i % 2 == 0 else resume),
+            lambda i: (f"/threads/{parked.id}/transition/", park if i % 2 == 0 else unpark),
             from_board,
             rounds,
             3 if ctx.quick else 60,
@@ -165,13 +165,13 @@ def run_state_change(ctx: Context) -> list[Figure]:
     board = "on the board of 550 threads, one keep-alive connection"
     return [
         Figure.of(
-            "state change: park/resume from the board, end to end",
+            "state change: park/unpark from the board, end to end",
             "ms",
             transitions[0],
             [Target("p95", "<=", 30)],
-            note=f"HTMX POST /threads/<id>/transition/ (park, resume), answered with the board region, {board}",
+            note=f"HTMX POST /threads/<id>/transition/ (park, unpark), answered with the board region, {board}",
         ),
-        Figure.of("state change: park/resume from the board, server time", "ms", transitions[1]),
+        Figure.of("state change: park/unpark from the board, server time", "ms", transitions[1]),
         Figure.of(
             "state change: quantum start/stop, end to end",
             "ms",

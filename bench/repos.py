@@ -23,8 +23,8 @@ from typing import Any
 from bench.deploy import board_threads
 from bench.report import Figure
 from bench.runner import Context
-from parallel_you.documents import THREADS
 from parallel_you.repo import MemoryRepo, Repo
+from threads.documents import THREADS
 from threads.domain import Thread
 from threads.selectors import thread_filter
 

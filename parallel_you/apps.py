@@ -9,6 +9,6 @@ class ParallelYouConfig(AppConfig):
         from django.contrib.sessions.models import Session
         from django.db.models.signals import post_delete
 
-        from parallel_you import live_sessions, startup  # noqa: F401  (startup registers the lifespan hooks)
+        from parallel_you import live_sessions
 
         post_delete.connect(live_sessions.session_deleted, sender=Session, dispatch_uid="live-sessions")

@@ -1,26 +1,36 @@
-"""The composition root: the one place that picks adapters (repo backend, bus transport).
+"""The composition root: the one place that picks adapters (repo backend, bus transport, expiry
+scheduler) and says what starts and stops with them.
 
-Services never build adapters; views, consumers, Celery tasks and management commands ask
-`get_app()` for the process's adapters, and tests build their own with `bootstrap(...)`.
+Services never build adapters. A web process calls `bootstrap()` once (through `current_adapters()`),
+runs `Adapters.startup` on its event loop (ASGI lifespan) and hands the adapters to request code;
+the Celery worker and management commands do the same; tests build their own with
+`bootstrap(repo_backend="memory", bus=MemoryBus())`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from parallel_you.documents import OUTBOX, PROFILES, SPRINTS, THREADS, Collection
+from parallel_you.documents import OUTBOX, Collection
 from parallel_you.repo import MemoryRepo, Repo
+from sprints.documents import SPRINTS
+from threads.documents import PROFILES, THREADS
 
 if TYPE_CHECKING:
     from parallel_you.bus import MessageBus
     from sprints.domain import Sprint
     from threads.domain import Profile, Thread
     from timers.scheduler import ExpiryScheduler
+
+log = logging.getLogger(__name__)
+
+Hook = Callable[[], Awaitable[None]]
 
 
 @cache
@@ -70,10 +80,9 @@ def _make_repo(collection: Collection, backend: str) -> Repo[Any]:
     raise ValueError(f"Unknown repo backend {backend!r}")
 
 
-def make_bus(transport: str | None = None, *, sources: Sequence[Repo[Any]] = ()) -> MessageBus:
+def make_bus(transport: str, repo_backend: str | None = None, *, sources: Sequence[Repo[Any]] = ()) -> MessageBus:
     """The bus; with RabbitMQ, an outbox in front that also sweeps `sources` for events a writer
     staged with its document and died before publishing."""
-    transport = transport or settings.PARALLEL_YOU_BUS
     if transport == "memory":
         from parallel_you.bus import MemoryBus
 
@@ -87,46 +96,83 @@ def make_bus(transport: str | None = None, *, sources: Sequence[Repo[Any]] = ())
         rabbit = RabbitMQBus(
             settings.AMQP.aio_pika, exchange=f"{settings.PARALLEL_YOU_AMQP_PREFIX}.events", publish_timeout=2.0
         )
-        return OutboxBus(rabbit, make_repo(OUTBOX), sources=sources)
+        return OutboxBus(rabbit, make_repo(OUTBOX, repo_backend), sources=sources)
     raise ValueError(f"Unknown bus transport {transport!r}")
 
 
-def make_scheduler(transport: str | None = None) -> ExpiryScheduler:
+def make_scheduler(transport: str) -> ExpiryScheduler:
     """Quantum expiry: in-process with the in-memory bus (embedded), Celery with RabbitMQ."""
-    transport = transport or settings.PARALLEL_YOU_BUS
     if transport == "rabbitmq":
         from parallel_you.celery import app as celery_app
         from timers.scheduler import CeleryScheduler
 
         return CeleryScheduler(celery_app)
-    from timers.scheduler import InProcessScheduler
+    if transport == "memory":
+        from timers.scheduler import InProcessScheduler
 
-    return InProcessScheduler()
+        return InProcessScheduler()
+    raise ValueError(f"Unknown bus transport {transport!r}")
 
 
 @dataclass
-class App:
-    """The adapters one process works with."""
+class Adapters:
+    """The adapters one process works with, and what starts and stops with them on its event loop."""
 
     threads: Repo[Thread]
     sprints: Repo[Sprint]
     profiles: Repo[Profile]
     bus: MessageBus
-    extras: dict[str, Any] = field(default_factory=dict)
-    scheduler: ExpiryScheduler | None = None
+    scheduler: ExpiryScheduler
+    startup: list[Hook] = field(default_factory=list)
+    shutdown: list[Hook] = field(default_factory=list)
+
+    async def start(self) -> None:
+        for hook in self.startup:
+            await hook()
+
+    async def stop(self) -> None:
+        for hook in self.shutdown:
+            try:
+                await hook()
+            except Exception:
+                log.exception("shutdown hook %s failed", getattr(hook, "__qualname__", hook))
 
 
 def bootstrap(
-    *, repo_backend: str | None = None, bus: MessageBus | None = None, scheduler: ExpiryScheduler | None = None
-) -> App:
+    *,
+    repo_backend: str | None = None,
+    transport: str | None = None,
+    bus: MessageBus | None = None,
+    scheduler: ExpiryScheduler | None = None,
+) -> Adapters:
+    """Adapters for `repo_backend` and the bus `transport` (settings by default); `bus` and
+    `scheduler` replace the ones the transport implies (tests)."""
+    from parallel_you import startup
+    from timers.lifecycle import scheduler_start
+
+    transport = transport or settings.PARALLEL_YOU_BUS
     threads, sprints, profiles = (make_repo(c, repo_backend) for c in (THREADS, SPRINTS, PROFILES))
-    return App(
+    adapters = Adapters(
         threads=threads,
         sprints=sprints,
         profiles=profiles,
-        bus=bus if bus is not None else _server_bus(make_bus(sources=(threads, sprints, profiles))),
-        scheduler=scheduler if scheduler is not None else make_scheduler(None if bus is None else "memory"),
+        bus=bus
+        if bus is not None
+        else _server_bus(make_bus(transport, repo_backend, sources=(threads, sprints, profiles))),
+        scheduler=scheduler if scheduler is not None else make_scheduler(transport),
     )
+    adapters.startup.append(adapters.bus.start)
+    if transport == "memory":
+        # Embedded: the realtime bridge runs in this process; distributed: in `run_consumers`.
+        adapters.startup.append(partial(startup.start_bridge_here, adapters.bus))
+        adapters.startup.append(partial(startup.deliver_left_over, adapters.bus, (threads, sprints, profiles)))
+    else:
+        adapters.startup.append(partial(startup.resync_pages_on_reconnect, adapters.bus))
+    adapters.startup.append(
+        partial(scheduler_start, threads=adapters.threads, bus=adapters.bus, scheduler=adapters.scheduler)
+    )
+    adapters.shutdown += [adapters.scheduler.stop, adapters.bus.close]
+    return adapters
 
 
 def _server_bus(bus: MessageBus) -> MessageBus:
@@ -138,17 +184,19 @@ def _server_bus(bus: MessageBus) -> MessageBus:
     return LoopBoundBus(bus)  # type: ignore[return-value]
 
 
-_app: App | None = None
+_adapters: Adapters | None = None
 
 
-def get_app() -> App:
-    global _app
-    if _app is None:
-        _app = bootstrap()
-    return _app
+def current_adapters() -> Adapters:
+    """This process's adapters, built on first use: the one accessor for entry points (views,
+    consumers, tasks, commands, the ASGI lifespan). Anything they call gets adapters as arguments."""
+    global _adapters
+    if _adapters is None:
+        _adapters = bootstrap()
+    return _adapters
 
 
-def set_app(app: App | None) -> None:
-    """Install the adapters for this process (tests, and start-up hooks)."""
-    global _app
-    _app = app
+def install(replacement: Adapters | None) -> None:
+    """Install the adapters for this process (tests), or None to build them again on next use."""
+    global _adapters
+    _adapters = replacement

@@ -1,7 +1,9 @@
-"""The document types Parallel You stores, with their codecs and the fields pages filter on.
+"""Where the generic Repo meets an application's documents: a `Collection` names one document
+type's collection (table), its codec and the indexes its pages filter on.
 
-This is where the generic Repo meets the domain: one collection (table) per document type, and
-the indexes that the board, archive and sprint pages need.
+Each app declares its own collections (threads/documents.py, sprints/documents.py); the kernel
+declares only the bus's outbox. The composition root (parallel_you/bootstrap.py) opens a repo per
+collection.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ from typing import Any
 
 from parallel_you.bus.outbox import HELD_CODEC
 from parallel_you.repo import Codec
-from sprints.domain import Sprint
-from threads.domain import Profile, Thread
 
 
 @dataclass(frozen=True)
@@ -22,21 +22,5 @@ class Collection:
     indexes: tuple[tuple[str, ...], ...]
 
 
-THREADS = Collection(
-    "threads",
-    Codec.pydantic(Thread),
-    (
-        ("archived", "kind", "state"),
-        ("parent_id",),
-        ("sprint_id",),
-        ("energy_band",),
-        ("updated_at",),
-    ),
-)
-SPRINTS = Collection("sprints", Codec.pydantic(Sprint), (("state",), ("start",)))
-PROFILES = Collection("profiles", Codec.pydantic(Profile), ())
-
 # Events held while the broker was unreachable (see parallel_you/bus/outbox.py).
 OUTBOX = Collection("outbox", HELD_CODEC, (("emitted_at",),))
-
-COLLECTIONS = (THREADS, SPRINTS, PROFILES, OUTBOX)

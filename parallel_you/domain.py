@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
@@ -34,6 +35,14 @@ def utcnow() -> datetime:
 
 
 Timestamp = Annotated[datetime, AfterValidator(to_millis)]
+
+
+class Labelled(StrEnum):
+    """An enum whose members a page shows by name: `stopped_early` reads "Stopped early"."""
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
 
 
 class Document(BaseModel):
@@ -108,8 +117,11 @@ def friendly_errors(exc: ValidationError) -> dict[str, str]:
     return errors
 
 
-def validated(model: type[BaseModel], **values: Any) -> Any:
-    """Build a document, turning validation failures into InvalidValue."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], **values: Any) -> M:
+    """Build a `model`, turning validation failures into InvalidValue (one message per field)."""
     try:
         return model(**values)
     except ValidationError as exc:

@@ -1,104 +1,71 @@
 """The event catalogue: every topic on the bus and the schema of its payload.
 
 Topics are `<aggregate>.<past-tense verb>`. A payload is the entire JSON representation of the
-document concerned (a thread, a sprint, a profile), so a subscriber never has to read the repo to
-render it. Each topic has a message type over `MessageBase`; `validate_message` checks a payload
-against it, and the test suite checks every message the services emit.
+document concerned, so a subscriber never has to read the repo to render it. Each topic has a
+declared message type over `MessageBase`; apps declare theirs in their own `events.py` and
+`register` them at start-up (AppConfig.ready), so this module knows no app. `validate_message`
+checks a payload against the catalogue, and the test suite checks every message the services emit.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sprints.domain import Sprint
-from threads.domain import Kind, Profile, Thread
-
 
 class MessageBase(BaseModel):
-    """A typed bus message; its fields are the payload."""
+    """A typed bus message: its fields are the payload, its docstring says what happened."""
 
     topic: ClassVar[str]
-    summary: ClassVar[str]
 
     @classmethod
-    def payload_of(cls, document: BaseModel) -> dict[str, Any]:
-        """The payload for `document`, checked against this message's schema."""
-        payload = document.model_dump(mode="json")
-        cls.model_validate(payload)
+    def summary(cls) -> str:
+        return " ".join((cls.__doc__ or "").split())
+
+    @classmethod
+    def payload_model(cls) -> type[BaseModel]:
+        """The document type this message carries (the first non-message model it extends)."""
+        return next(b for b in cls.__mro__[1:] if issubclass(b, BaseModel) and not issubclass(b, MessageBase))
+
+    @classmethod
+    def of(cls, document: BaseModel) -> Event:
+        return Event(cls, document)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One message to publish: its declared type and the document it carries."""
+
+    message: type[MessageBase]
+    document: BaseModel
+
+    @property
+    def topic(self) -> str:
+        return self.message.topic
+
+    def payload(self) -> dict[str, Any]:
+        """The document as JSON, checked against the message's schema."""
+        payload = self.document.model_dump(mode="json")
+        self.message.model_validate(payload)
         return payload
 
 
 CATALOGUE: dict[str, type[MessageBase]] = {}
 
 
-def _register(name: str, base: type[BaseModel], topic: str, summary: str) -> type[MessageBase]:
-    cls = type(name, (base, MessageBase), {"__module__": __name__, "__doc__": summary})
-    cls.topic = topic
-    cls.summary = summary
-    CATALOGUE[topic] = cls
-    globals()[name] = cls
-    return cls
-
-
-THREAD_VERBS = {
-    "created": "was created",
-    "updated": "had its title, notes, quantum, energy band, estimate, saga or sprint edited",
-    "deleted": "was deleted (payload: the thread as it was)",
-    "state_changed": "moved to another state (started, parked, resumed, blocked, unblocked, done, reopened)",
-    "archived": "was archived",
-    "unarchived": "was taken out of the archive",
-}
-QUANTUM_VERBS = {
-    "quantum_started": "started a quantum; `run.deadline` is the server's deadline",
-    "quantum_paused": "paused its running quantum; `run.paused_at` is set",
-    "quantum_resumed": "resumed its paused quantum with a new deadline",
-    "quantum_extended": "got more minutes on its running quantum",
-    "quantum_stopped": "ended its quantum; the new session is the last of `sessions`",
-    "quantum_expired": "reached its quantum's deadline; `run.expired_at` is set",
-}
-
-for _kind in Kind:
-    _verbs = THREAD_VERBS | (QUANTUM_VERBS if _kind is not Kind.SAGA else {})
-    for _verb, _what in _verbs.items():
-        _name = _kind.value.capitalize() + "".join(w.capitalize() for w in _verb.split("_"))
-        _register(_name, Thread, f"{_kind.value}.{_verb}", f"A {_kind.value} {_what}.")
-
-SPRINT_VERBS = {
-    "created": "was created",
-    "updated": "had its name, goal, dates or capacity edited",
-    "deleted": "was deleted (payload: the sprint as it was)",
-    "item_added": "got a story or task added",
-    "item_removed": "had a story or task removed",
-    "items_reordered": "had its stories and tasks reordered",
-    "started": "became the active sprint",
-    "closed": "was closed; unfinished items were carried over",
-}
-for _verb, _what in SPRINT_VERBS.items():
-    _register(
-        "Sprint" + "".join(w.capitalize() for w in _verb.split("_")), Sprint, f"sprint.{_verb}", f"A sprint {_what}."
-    )
-
-_register("ProfileUpdated", Profile, "profile.updated", "A person's energy bands or capacity changed.")
-
-
-class RefreshPayload(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    owner: str = Field(min_length=1)
-    reason: str = ""
-
-
-_register(
-    "RequestRefresh",
-    RefreshPayload,
-    "app.request_refresh",
-    "Every open page of `owner` should reload its live parts (e.g. after a bulk change).",
-)
-
-
 class UnknownTopic(LookupError):
     pass
+
+
+def register(*messages: type[MessageBase]) -> None:
+    """Add message types to the catalogue (idempotent; a second type for one topic is refused)."""
+    for message in messages:
+        known = CATALOGUE.get(message.topic)
+        if known is not None and known is not message:
+            raise ValueError(f"{message.topic!r} is already {known.__qualname__}, not {message.__qualname__}")
+        CATALOGUE[message.topic] = message
 
 
 def message_type(topic: str) -> type[MessageBase]:
@@ -112,10 +79,19 @@ def validate_message(topic: str, payload: dict[str, Any]) -> MessageBase:
     return message_type(topic).model_validate(payload)
 
 
-def thread_topic(thread: Thread, verb: str) -> str:
-    topic = f"{thread.kind.value}.{verb}"
-    message_type(topic)
-    return topic
+class RefreshPayload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    owner: str = Field(min_length=1)
+    reason: str = ""
+
+
+class RequestRefresh(RefreshPayload, MessageBase):
+    """Every open page of `owner` should reload its live parts (e.g. after a bulk change)."""
+
+    topic = "app.request_refresh"
+
+
+register(RequestRefresh)
 
 
 def catalogue_markdown() -> str:
@@ -133,10 +109,10 @@ def catalogue_markdown() -> str:
         "| --- | --- | --- | --- |",
     ]
     for topic, cls in sorted(CATALOGUE.items()):
-        payload = next(b.__name__ for b in cls.__mro__[1:] if b is not MessageBase and issubclass(b, BaseModel))
-        lines.append(f"| `{topic}` | `{cls.__name__}` | {payload} | {cls.summary} |")
+        lines.append(f"| `{topic}` | `{cls.__name__}` | {cls.payload_model().__name__} | {cls.summary()} |")
     lines += ["", "## Payload schemas", ""]
-    for model in (Thread, Sprint, Profile, RefreshPayload):
+    models = {cls.payload_model() for cls in CATALOGUE.values()}
+    for model in sorted(models, key=lambda m: m.__name__):
         fields = ", ".join(f"`{name}`" for name in model.model_fields)
         lines.append(f"- **{model.__name__}**: {fields}")
     return "\n".join(lines) + "\n"

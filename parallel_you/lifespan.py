@@ -1,44 +1,18 @@
-"""The ASGI lifespan protocol: start-up and shut-down hooks on the server's event loop.
-
-Apps register coroutines with `on_startup` / `on_shutdown` (in their AppConfig.ready); the bus
-connection, the realtime bridge and the in-process quantum scheduler start here, so they belong to
-the loop that serves the requests and sockets.
+"""The ASGI lifespan protocol: the process's adapters start on the server's event loop and stop on
+shut-down, so the bus connection, the realtime bridge and the in-process quantum scheduler belong to
+the loop that serves the requests and sockets. What starts is decided in parallel_you/bootstrap.py.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
+from parallel_you.bootstrap import current_adapters
+from parallel_you.realtime import close_channel_layer
+
 log = logging.getLogger(__name__)
-
-Hook = Callable[[], Awaitable[None]]
-_startup: list[Hook] = []
-_shutdown: list[Hook] = []
-
-
-def on_startup(hook: Hook) -> Hook:
-    _startup.append(hook)
-    return hook
-
-
-def on_shutdown(hook: Hook) -> Hook:
-    _shutdown.append(hook)
-    return hook
-
-
-async def run_startup() -> None:
-    for hook in _startup:
-        await hook()
-
-
-async def run_shutdown() -> None:
-    for hook in reversed(_shutdown):
-        try:
-            await hook()
-        except Exception:
-            log.exception("shutdown hook %s failed", getattr(hook, "__qualname__", hook))
 
 
 async def lifespan(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
@@ -46,13 +20,14 @@ async def lifespan(scope: dict[str, Any], receive: Callable[..., Any], send: Cal
         message = await receive()
         if message["type"] == "lifespan.startup":
             try:
-                await run_startup()
+                await current_adapters().start()
             except Exception as exc:
                 log.exception("start-up failed")
                 await send({"type": "lifespan.startup.failed", "message": str(exc)})
                 return
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
-            await run_shutdown()
+            await current_adapters().stop()
+            await close_channel_layer()
             await send({"type": "lifespan.shutdown.complete"})
             return

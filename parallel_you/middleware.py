@@ -1,7 +1,7 @@
 """Response headers and fixes every page gets:
 
 - Server-Timing: how long Django took (readable in the browser's dev tools and by the benchmark);
-- while the bus is unreachable, an htmx trigger that tells the page live updates are paused;
+- LivePaused: while the bus is unreachable, an htmx trigger that tells the page live updates are paused;
 - the CSRF inputs that cached fragments left as placeholders, filled in with this request's;
 - a document store that stops answering (or a lost race) shown as a message, never a 500.
 - the Content-Security-Policy header (django-csp, configured in settings).
@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from abc import ABC, abstractmethod
@@ -20,6 +19,7 @@ from csp.middleware import CSPMiddleware
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django_htmx.http import trigger_client_event
 
 from parallel_you.repo import Conflict, RepoError
 from parallel_you.templatetags.fragments import CSRF_PLACEHOLDER, csrf_input
@@ -63,21 +63,17 @@ class ResponseMiddleware(ABC):
 class ServerTimingMiddleware(ResponseMiddleware):
     def process(self, request: HttpRequest, response: HttpResponseBase, started: float) -> HttpResponseBase:
         response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
-        if live_paused():
-            # Tell an htmx page that its change is saved but live updates are held back.
-            response["HX-Trigger"] = with_trigger(response.get("HX-Trigger"), "parallel-you:live-paused")
         return response
 
 
-def with_trigger(existing: str | None, event: str) -> str:
-    """Add an event to an HX-Trigger header, which is either a list of names or a JSON object."""
-    if not existing:
-        return event
-    if existing.lstrip().startswith("{"):
-        triggers = json.loads(existing)
-        triggers[event] = True
-        return json.dumps(triggers)
-    return f"{existing}, {event}"
+class LivePausedMiddleware(ResponseMiddleware):
+    """While the bus holds events back, tell an htmx page that its change is saved but live updates
+    are paused (static/js/live.js shows the banner)."""
+
+    def process(self, request: HttpRequest, response: HttpResponseBase, started: float) -> HttpResponseBase:
+        if live_paused():
+            trigger_client_event(response, "parallel-you:live-paused")
+        return response
 
 
 class CsrfPlaceholderMiddleware(ResponseMiddleware):
@@ -139,7 +135,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware without the two thread hops Django's MiddlewareMixin makes per
     request under ASGI: building the header is pure CPU, so it runs on the event loop."""
 
-    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:  # type: ignore[override]
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         self.process_request(request)
         response = await self.get_response(request)  # type: ignore[misc]
         return self.process_response(request, response)

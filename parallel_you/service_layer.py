@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 from parallel_you.bus.base import BusUnavailable, Envelope
 from parallel_you.bus.outbox import staged_form
 from parallel_you.domain import DomainError
-from parallel_you.events import message_type
+from parallel_you.events import Event
 from parallel_you.repo import Conflict, Repo, RepoError, WriteUncertain
 
 log = logging.getLogger(__name__)
@@ -35,14 +35,14 @@ class StorageFailed(DomainError):
     pass
 
 
-def save(repo: Repo[Any], doc: Any, *, topics: Sequence[str] = ()) -> list[Envelope]:
+def save(repo: Repo[Any], doc: Any, *, events: Sequence[Event] = ()) -> list[Envelope]:
     """Check the whole document, then write it; the repo never holds an invalid document. The
-    events on `topics` (with the document as written) are staged in the same write and returned:
-    hand them to `deliver`."""
+    `events` (their payloads taken from the document as written) are staged in the same write and
+    returned: hand them to `deliver`."""
     doc.ensure_valid()
     read = doc.version
     doc.version += 1
-    envelopes = [Envelope.create(topic, message_type(topic).payload_of(doc)) for topic in topics]
+    envelopes = [Envelope.create(event.topic, event.payload()) for event in events]
     try:
         # Version 0 was never stored: create. Otherwise replace only the version this was read at.
         repo.upsert(doc, expected_version=read or None, staged=[staged_form(e) for e in envelopes])
@@ -80,9 +80,9 @@ async def deliver(bus: Bus, repo: Repo[Any], doc_id: str, envelopes: Sequence[En
             log.exception("could not release the events of %s: the sweeper will send them again", doc_id)
 
 
-async def commit(repo: Repo[Any], bus: Bus, doc: Any, *topics: str) -> None:
-    """Write `doc` over the version it was read at, then publish its events on `topics`."""
-    await deliver(bus, repo, doc.id, save(repo, doc, topics=topics))
+async def commit(repo: Repo[Any], bus: Bus, doc: Any, *events: Event) -> None:
+    """Write `doc` over the version it was read at, then publish `events` (about `doc`)."""
+    await deliver(bus, repo, doc.id, save(repo, doc, events=events))
 
 
 def remove(repo: Repo[Any], doc_id: str) -> bool:
@@ -93,9 +93,10 @@ def remove(repo: Repo[Any], doc_id: str) -> bool:
         raise StorageFailed(f"Couldn't delete that, so nothing changed ({exc}). Try again in a moment.") from exc
 
 
-async def publish(bus: Bus, topic: str, document: Any) -> None:
-    """Publish `document` on `topic`, checked against the catalogue. Call only after the write."""
-    await bus.emit(topic, message_type(topic).payload_of(document))
+async def publish(bus: Bus, event: Event) -> None:
+    """Publish `event`, its payload checked against its declared type. Call only after the write
+    (a write that can carry it should: `commit`)."""
+    await bus.emit(event.topic, event.payload())
 
 
 # --- Many writers ---------------------------------------------------------------------------------

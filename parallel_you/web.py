@@ -1,10 +1,10 @@
-"""Helpers every app's views share: who is asking, and the adapters to serve them with."""
+"""Helpers every app's views share: who is asking, and whether live updates are held back."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 
-from parallel_you.bootstrap import App, get_app
+from parallel_you.bootstrap import current_adapters
 
 
 async def owner_of(request: HttpRequest) -> str:
@@ -13,13 +13,9 @@ async def owner_of(request: HttpRequest) -> str:
     return str(user.pk)
 
 
-def app() -> App:
-    return get_app()
-
-
 def live_paused() -> bool:
     """True while this process holds events it could not publish (the broker is unreachable)."""
-    return bool(getattr(get_app().bus, "paused", False))
+    return current_adapters().bus.paused
 
 
 def live_context(request: HttpRequest) -> dict[str, bool]:

@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, ValidationError, model_validator
@@ -20,6 +19,7 @@ from parallel_you.domain import (
     DomainError,
     IllegalTransition,
     InvalidValue,
+    Labelled,
     Timestamp,
     friendly_errors,
     new_id,
@@ -38,14 +38,10 @@ FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 
 
-class SprintState(StrEnum):
+class SprintState(Labelled):
     PLANNED = "planned"
     ACTIVE = "active"
     CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 Quanta = Annotated[int, Field(ge=0, le=50)]

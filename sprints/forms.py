@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -32,7 +32,7 @@ class SprintForm(CreateOnce):
     )
 
     def show_overlap(self) -> bool:
-        return "start" in self.errors and "overlap" in " ".join(self.errors["start"])
+        return "start" in self.errors and "overlap" in " ".join(str(e) for e in self.errors["start"])
 
     @classmethod
     def of(cls, sprint: Sprint) -> SprintForm:
@@ -110,5 +110,5 @@ class CloseForm(forms.Form):
         choices = [("backlog", "The backlog")] + [
             (s.id, f"Sprint “{s.name}” ({s.start:%d %b} – {s.end:%d %b})") for s in planned
         ]
-        self.fields["carry_to"].choices = choices
+        cast(forms.ChoiceField, self.fields["carry_to"]).choices = choices
         self.fields["carry_to"].initial = planned[0].id if planned else "backlog"

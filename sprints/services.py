@@ -26,8 +26,19 @@ from parallel_you.service_layer import (
     save,
 )
 from sprints.domain import Closing, Sprint, overlap_check
+from sprints.events import (
+    SprintClosed,
+    SprintCreated,
+    SprintDeleted,
+    SprintItemAdded,
+    SprintItemRemoved,
+    SprintItemsReordered,
+    SprintStarted,
+    SprintUpdated,
+)
 from sprints.selectors import capacity_suggestion, members_of, sprint_active, sprint_get, sprint_list
 from threads.domain import Profile, State, Thread
+from threads.events import Verb, thread_event
 from threads.selectors import profile_get, thread_filter, thread_get
 
 Moved = tuple[Thread, list[Envelope]]
@@ -41,7 +52,7 @@ def _move_thread(threads: Repo[Thread], thread: Thread, sprint_id: str | None) -
             return None
         moved = thread.in_sprint(sprint_id)
         try:
-            return moved, save(threads, moved, topics=[f"{moved.kind.value}.updated"])
+            return moved, save(threads, moved, events=[thread_event(moved, Verb.UPDATED)])
         except Conflict:
             fresh = threads.get(thread.id)
             if fresh is None:
@@ -87,7 +98,7 @@ async def sprint_create(
     ids = {"id": sprint_id} if sprint_id is not None else {}
     sprint = Sprint.new(owner=owner, name=name, goal=goal, start=start, end=end, capacity=capacity or {}, **ids)
     overlap_check(sprint, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
-    await commit(repo, bus, sprint, "sprint.created")
+    await commit(repo, bus, sprint, SprintCreated.of(sprint))
     return sprint
 
 
@@ -111,7 +122,7 @@ async def sprint_edit(
         overlap_check(edited, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
     if edited.model_dump(exclude={"updated_at"}) == sprint.model_dump(exclude={"updated_at"}):
         return sprint
-    await commit(repo, bus, edited, "sprint.updated")
+    await commit(repo, bus, edited, SprintUpdated.of(edited))
     return edited
 
 
@@ -146,7 +157,7 @@ async def sprint_delete(*, repo: Repo[Sprint], threads: Repo[Thread], bus: Bus, 
     held = threads.list(thread_filter(owner=owner, sprint_id=sprint.id, archived=None))
     remove(repo, sprint.id)
     moved = [_move_thread(threads, t, None) for t in held]
-    await publish(bus, "sprint.deleted", sprint)
+    await publish(bus, SprintDeleted.of(sprint))
     await _publish_threads(bus, threads, moved)
     return sprint
 
@@ -166,7 +177,7 @@ async def sprint_item_add(
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     thread = thread_get(repo=threads, owner=owner, thread_id=thread_id)
     sprint.add(thread, position)
-    staged = save(repo, sprint, topics=["sprint.item_added"])
+    staged = save(repo, sprint, events=[SprintItemAdded.of(sprint)])
     moved = _move_thread(threads, thread, sprint.id)
     await deliver(bus, repo, sprint.id, staged)
     await _publish_threads(bus, threads, [moved])
@@ -180,7 +191,7 @@ async def sprint_item_remove(
     """Back to the backlog."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     sprint.remove(thread_id)
-    staged = save(repo, sprint, topics=["sprint.item_removed"])
+    staged = save(repo, sprint, events=[SprintItemRemoved.of(sprint)])
     thread = threads.get(thread_id)
     moved = _move_thread(threads, thread, None) if thread is not None and thread.owner == owner else None
     await deliver(bus, repo, sprint.id, staged)
@@ -195,7 +206,7 @@ async def sprint_items_reorder(
     """The whole new order (drag and drop); it must hold exactly the sprint's items."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     if sprint.reorder(order):
-        await commit(repo, bus, sprint, "sprint.items_reordered")
+        await commit(repo, bus, sprint, SprintItemsReordered.of(sprint))
     return sprint
 
 
@@ -206,7 +217,7 @@ async def sprint_item_move(
     """One item to a new position (the up and down buttons)."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     if sprint.move(thread_id, position):
-        await commit(repo, bus, sprint, "sprint.items_reordered")
+        await commit(repo, bus, sprint, SprintItemsReordered.of(sprint))
     return sprint
 
 
@@ -215,7 +226,7 @@ async def sprint_start(*, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: s
     """Planned -> Active; refused while another sprint of the person's is active."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     sprint.start_sprint(sprint_active(repo=repo, owner=owner))
-    await commit(repo, bus, sprint, "sprint.started")
+    await commit(repo, bus, sprint, SprintStarted.of(sprint))
     return sprint
 
 
@@ -245,8 +256,10 @@ async def sprint_close(
     unfinished = [t for t in held if t.state is not State.DONE]
     if target is not None:
         target.take_carried(unfinished)
-    staged = save(repo, sprint, topics=["sprint.closed"])
-    carried = save(repo, target, topics=["sprint.item_added"] if unfinished else []) if target is not None else []
+    staged = save(repo, sprint, events=[SprintClosed.of(sprint)])
+    carried = (
+        save(repo, target, events=[SprintItemAdded.of(target)] if unfinished else []) if target is not None else []
+    )
     moved = [_move_thread(threads, t, target.id if target else None) for t in unfinished]
     await deliver(bus, repo, sprint.id, staged)
     if target is not None:

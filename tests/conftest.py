@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from parallel_you.bootstrap import App, bootstrap, set_app
+from parallel_you.bootstrap import Adapters, bootstrap, install
 from tests.support.clock import A_WEDNESDAY
 
 
@@ -54,16 +54,16 @@ def on_a_wednesday() -> Iterator[date]:
 
 
 @pytest.fixture
-def adapters() -> Iterator[App]:
+def adapters() -> Iterator[Adapters]:
     """In-memory repos and bus, installed as the process's adapters for this test."""
     from parallel_you.bus import MemoryBus
     from parallel_you.events import validate_message
 
     bus = MemoryBus()
     app = bootstrap(repo_backend="memory", bus=bus)
-    set_app(app)
+    install(app)
     yield app
-    set_app(None)
+    install(None)
     # Every message a test made the services emit must match the event catalogue.
     for envelope in bus.emitted:
         validate_message(envelope.topic, envelope.payload)
@@ -90,14 +90,14 @@ def other_person(make_user: Any) -> Any:
 
 
 @pytest.fixture
-def client_as(client: Any, person: Any, adapters: App) -> Any:
+def client_as(client: Any, person: Any, adapters: Adapters) -> Any:
     """A Django test client signed in as `person`, with in-memory adapters."""
     client.force_login(person)
     return client
 
 
 @pytest.fixture
-def make_thread(adapters: App) -> Any:
+def make_thread(adapters: Adapters) -> Any:
     """Create a thread through the services (sync, for web tests): make_thread(owner, kind, title, **fields)."""
     from asgiref.sync import async_to_sync
 
@@ -118,7 +118,7 @@ def make_thread(adapters: App) -> Any:
 
 
 @pytest.fixture
-def transition(adapters: App) -> Any:
+def transition(adapters: Adapters) -> Any:
     """Move a thread through the services (sync, for web tests): transition(owner, thread, action, **kw)."""
     from asgiref.sync import async_to_sync
 

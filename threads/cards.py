@@ -10,10 +10,11 @@ placeholders, filled in per request by `CsrfPlaceholderMiddleware`.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.template import Context
+from django.template.backends.django import Template as BackendTemplate
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
@@ -33,7 +34,8 @@ def rendered_cards(threads: list[Thread], cards: dict[str, Any], *, here: str, i
     signatures: dict[str, str] = cards["card_keys"]
     keys = {t.id: _key(t, signatures[t.id], here, inline) for t in threads}
     found: dict[str, str] = cache.get_many(list(keys.values()))
-    template = get_template(CARD_TEMPLATE).template  # the engine template: no context processors
+    # The engine's own template: rendered with a plain Context, no context processors.
+    template = cast(BackendTemplate, get_template(CARD_TEMPLATE)).template
     fresh: dict[str, str] = {}
     out: dict[str, SafeString] = {}
     for thread in threads:

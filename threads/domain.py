@@ -10,20 +10,20 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from parallel_you.domain import (
     Document,
     DomainError,
     IllegalTransition,
     InvalidValue,
+    Labelled,
     Timestamp,
-    friendly_errors,
     new_id,
     utcnow,
+    validated,
 )
 
 MIN_QUANTUM = 5
@@ -51,26 +51,18 @@ def check_visible(**texts: str) -> None:
         raise InvalidValue(errors)
 
 
-class Kind(StrEnum):
+class Kind(Labelled):
     SAGA = "saga"
     STORY = "story"
     TASK = "task"
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
-
-class State(StrEnum):
+class State(Labelled):
     READY = "ready"
     RUNNING = "running"
     PARKED = "parked"
     BLOCKED = "blocked"
     DONE = "done"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 BOARD_STATES = (State.READY, State.RUNNING, State.PARKED, State.BLOCKED, State.DONE)
@@ -87,21 +79,17 @@ ALLOWED: dict[State, frozenset[State]] = {
 ACTIONS: dict[State, tuple[str, ...]] = {
     State.READY: ("start", "park", "block", "done"),
     State.RUNNING: ("stop", "park", "done"),
-    State.PARKED: ("resume", "block", "done"),
+    State.PARKED: ("unpark", "block", "done"),
     State.BLOCKED: ("unblock", "park", "done"),
     State.DONE: ("reopen", "archive"),
 }
 
 
-class Outcome(StrEnum):
+class Outcome(Labelled):
     COMPLETED = "completed"
     OVERRAN = "overran"
     STOPPED_EARLY = "stopped_early"
     ABANDONED = "abandoned"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class Run(Document):
@@ -201,10 +189,7 @@ class Thread(Document):
     # validators: a thread stored before this rule must still load.
     @classmethod
     def new(cls, **values: object) -> Thread:
-        try:
-            thread = cls(**values)
-        except ValidationError as exc:
-            raise InvalidValue(friendly_errors(exc)) from None
+        thread = validated(cls, **values)
         check_visible(title=thread.title)
         return thread
 
@@ -233,10 +218,7 @@ class Thread(Document):
 
     def _copy(self, now: datetime | None, **changes: object) -> Thread:
         data = self.model_dump() | changes | {"updated_at": now or utcnow()}
-        try:
-            return Thread(**data)
-        except ValidationError as exc:
-            raise InvalidValue(friendly_errors(exc)) from None
+        return validated(Thread, **data)
 
     # --- transitions ------------------------------------------------------------------------------
     @property
@@ -292,28 +274,20 @@ class Thread(Document):
         self.run = None
         return session
 
-    def start(self, now: datetime | None = None, *, minutes: int | None = None, minute: timedelta | None = None) -> Run:
-        """Start a quantum of `minutes` (default: the thread's quantum). `minute` is how long a
-        minute lasts: tests shorten it to run a whole quantum in seconds."""
-        now = now or utcnow()
+    def begin_quantum(self, run: Run, now: datetime) -> None:
+        """Enter Running with `run` (timers/quantum.py makes the run and owns what happens to it)."""
         if self.kind is Kind.SAGA:
             raise IllegalTransition("A saga isn't worked on directly: start one of its stories or tasks.")
         self._refuse_if_archived("start")
         if self.state is not State.READY:
             raise IllegalTransition(self._why_not(State.RUNNING, "start"))
-        planned = minutes or self.quantum
-        run = Run(started_at=now, deadline=now + (minute or timedelta(minutes=1)) * planned, planned_minutes=planned)
         self.run = run
         self.state = State.RUNNING
         self.started_at = self.started_at or now
         self.updated_at = now
-        return run
 
-    def stop(
-        self, now: datetime | None = None, *, outcome: Outcome | None = None, then: State = State.READY
-    ) -> Session:
-        """End the running quantum and record it; `then` is where the thread goes next."""
-        now = now or utcnow()
+    def end_quantum(self, now: datetime, *, then: State = State.READY, outcome: Outcome | None = None) -> Session:
+        """End the running quantum, record it as a session, and move to `then`."""
         if self.state is not State.RUNNING or self.run is None:
             raise IllegalTransition(f"“{self.title}” has no running quantum to stop.")
         if then not in (State.READY, State.PARKED, State.DONE):
@@ -326,78 +300,19 @@ class Thread(Document):
         self.updated_at = now
         return session
 
-    def _running(self, verb: str) -> Run:
-        if self.state is not State.RUNNING or self.run is None:
-            raise IllegalTransition(f"“{self.title}” has no running quantum to {verb}.")
-        return self.run
-
-    def pause(self, now: datetime | None = None) -> Run:
-        """Pause the running quantum; the time left is kept."""
-        now = now or utcnow()
-        run = self._running("pause")
-        if run.paused_at is not None:
-            raise IllegalTransition(f"“{self.title}” is already paused.")
-        if run.expired_at is not None:
-            raise IllegalTransition(f"“{self.title}”'s quantum is already over: stop it or start another.")
-        run.paused_at = now
-        self.updated_at = now
-        return run
-
-    def unpause(self, now: datetime | None = None) -> Run:
-        """Carry on with a paused quantum: the deadline moves on by the length of the pause."""
-        now = now or utcnow()
-        run = self._running("resume")
-        if run.paused_at is None:
-            raise IllegalTransition(f"“{self.title}” isn't paused.")
-        pause = max(now - run.paused_at, timedelta(0))
-        run.deadline = run.deadline + pause
-        run.paused_seconds = round(run.paused_seconds + pause.total_seconds(), 3)
-        run.paused_at = None
-        self.updated_at = now
-        return run
-
-    def extend(self, now: datetime | None = None, *, minutes: int, minute: timedelta | None = None) -> Run:
-        """Add minutes to the running quantum (also after it expired: the deadline moves on)."""
-        now = now or utcnow()
-        run = self._running("extend")
-        if not 1 <= minutes <= MAX_QUANTUM:
-            raise InvalidValue({"minutes": f"Add 1 to {MAX_QUANTUM} minutes."})
-        if run.planned_minutes + minutes > MAX_QUANTUM * 4:
-            raise InvalidValue({"minutes": "That's a very long quantum: stop and take a break first."})
-        length = (minute or timedelta(minutes=1)) * minutes
-        if run.expired_at is not None:
-            # Time's up already: the extra minutes count from now, not from the old deadline.
-            run.deadline = max(run.deadline, now) + length
-            run.expired_at = None
-        else:
-            run.deadline = run.deadline + length
-        run.planned_minutes += minutes
-        self.updated_at = now
-        return run
-
-    def expire(self, now: datetime | None = None) -> Run:
-        """Mark the quantum as over. Refused unless it is running, not paused and due."""
-        now = now or utcnow()
-        run = self._running("expire")
-        if run.paused_at is not None or run.expired_at is not None or run.deadline > now:
-            raise IllegalTransition(f"“{self.title}”'s quantum isn't due.")
-        run.expired_at = now
-        self.updated_at = now
-        return run
-
     def park(self, now: datetime | None = None) -> None:
         now = now or utcnow()
         self._refuse_if_archived("park")
         if self.state is State.RUNNING:
-            self.stop(now, then=State.PARKED)
+            self.end_quantum(now, then=State.PARKED)
             return
         self._move(State.PARKED, "park", now)
 
-    def resume(self, now: datetime | None = None) -> None:
+    def unpark(self, now: datetime | None = None) -> None:
         now = now or utcnow()
         if self.state is not State.PARKED:
-            raise IllegalTransition(f"“{self.title}” isn't parked, so there's nothing to resume.")
-        self._move(State.READY, "resume", now)
+            raise IllegalTransition(f"“{self.title}” isn't parked, so there's nothing to unpark.")
+        self._move(State.READY, "unpark", now)
 
     def block(
         self,
@@ -440,7 +355,7 @@ class Thread(Document):
     def finish(self, now: datetime | None = None) -> None:
         now = now or utcnow()
         if self.state is State.RUNNING:
-            self.stop(now, outcome=Outcome.COMPLETED, then=State.DONE)
+            self.end_quantum(now, outcome=Outcome.COMPLETED, then=State.DONE)
             return
         self._move(State.DONE, "finish", now)
         self.blocked_by = []
@@ -569,10 +484,7 @@ class Profile(Document):
 
     def _replace(self, bands: list[EnergyBand]) -> None:
         # Check the whole profile first: a failed assignment must leave the profile as it was.
-        try:
-            Profile.model_validate(self.model_dump() | {"bands": [b.model_dump() for b in bands]})
-        except ValidationError as exc:
-            raise InvalidValue(friendly_errors(exc)) from None
+        validated(Profile, **(self.model_dump() | {"bands": [b.model_dump() for b in bands]}))
         self.bands = bands
         self.updated_at = utcnow()
 
@@ -582,10 +494,7 @@ class Profile(Document):
         band_id, n = base, 2
         while self.band(band_id):
             band_id, n = f"{base}-{n}", n + 1
-        try:
-            band = EnergyBand(id=band_id, name=name, colour=colour)
-        except ValidationError as exc:
-            raise InvalidValue(friendly_errors(exc)) from None
+        band = validated(EnergyBand, id=band_id, name=name, colour=colour)
         self._replace([*self.bands, band])
         return band
 
@@ -593,10 +502,9 @@ class Profile(Document):
         band = self.band(band_id)
         if band is None:
             raise DomainError("There's no such energy band.")
-        try:
-            changed = EnergyBand(id=band.id, name=band.name if name is None else name, colour=colour or band.colour)
-        except ValidationError as exc:
-            raise InvalidValue(friendly_errors(exc)) from None
+        changed = validated(
+            EnergyBand, id=band.id, name=band.name if name is None else name, colour=colour or band.colour
+        )
         self._replace([changed if b.id == band_id else b for b in self.bands])
         return changed
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
-from parallel_you.domain import DomainError, InvalidValue
 from threads.domain import (
     DEFAULT_QUANTUM,
     MAX_QUANTUM,
@@ -26,13 +25,6 @@ from threads.domain import (
 
 QUANTUM_MESSAGE = f"A quantum is {MIN_QUANTUM} to {MAX_QUANTUM} minutes."
 KIND_CHOICES = [(k.value, k.label) for k in Kind]
-
-
-def add_domain_errors(form: forms.Form, exc: DomainError) -> None:
-    """Show a domain refusal on the form: next to its field when the form has one, else on top."""
-    errors = exc.errors if isinstance(exc, InvalidValue) else {exc.field or "__all__": exc.message}
-    for name, message in errors.items():
-        form.add_error(name if name in form.fields else None, message)
 
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -105,9 +97,9 @@ class ThreadForm(CreateOnce):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.thread = thread
-        self.fields["energy_band"].choices = [(b.id, b.name) for b in bands]
+        cast(forms.ChoiceField, self.fields["energy_band"]).choices = [(b.id, b.name) for b in bands]
         self.fields["energy_band"].initial = bands[0].id
-        self.fields["parent_id"].choices = [("", "— none —")] + [
+        cast(forms.ChoiceField, self.fields["parent_id"]).choices = [("", "— none —")] + [
             (s.id, s.title) for s in sagas if thread is None or s.id != thread.id
         ]
         self.fields["parent_id"].error_messages["invalid_choice"] = "Choose one of your sagas."
@@ -176,7 +168,9 @@ class BlockForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[Thread], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["blocked_by"].choices = [(t.id, f"{t.title} ({t.kind.label}, {t.state.label})") for t in choices]
+        cast(forms.ChoiceField, self.fields["blocked_by"]).choices = [
+            (t.id, f"{t.title} ({t.kind.label}, {t.state.label})") for t in choices
+        ]
         self.fields["blocked_by"].error_messages["invalid_choice"] = "Choose from your own threads."
 
     def clean(self) -> dict[str, Any]:
@@ -208,5 +202,5 @@ class EnergyBandRemoveForm(forms.Form):
 
     def __init__(self, *args: Any, bands: list[EnergyBand], removing: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["move_to"].choices = [(b.id, b.name) for b in bands if b.id != removing]
+        cast(forms.ChoiceField, self.fields["move_to"]).choices = [(b.id, b.name) for b in bands if b.id != removing]
         self.fields["move_to"].error_messages["invalid_choice"] = "Choose one of your other energy bands."

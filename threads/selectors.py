@@ -194,18 +194,6 @@ class Board:
     def empty(self) -> bool:
         return self.total == 0
 
-    @property
-    def saga_titles(self) -> dict[str, str]:
-        return dict(self.cards.get("saga_titles", {}))
-
-    @property
-    def blockers(self) -> dict[str, Thread]:
-        return dict(self.cards.get("blockers", {}))
-
-    @property
-    def ready_to_unblock(self) -> set[str]:
-        return set(self.cards.get("ready_to_unblock", set()))
-
 
 def board_get(
     *,

@@ -11,6 +11,7 @@ from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, No
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, ChangedElsewhere, commit, publish, reapply_on_conflict, remove
 from threads.domain import DEFAULT_QUANTUM, Kind, Profile, State, Thread
+from threads.events import ProfileUpdated, Verb, thread_event
 from threads.selectors import profile_get, thread_filter, thread_get
 
 
@@ -72,7 +73,7 @@ async def thread_create(
     )
     _check_parent(repo, owner, parent_id)
     _check_band(profiles, owner, thread.energy_band)
-    await commit(repo, bus, thread, f"{kind.value}.created")
+    await commit(repo, bus, thread, thread_event(thread, Verb.CREATED))
     return thread
 
 
@@ -127,11 +128,12 @@ async def thread_edit(
     edited = thread.edit(**changes)
     if edited.model_dump(exclude={"updated_at"}) == thread.model_dump(exclude={"updated_at"}):
         return thread
-    await commit(repo, bus, edited, f"{thread.kind.value}.updated")
+    await commit(repo, bus, edited, thread_event(edited, Verb.UPDATED))
     return edited
 
 
-TRANSITIONS = ("park", "resume", "block", "unblock", "done", "reopen", "archive", "unarchive")
+_VERB_OF = {"archive": Verb.ARCHIVED, "unarchive": Verb.UNARCHIVED}
+TRANSITIONS = ("park", "unpark", "block", "unblock", "done", "reopen", "archive", "unarchive")
 
 
 @reapply_on_conflict  # an action: re-checked and applied to the thread as it is now
@@ -145,7 +147,7 @@ async def thread_transition(
     blocked_by: list[str] | None = None,
     note: str = "",
 ) -> Thread:
-    """park, resume, block, unblock, done, reopen, archive, unarchive (start and stop are timers')."""
+    """park, unpark, block, unblock, done, reopen, archive, unarchive (start and stop are timers')."""
     # Whose thread it is comes first: someone else's id is NotFound whatever else is wrong.
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     if action not in TRANSITIONS:
@@ -163,18 +165,9 @@ async def thread_transition(
         thread.finish(now)
     else:
         getattr(thread, action)(now)
-    verb = action + "d" if action.endswith("archive") else "state_changed"
-    stopped = [f"{thread.kind.value}.quantum_stopped"] if was_running else []
-    await commit(repo, bus, thread, *stopped, f"{thread.kind.value}.{verb}")
+    stopped = [thread_event(thread, Verb.QUANTUM_STOPPED)] if was_running else []
+    await commit(repo, bus, thread, *stopped, thread_event(thread, _VERB_OF.get(action, Verb.STATE_CHANGED)))
     return thread
-
-
-def blockers_done(*, repo: Repo[Thread], thread: Thread) -> bool:
-    """True when every thread that blocks this one is Done (the card offers to unblock)."""
-    if thread.state is not State.BLOCKED or not thread.blocked_by:
-        return False
-    found = [repo.get(b) for b in thread.blocked_by]
-    return all(b is None or b.state is State.DONE for b in found)
 
 
 async def thread_delete(*, repo: Repo[Thread], bus: Bus, owner: str, thread_id: str) -> list[Thread]:
@@ -188,9 +181,9 @@ async def thread_delete(*, repo: Repo[Thread], bus: Bus, owner: str, thread_id: 
     doomed_ids = {t.id for t in doomed}
     for child in doomed[1:]:
         remove(repo, child.id)
-        await publish(bus, f"{child.kind.value}.deleted", child)
+        await publish(bus, thread_event(child, Verb.DELETED))
     remove(repo, thread.id)
-    await publish(bus, f"{thread.kind.value}.deleted", thread)
+    await publish(bus, thread_event(thread, Verb.DELETED))
     # Nothing may stay blocked by a thread that no longer exists.
     for other in repo.list(thread_filter(owner=owner, archived=None, states=[State.BLOCKED])):
         if doomed_ids & set(other.blocked_by):
@@ -207,12 +200,12 @@ async def _forget_blockers(*, repo: Repo[Thread], bus: Bus, thread_id: str, doom
     if not other.blocked_by and not other.blocked_note:
         other.blocked_note = "Its blocker was deleted."
     other.updated_at = utcnow()
-    await commit(repo, bus, other, f"{other.kind.value}.updated")
+    await commit(repo, bus, other, thread_event(other, Verb.UPDATED))
 
 
 # --- Energy bands ---------------------------------------------------------------------------------
 async def _profile_save(*, profiles: Repo[Profile], bus: Bus, profile: Profile) -> Profile:
-    await commit(profiles, bus, profile, "profile.updated")
+    await commit(profiles, bus, profile, ProfileUpdated.of(profile))
     return profile
 
 
@@ -273,6 +266,6 @@ async def energy_band_remove(
     for thread in users:
         assert move_to is not None  # checked above whenever there are users
         moved = thread.in_band(move_to)
-        await commit(threads, bus, moved, f"{moved.kind.value}.updated")
+        await commit(threads, bus, moved, thread_event(moved, Verb.UPDATED))
     profile.remove_band(band_id)
     return await _profile_save(profiles=profiles, bus=bus, profile=profile)

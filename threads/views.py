@@ -12,47 +12,39 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from parallel_you.domain import DomainError, InvalidValue, NotFound
+from parallel_you.bootstrap import current_adapters
+from parallel_you.domain import DomainError, NotFound
+from parallel_you.htmx import (
+    HtmxHttpRequest,
+    add_domain_errors,
+    changed,
+    is_fragment,
+    next_url,
+    not_found_is_404,
+    page_or_fragment,
+    refused,
+    refused_status,
+)
 from parallel_you.service_layer import ChangedElsewhere
-from parallel_you.web import app, owner_of
+from parallel_you.web import owner_of
 from threads import selectors, services
 from threads.cards import rendered_cards
 from threads.domain import BOARD_STATES, Kind, Thread
-from threads.forms import BlockForm, EnergyBandForm, EnergyBandRemoveForm, ThreadForm, add_domain_errors
+from threads.forms import BlockForm, EnergyBandForm, EnergyBandRemoveForm, ThreadForm
+from timers import selectors as timer_selectors
 
-CHANGED_EVENT = "parallel-you:changed"
+NO_THREAD = "There's no such thread."
+NO_BAND = "There's no such energy band."
 
 
 # --- helpers --------------------------------------------------------------------------------------
-def _is_fragment(request: HttpRequest) -> bool:
-    """An htmx request for a fragment (not a boosted navigation, nor a history restore)."""
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
-
-
-def _next_url(request: HttpRequest, default: str | None = None) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    # A path on this site only: anything else (a bare word would even be looked up as a view name
-    # by `redirect`) falls back to the default.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default or reverse("threads:board")
-
-
-def _get_thread(owner: str, thread_id: str) -> Thread:
-    try:
-        return selectors.thread_get(repo=app().threads, owner=owner, thread_id=thread_id)
-    except NotFound:
-        raise Http404("There's no such thread.") from None
-
-
 def _read_version(data: QueryDict, *, default: int) -> int:
     """The `version` a form was rendered with (a form from before versions were sent: `default`)."""
     value = data.get("version", "")
@@ -60,7 +52,7 @@ def _read_version(data: QueryDict, *, default: int) -> int:
 
 
 def _thread_form(owner: str, data: Any = None, *, thread: Thread | None = None, **kwargs: Any) -> ThreadForm:
-    adapters = app()
+    adapters = current_adapters()
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     sagas = selectors.saga_choices(repo=adapters.threads, owner=owner)
     auto_id = f"edit-{thread.id}-%s" if thread is not None else "new-%s"
@@ -71,7 +63,7 @@ COLUMN_LIMIT = 40
 
 
 def _board_context(owner: str, params: QueryDict) -> dict[str, Any]:
-    adapters = app()
+    adapters = current_adapters()
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     filters = {
         "saga": params.get("saga", ""),
@@ -99,6 +91,7 @@ def _board_context(owner: str, params: QueryDict) -> dict[str, Any]:
         for state in BOARD_STATES
     ]
     query["all"] = "1"
+    cards = board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner)
     return {
         "board": board,
         "columns": columns,
@@ -107,18 +100,18 @@ def _board_context(owner: str, params: QueryDict) -> dict[str, Any]:
         "filters": filters,
         "filtered": any(filters.values()),
         "here": here,
-        "cards_html": rendered_cards(
-            [t for _, shown, _ in columns for t in shown], board.cards, here=here, inline=True
-        ),
-        **board.cards,
+        "cards_html": rendered_cards([t for _, shown, _ in columns for t in shown], cards, here=here, inline=True),
+        **cards,
     }
 
 
 def _detail_context(owner: str, thread_id: str) -> dict[str, Any]:
-    adapters = app()
+    adapters = current_adapters()
     detail = selectors.thread_detail_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     return {
+        **timer_selectors.controls_context(repo=adapters.threads, owner=owner),
+        "history": timer_selectors.history_get(repo=adapters.threads, profiles=adapters.profiles, thread=detail.thread),
         "detail": detail,
         "thread": detail.thread,
         "band": profile.band_or_first(detail.thread.energy_band),
@@ -128,7 +121,7 @@ def _detail_context(owner: str, thread_id: str) -> dict[str, Any]:
 
 
 def _archive_context(owner: str, params: QueryDict) -> dict[str, Any]:
-    adapters = app()
+    adapters = current_adapters()
     q = params.get("q", "").strip()
     threads = selectors.archive_get(repo=adapters.threads, owner=owner, text=q)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
@@ -138,17 +131,18 @@ def _archive_context(owner: str, params: QueryDict) -> dict[str, Any]:
 
 
 def _card_response(
-    request: HttpRequest, owner: str, thread_id: str, *, errors: dict[str, str] | None = None, status: int = 200
+    request: HtmxHttpRequest, owner: str, thread_id: str, *, errors: dict[str, str] | None = None, status: int = 200
 ) -> HttpResponse:
-    adapters = app()
-    thread = _get_thread(owner, thread_id)
+    adapters = current_adapters()
+    thread = selectors.thread_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     cards = selectors.card_context(repo=adapters.threads, owner=owner, threads=[thread], profile=profile)
-    context = {"thread": thread, "errors": errors or {}, "here": _next_url(request), **cards}
+    cards |= timer_selectors.controls_context(repo=adapters.threads, owner=owner)
+    context = {"thread": thread, "errors": errors or {}, "here": next_url(request), **cards}
     return render(request, "threads/_card.html", context, status=status)
 
 
-def _current_page(request: HttpRequest) -> tuple[str, dict[str, Any], QueryDict] | None:
+def _current_page(request: HtmxHttpRequest) -> tuple[str, dict[str, Any], QueryDict] | None:
     url = request.htmx.current_url_abs_path if request.htmx else None
     if not url:
         return None
@@ -161,7 +155,7 @@ def _current_page(request: HttpRequest) -> tuple[str, dict[str, Any], QueryDict]
 
 
 def _region_response(
-    request: HttpRequest, owner: str, *, thread_id: str | None = None, error: str | None = None
+    request: HtmxHttpRequest, owner: str, *, thread_id: str | None = None, error: str | None = None
 ) -> HttpResponse:
     """The live region of the page this htmx request came from, re-rendered from the repo.
 
@@ -184,13 +178,13 @@ def _region_response(
     else:
         # Another page (a sprint board) shows this card: answer with the card and let the page
         # re-fetch whatever else it shows.
-        if thread_id is None or app().threads.get(thread_id) is None:
+        if thread_id is None or current_adapters().threads.get(thread_id) is None:
             response = HttpResponse(status=204)
         else:
             response = _card_response(request, owner, thread_id, errors=errors, status=status)
             retarget(response, f"#thread-{thread_id}")
             reswap(response, "outerHTML")
-        return trigger_client_event(response, CHANGED_EVENT)
+        return changed(response)
     context["errors"] = errors
     response = render(request, template, context, status=status)
     retarget(response, target)
@@ -198,20 +192,29 @@ def _region_response(
 
 
 def _done(
-    request: HttpRequest, owner: str, *, thread_id: str | None = None, default: str | None = None
+    request: HtmxHttpRequest, owner: str, *, thread_id: str | None = None, default: str | None = None
 ) -> HttpResponse:
-    if _is_fragment(request):
+    if is_fragment(request):
         return _region_response(request, owner, thread_id=thread_id)
-    return redirect(_next_url(request, default))
+    return redirect(next_url(request, default))
+
+
+def _form_response(
+    request: HtmxHttpRequest, form: Any, thread: Thread, page: str, fragment: str, **extra: Any
+) -> HttpResponse:
+    """A form about one thread, as a page or in place of its card; refused while it has errors."""
+    context = {"form": form, "thread": thread, "here": next_url(request), **extra}
+    status = refused_status(request) if form.errors else 200
+    return render(request, page_or_fragment(request, page, fragment), context, status=status)
 
 
 # --- pages ----------------------------------------------------------------------------------------
 @require_GET
 @vary_on_headers("HX-Request")
-async def board(request: HttpRequest) -> HttpResponse:
+async def board(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     context = _board_context(owner, request.GET)
-    if _is_fragment(request):
+    if is_fragment(request):
         return render(request, "threads/_board.html", context)
     kind = Kind.SAGA.value if context["board"].empty else Kind.TASK.value
     context["new_form"] = _thread_form(owner, initial={"kind": kind, "parent_id": context["filters"]["saga"]})
@@ -220,27 +223,26 @@ async def board(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
-async def archive(request: HttpRequest) -> HttpResponse:
+async def archive(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     context = _archive_context(owner, request.GET)
-    template = "threads/_archive.html" if _is_fragment(request) else "threads/archive.html"
+    template = page_or_fragment(request, "threads/archive.html", "threads/_archive.html")
     return render(request, template, context)
 
 
 @require_GET
 @vary_on_headers("HX-Request")
-async def thread_detail(request: HttpRequest, thread_id: str) -> HttpResponse:
+@not_found_is_404(NO_THREAD)
+async def thread_detail(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    try:
-        context = _detail_context(owner, thread_id)
-    except NotFound:
-        raise Http404("There's no such thread.") from None
-    template = "threads/_detail.html" if _is_fragment(request) else "threads/detail.html"
+    context = _detail_context(owner, thread_id)
+    template = page_or_fragment(request, "threads/detail.html", "threads/_detail.html")
     return render(request, template, context)
 
 
 @require_GET
-async def thread_card(request: HttpRequest, thread_id: str) -> HttpResponse:
+@not_found_is_404(NO_THREAD)
+async def thread_card(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
     """One card, as the board shows it (for Cancel, and for live updates that swap one card)."""
     owner = await owner_of(request)
     return _card_response(request, owner, thread_id)
@@ -248,14 +250,14 @@ async def thread_card(request: HttpRequest, thread_id: str) -> HttpResponse:
 
 # --- create and edit ------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
-async def thread_new(request: HttpRequest) -> HttpResponse:
+async def thread_new(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     if request.method == "GET":
         kind = request.GET.get("kind", Kind.TASK.value)
         form = _thread_form(owner, initial={"kind": kind, "parent_id": request.GET.get("saga", "")})
-        template = "threads/_new_form.html" if _is_fragment(request) else "threads/new.html"
-        return render(request, template, {"form": form, "focus": True, "here": _next_url(request)})
+        template = page_or_fragment(request, "threads/new.html", "threads/_new_form.html")
+        return render(request, template, {"form": form, "focus": True, "here": next_url(request)})
     form = _thread_form(owner, request.POST)
     created: Thread | None = None
     if form.is_valid():
@@ -271,14 +273,14 @@ async def thread_new(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as exc:
             add_domain_errors(form, exc)
-    fragment = _is_fragment(request)
+    fragment = is_fragment(request)
     if created is None:
-        template = "threads/_new_form.html" if fragment else "threads/new.html"
-        context = {"form": form, "focus": True, "here": _next_url(request)}
-        return render(request, template, context, status=422 if fragment else 400)
+        template = page_or_fragment(request, "threads/new.html", "threads/_new_form.html")
+        context = {"form": form, "focus": True, "here": next_url(request)}
+        return render(request, template, context, status=refused_status(request))
     if not fragment:
         messages.success(request, f"Added {created.kind.value} “{created.title}”.")
-        return redirect(_next_url(request))
+        return redirect(next_url(request))
     # A fresh form that keeps kind, saga, band and quantum (adding several stories in a row is
     # common) with the board swapped out-of-band.
     keep = {k: form.cleaned_data.get(k) for k in ("parent_id", "energy_band", "quantum")}
@@ -290,11 +292,11 @@ async def thread_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-async def thread_edit(request: HttpRequest, thread_id: str) -> HttpResponse:
+@not_found_is_404(NO_THREAD)
+async def thread_edit(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
-    thread = _get_thread(owner, thread_id)
-    fragment = _is_fragment(request)
+    adapters = current_adapters()
+    thread = selectors.thread_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
     # The form carries the version the person saw: an edit over a thread changed since is refused.
     read_version = thread.version
     if request.method == "GET":
@@ -313,8 +315,6 @@ async def thread_edit(request: HttpRequest, thread_id: str) -> HttpResponse:
                     read_version=read_version,
                     **form.changes(),
                 )
-            except NotFound:
-                raise Http404("There's no such thread.") from None
             except ChangedElsewhere as exc:
                 # Show it as it is now, with that version: saving again is a choice made knowingly.
                 thread = exc.current
@@ -327,39 +327,37 @@ async def thread_edit(request: HttpRequest, thread_id: str) -> HttpResponse:
                 add_domain_errors(form, exc)
             else:
                 return _done(request, owner, thread_id=thread.id, default=reverse("threads:detail", args=[thread.id]))
-    context = {"form": form, "thread": thread, "here": _next_url(request), "read_version": read_version}
-    template = "threads/_edit_form.html" if fragment else "threads/edit.html"
-    status = 200 if request.method == "GET" else (422 if fragment else 400)
-    return render(request, template, context, status=status)
+    return _form_response(
+        request, form, thread, "threads/edit.html", "threads/_edit_form.html", read_version=read_version
+    )
 
 
 # --- transitions ----------------------------------------------------------------------------------
 @require_POST
-async def thread_transition(request: HttpRequest, thread_id: str) -> HttpResponse:
-    """park, resume, unblock, done, reopen, archive, unarchive: the `action` of the pressed button."""
+@not_found_is_404(NO_THREAD)
+async def thread_transition(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
+    """park, unpark, unblock, done, reopen, archive, unarchive: the `action` of the pressed button."""
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     action = request.POST.get("action", "")
     try:
         await services.thread_transition(
             repo=adapters.threads, bus=adapters.bus, owner=owner, thread_id=thread_id, action=action
         )
-    except NotFound:
-        raise Http404("There's no such thread.") from None
     except DomainError as exc:
-        if _is_fragment(request):
-            return _region_response(request, owner, thread_id=thread_id, error=exc.message)
-        messages.error(request, exc.message)
+        if is_fragment(request):
+            return _region_response(request, owner, thread_id=thread_id, error=refused(exc))
+        messages.error(request, refused(exc))
     return _done(request, owner, thread_id=thread_id)
 
 
 @require_http_methods(["GET", "POST"])
-async def thread_block(request: HttpRequest, thread_id: str) -> HttpResponse:
+@not_found_is_404(NO_THREAD)
+async def thread_block(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
-    thread = _get_thread(owner, thread_id)
+    adapters = current_adapters()
+    thread = selectors.thread_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
     choices = selectors.blocker_choices(repo=adapters.threads, owner=owner, thread=thread)
-    fragment = _is_fragment(request)
     if request.method == "GET":
         initial = {"blocked_by": thread.blocked_by, "note": thread.blocked_note}
         form = BlockForm(initial=initial, choices=choices, auto_id=f"block-{thread.id}-%s")
@@ -376,24 +374,20 @@ async def thread_block(request: HttpRequest, thread_id: str) -> HttpResponse:
                     blocked_by=form.cleaned_data["blocked_by"],
                     note=form.cleaned_data["note"],
                 )
-            except NotFound:
-                raise Http404("There's no such thread.") from None
             except DomainError as exc:
                 add_domain_errors(form, exc)
             else:
                 return _done(request, owner, thread_id=thread.id)
-    context = {"form": form, "thread": thread, "here": _next_url(request)}
-    template = "threads/_block_form.html" if fragment else "threads/block.html"
-    status = 200 if request.method == "GET" else (422 if fragment else 400)
-    return render(request, template, context, status=status)
+    return _form_response(request, form, thread, "threads/block.html", "threads/_block_form.html")
 
 
 @require_http_methods(["GET", "POST"])
-async def thread_delete(request: HttpRequest, thread_id: str) -> HttpResponse:
+@not_found_is_404(NO_THREAD)
+async def thread_delete(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
-    thread = _get_thread(owner, thread_id)
-    here = _next_url(request)
+    adapters = current_adapters()
+    thread = selectors.thread_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
+    here = next_url(request)
     if request.method == "GET":
         children = (
             adapters.threads.list(selectors.thread_filter(owner=owner, parent_id=thread.id, archived=None))
@@ -401,23 +395,21 @@ async def thread_delete(request: HttpRequest, thread_id: str) -> HttpResponse:
             else []
         )
         context = {"thread": thread, "children": children, "here": here}
-        template = "threads/_delete_dialog.html" if _is_fragment(request) else "threads/delete.html"
+        template = page_or_fragment(request, "threads/delete.html", "threads/_delete_dialog.html")
         return render(request, template, context)
     try:
         deleted = await services.thread_delete(
             repo=adapters.threads, bus=adapters.bus, owner=owner, thread_id=thread.id
         )
-    except NotFound:
-        raise Http404("There's no such thread.") from None
     except DomainError as exc:
-        if _is_fragment(request):
-            return _region_response(request, owner, thread_id=thread.id, error=exc.message)
-        messages.error(request, exc.message)
+        if is_fragment(request):
+            return _region_response(request, owner, thread_id=thread.id, error=refused(exc))
+        messages.error(request, refused(exc))
         return redirect(here)
     others = len(deleted) - 1
     also = f" and its {others} stor{'ies' if others != 1 else 'y'} and tasks" if others else ""
     messages.success(request, f"Deleted “{thread.title}”{also}.")
-    if _is_fragment(request):
+    if is_fragment(request):
         return _region_response(request, owner)
     # Never send a person back to the page of what they just deleted.
     return redirect(here if thread.id not in here else reverse("threads:board"))
@@ -425,7 +417,7 @@ async def thread_delete(request: HttpRequest, thread_id: str) -> HttpResponse:
 
 # --- energy bands ---------------------------------------------------------------------------------
 def _bands_context(owner: str) -> dict[str, Any]:
-    adapters = app()
+    adapters = current_adapters()
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     usage = selectors.band_usage(repo=adapters.threads, owner=owner)
     rows = [
@@ -436,7 +428,7 @@ def _bands_context(owner: str) -> dict[str, Any]:
 
 
 def _bands_response(
-    request: HttpRequest, owner: str, *, form: EnergyBandForm | None = None, band_id: str | None = None
+    request: HtmxHttpRequest, owner: str, *, form: EnergyBandForm | None = None, band_id: str | None = None
 ) -> HttpResponse:
     """The energy bands page or region; an invalid `form` is shown in place of band `band_id`'s (or the add form)."""
     context = _bands_context(owner)
@@ -445,9 +437,9 @@ def _bands_response(
             context["add_form"] = form
         else:
             context["rows"] = [(b, form if b.id == band_id else f, n) for b, f, n in context["rows"]]
-    fragment = _is_fragment(request)
-    status = 200 if form is None else (422 if fragment else 400)
-    template = "threads/_energy_bands.html" if fragment else "threads/energy_bands.html"
+    fragment = is_fragment(request)
+    status = 200 if form is None else (refused_status(request))
+    template = page_or_fragment(request, "threads/energy_bands.html", "threads/_energy_bands.html")
     response = render(request, template, context, status=status)
     if fragment:
         retarget(response, "#energy-bands")
@@ -456,10 +448,10 @@ def _bands_response(
 
 
 @require_http_methods(["GET", "POST"])
-async def energy_bands(request: HttpRequest) -> HttpResponse:
+async def energy_bands(request: HtmxHttpRequest) -> HttpResponse:
     """The settings page; a POST adds a band."""
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     if request.method == "GET":
         return _bands_response(request, owner)
     form = EnergyBandForm(request.POST, auto_id="band-new-%s")
@@ -472,22 +464,22 @@ async def energy_bands(request: HttpRequest) -> HttpResponse:
             add_domain_errors(form, exc)
     if form.errors:
         return _bands_response(request, owner, form=form)
-    if _is_fragment(request):
+    if is_fragment(request):
         return _bands_response(request, owner)
     return redirect("threads:energy_bands")
 
 
 def _band_or_404(owner: str, band_id: str) -> Any:
-    band = selectors.profile_get(repo=app().profiles, owner=owner).band(band_id)
+    band = selectors.profile_get(repo=current_adapters().profiles, owner=owner).band(band_id)
     if band is None:
-        raise Http404("There's no such energy band.")
+        raise Http404(NO_BAND)
     return band
 
 
 @require_POST
-async def energy_band_change(request: HttpRequest, band_id: str) -> HttpResponse:
+async def energy_band_change(request: HtmxHttpRequest, band_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     _band_or_404(owner, band_id)
     form = EnergyBandForm(request.POST, auto_id=f"band-{band_id}-%s")
     if form.is_valid():
@@ -499,15 +491,15 @@ async def energy_band_change(request: HttpRequest, band_id: str) -> HttpResponse
             add_domain_errors(form, exc)
     if form.errors:
         return _bands_response(request, owner, form=form, band_id=band_id)
-    if _is_fragment(request):
+    if is_fragment(request):
         return _bands_response(request, owner)
     return redirect("threads:energy_bands")
 
 
 @require_http_methods(["GET", "POST"])
-async def energy_band_remove(request: HttpRequest, band_id: str) -> HttpResponse:
+async def energy_band_remove(request: HtmxHttpRequest, band_id: str) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = app()
+    adapters = current_adapters()
     band = _band_or_404(owner, band_id)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     in_use = selectors.band_usage(repo=adapters.threads, owner=owner).get(band_id, 0)
@@ -526,14 +518,12 @@ async def energy_band_remove(request: HttpRequest, band_id: str) -> HttpResponse
                     move_to=form.cleaned_data["move_to"] or None,
                 )
             except DomainError as exc:
-                if not isinstance(exc, InvalidValue) and not exc.field:
-                    exc = InvalidValue({"__all__": exc.message})
                 add_domain_errors(form, exc)
             else:
                 messages.success(request, f"Removed the energy band “{band.name}”.")
-                if _is_fragment(request):
+                if is_fragment(request):
                     return HttpResponseClientRedirect(reverse("threads:energy_bands"))
                 return redirect("threads:energy_bands")
-        status = 422 if _is_fragment(request) else 400
+        status = refused_status(request)
     context = {"band": band, "form": form, "in_use": in_use, "only_band": len(profile.bands) == 1}
     return render(request, "threads/energy_band_remove.html", context, status=status)

@@ -6,8 +6,7 @@ class TimersConfig(AppConfig):
     verbose_name = "Timers"
 
     def ready(self) -> None:
-        from parallel_you.lifespan import on_shutdown, on_startup
-        from timers.lifecycle import scheduler_shutdown, scheduler_startup
+        from parallel_you import events
+        from timers import events as timers_events
 
-        on_startup(scheduler_startup)
-        on_shutdown(scheduler_shutdown)
+        events.register(*timers_events.MESSAGES)

@@ -1,17 +1,18 @@
-"""Embedded mode: the in-process expiry scheduler's start-up and shut-down on the server's loop.
+"""The expiry scheduler's start-up in a process that fires expiries itself (embedded mode).
 
 At start-up every running, unpaused, unexpired quantum in the repo is re-armed, so a restart of
-the server loses no expiry; one that fell due while the server was down fires at once.
+the server loses no expiry; one that fell due while the server was down fires at once. The
+composition root (parallel_you/bootstrap.py) runs `scheduler_start` with the process's adapters.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from parallel_you.bootstrap import get_app
+from parallel_you.bus import MessageBus
 from parallel_you.repo import FilterSpec, Repo
 from threads.domain import State, Thread
-from timers.scheduler import InProcessScheduler
+from timers.scheduler import Expire, ExpiryScheduler
 from timers.services import Expiry, quantum_expire
 
 
@@ -25,22 +26,18 @@ def due_runs(repo: Repo[Thread]) -> list[tuple[str, str, datetime]]:
     ]
 
 
-async def expire_in_process(thread_id: str, run_id: str, deadline: datetime) -> None:
-    app = get_app()
-    result = await quantum_expire(repo=app.threads, bus=app.bus, thread_id=thread_id, run_id=run_id)
-    # Early (the loop's clock and the wall clock disagree by a hair): re-arm, unless a newer
-    # deadline has an expiry of its own.
-    if result.status is Expiry.EARLY and result.deadline == deadline and app.scheduler is not None:
-        await app.scheduler.schedule(thread_id=thread_id, run_id=run_id, deadline=deadline)
+def expirer(*, threads: Repo[Thread], bus: MessageBus, scheduler: ExpiryScheduler) -> Expire:
+    """What the scheduler calls at a deadline."""
+
+    async def expire(thread_id: str, run_id: str, deadline: datetime) -> None:
+        result = await quantum_expire(repo=threads, bus=bus, thread_id=thread_id, run_id=run_id)
+        # Early (the loop's clock and the wall clock disagree by a hair): re-arm, unless a newer
+        # deadline has an expiry of its own.
+        if result.status is Expiry.EARLY and result.deadline == deadline:
+            await scheduler.schedule(thread_id=thread_id, run_id=run_id, deadline=deadline)
+
+    return expire
 
 
-async def scheduler_startup() -> None:
-    app = get_app()
-    if isinstance(app.scheduler, InProcessScheduler):
-        await app.scheduler.start(expire_in_process, due_runs(app.threads))
-
-
-async def scheduler_shutdown() -> None:
-    app = get_app()
-    if isinstance(app.scheduler, InProcessScheduler):
-        await app.scheduler.stop()
+async def scheduler_start(*, threads: Repo[Thread], bus: MessageBus, scheduler: ExpiryScheduler) -> None:
+    await scheduler.start(expirer(threads=threads, bus=bus, scheduler=scheduler), due_runs(threads))

@@ -25,7 +25,17 @@ from parallel_you.domain import utcnow
 log = logging.getLogger(__name__)
 
 
+Expire = Callable[[str, str, datetime], Awaitable[None]]
+
+
 class ExpiryScheduler(Protocol):
+    async def start(self, expire: Expire, due: list[tuple[str, str, datetime]]) -> None:
+        """Begin firing expiries in this process: `expire` at each deadline, `due` re-armed from the
+        repo. A no-op where another process fires them (Celery)."""
+        ...
+
+    async def stop(self) -> None: ...
+
     async def schedule(self, *, thread_id: str, run_id: str, deadline: datetime) -> None:
         """Ask for `quantum_expire(thread_id, run_id)` at `deadline`; survives restarts."""
         ...
@@ -33,9 +43,6 @@ class ExpiryScheduler(Protocol):
     async def cancel(self, *, thread_id: str, run_id: str) -> None:
         """A hint that the pending expiry is no longer needed (correctness never depends on it)."""
         ...
-
-
-Expire = Callable[[str, str, datetime], Awaitable[None]]
 
 
 class InProcessScheduler:
@@ -145,6 +152,12 @@ class CeleryScheduler:
 
     def __init__(self, celery_app: Any) -> None:
         self.celery = celery_app
+
+    async def start(self, expire: Expire, due: list[tuple[str, str, datetime]]) -> None:
+        """The Celery worker fires expiries, from the broker's durable queues: nothing to do here."""
+
+    async def stop(self) -> None:
+        return None
 
     async def schedule(self, *, thread_id: str, run_id: str, deadline: datetime) -> None:
         # kombu publishes (with confirms) synchronously: keep it off the event loop.

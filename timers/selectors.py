@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from parallel_you.repo import Repo
-from threads.domain import Profile, Session, State, Thread
+from threads.domain import Profile, Session, State, Thread, counting
 from threads.selectors import profile_get, thread_filter
 from timers.domain import Bar, Suggestion, chart_bars, quanta_in_a_row, suggest_quantum
 
@@ -48,3 +48,17 @@ def history_get(*, repo: Repo[Thread], profiles: Repo[Profile], thread: Thread) 
 def streak_get(*, repo: Repo[Thread], owner: str, now: datetime) -> int:
     """How many quanta the person has just worked back to back, without a break."""
     return quanta_in_a_row(person_sessions(repo=repo, owner=owner), now)
+
+
+def in_a_row_get(*, repo: Repo[Thread], owner: str) -> int:
+    """Where the person's running quantum stands in a row of quanta worked without a break (the
+    running one counted), or 0 when none runs. One quantum runs at a time, so this is per person."""
+    running = counting(repo.list(thread_filter(owner=owner, states=[State.RUNNING])))
+    if not running or running[0].run is None:
+        return 0
+    return 1 + streak_get(repo=repo, owner=owner, now=running[0].run.started_at)
+
+
+def controls_context(*, repo: Repo[Thread], owner: str) -> dict[str, int]:
+    """What `timers/_controls.html` needs besides the thread; merge it into the page's context."""
+    return {"in_a_row": in_a_row_get(repo=repo, owner=owner)}

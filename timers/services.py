@@ -14,10 +14,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from parallel_you.domain import DomainError, IllegalTransition, utcnow
+from parallel_you.events import Event
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, commit, deliver, reapply_on_conflict, save
 from threads.domain import Outcome, State, Thread, counting
+from threads.events import Verb, thread_event
 from threads.selectors import thread_filter, thread_get
+from timers import quantum
 from timers.domain import outcome_of
 from timers.scheduler import ExpiryScheduler
 
@@ -45,14 +48,14 @@ class TimerUnavailable(DomainError):
 
 
 async def _commit_armed(
-    repo: Repo[Thread], bus: Bus, scheduler: ExpiryScheduler | None, thread: Thread, before: Thread, topic: str
+    repo: Repo[Thread], bus: Bus, scheduler: ExpiryScheduler | None, thread: Thread, before: Thread, event: Event
 ) -> None:
     """Write the thread (its event staged), then schedule the expiry of its run, then publish; if
     the scheduler (Celery's broker) can't take it, drop the staged event, put the thread back as
     it was and refuse. A running quantum whose expiry was never scheduled must not be left behind,
     and the expiry can't be scheduled before the write: a short one runs at once and must find the
     run it was armed for."""
-    staged = save(repo, thread, topics=[topic])
+    staged = save(repo, thread, events=[event])
     run = thread.run
     if scheduler is None or run is None or run.paused_at is not None or run.expired_at is not None:
         await deliver(bus, repo, thread.id, staged)
@@ -125,12 +128,12 @@ async def quantum_start(
     a quantum already running elsewhere; without it, that is refused with `OtherRunning`."""
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     if thread.state is not State.READY:
-        thread.start(utcnow(), minutes=minutes, minute=minute)  # raises the domain's refusal
+        quantum.start(thread, utcnow(), minutes=minutes, minute=minute)  # raises the domain's refusal
     _check_room(repo=repo, owner=owner, thread=thread, current=current)
     before = thread.model_copy(deep=True)
-    thread.start(utcnow(), minutes=minutes, minute=minute)
+    quantum.start(thread, utcnow(), minutes=minutes, minute=minute)
     await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
-    await _commit_armed(repo, bus, scheduler, thread, before, f"{thread.kind.value}.quantum_started")
+    await _commit_armed(repo, bus, scheduler, thread, before, thread_event(thread, Verb.QUANTUM_STARTED))
     return thread
 
 
@@ -139,8 +142,8 @@ async def quantum_pause(
     *, repo: Repo[Thread], bus: Bus, owner: str, thread_id: str, scheduler: ExpiryScheduler | None = None
 ) -> Thread:
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
-    run = thread.pause(utcnow())
-    await commit(repo, bus, thread, f"{thread.kind.value}.quantum_paused")
+    run = quantum.pause(thread, utcnow())
+    await commit(repo, bus, thread, thread_event(thread, Verb.QUANTUM_PAUSED))
     await _disarm(scheduler, thread.id, run.id)
     return thread
 
@@ -158,12 +161,12 @@ async def quantum_resume(
     """Carry on with a paused quantum (one running quantum per person, as for start)."""
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     if thread.run is None or thread.run.paused_at is None:
-        thread.unpause(utcnow())  # raises the domain's refusal
+        quantum.resume(thread, utcnow())  # raises the domain's refusal
     _check_room(repo=repo, owner=owner, thread=thread, current=current)
     before = thread.model_copy(deep=True)
-    thread.unpause(utcnow())
+    quantum.resume(thread, utcnow())
     await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
-    await _commit_armed(repo, bus, scheduler, thread, before, f"{thread.kind.value}.quantum_resumed")
+    await _commit_armed(repo, bus, scheduler, thread, before, thread_event(thread, Verb.QUANTUM_RESUMED))
     return thread
 
 
@@ -180,8 +183,8 @@ async def quantum_extend(
 ) -> Thread:
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     before = thread.model_copy(deep=True)
-    thread.extend(utcnow(), minutes=minutes, minute=minute)
-    await _commit_armed(repo, bus, scheduler, thread, before, f"{thread.kind.value}.quantum_extended")
+    quantum.extend(thread, utcnow(), minutes=minutes, minute=minute)
+    await _commit_armed(repo, bus, scheduler, thread, before, thread_event(thread, Verb.QUANTUM_EXTENDED))
     return thread
 
 
@@ -203,9 +206,9 @@ async def quantum_stop(
     if run is None or thread.state is not State.RUNNING:
         raise IllegalTransition(f"“{thread.title}” has no running quantum to stop.")
     now = utcnow()
-    thread.stop(now, outcome=outcome or outcome_of(run, now, then, minute), then=then)
+    quantum.stop(thread, now, outcome=outcome or outcome_of(run, now, then, minute), then=then)
     # One event: its payload carries the new state (Ready, Parked or Done) and the new session.
-    await commit(repo, bus, thread, f"{thread.kind.value}.quantum_stopped")
+    await commit(repo, bus, thread, thread_event(thread, Verb.QUANTUM_STOPPED))
     await _disarm(scheduler, thread.id, run.id)
     return thread
 
@@ -251,8 +254,8 @@ async def quantum_expire(*, repo: Repo[Thread], bus: Bus, thread_id: str, run_id
     if run.deadline > now:
         return ExpiryResult(Expiry.EARLY, run.deadline)
     try:
-        thread.expire(now)
+        quantum.expire(thread, now)
     except DomainError:
         return ExpiryResult(Expiry.STALE)
-    await commit(repo, bus, thread, f"{thread.kind.value}.quantum_expired")
+    await commit(repo, bus, thread, thread_event(thread, Verb.QUANTUM_EXPIRED))
     return ExpiryResult(Expiry.EXPIRED, run.deadline)

@@ -202,6 +202,21 @@ class MessageBus(Protocol):
     member); ``group=None`` subscribers each receive every matching message.
     """
 
+    @property
+    def started(self) -> bool:
+        """Connected (always, for a transport that has nothing to connect to)."""
+        ...
+
+    @property
+    def paused(self) -> bool:
+        """True while accepted messages are held back rather than delivered (broker unreachable)."""
+        ...
+
+    def on_reconnect(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Call `callback` each time the transport's connection comes back after a loss; a no-op
+        for a transport that cannot lose one."""
+        ...
+
     async def start(self) -> None: ...
 
     async def close(self) -> None: ...

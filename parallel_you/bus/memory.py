@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,17 @@ class MemoryBus:
         self.emitted: list[Envelope] = []
         self._subscriptions: list[_MemorySubscription] = []
         self._next_in_group: dict[str, int] = {}
+
+    @property
+    def started(self) -> bool:
+        return True
+
+    @property
+    def paused(self) -> bool:
+        return False
+
+    def on_reconnect(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Nothing to reconnect to in one process."""
 
     async def start(self) -> None:
         return None

@@ -124,7 +124,15 @@ class OutboxBus:
         self._relay: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
-        self.paused = False
+        self._paused = False
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def started(self) -> bool:
+        return self.inner.started
 
     @property
     def emitted(self) -> Any:
@@ -169,7 +177,7 @@ class OutboxBus:
         return await self.publish(Envelope.create(topic, payload))
 
     async def publish(self, envelope: Envelope) -> Envelope:
-        if not self.paused:
+        if not self._paused:
             try:
                 return await self.inner.publish(envelope)
             except (BusUnavailable, RuntimeError) as exc:
@@ -179,8 +187,7 @@ class OutboxBus:
         return envelope
 
     def on_reconnect(self, callback: Callable[[], Awaitable[None]]) -> None:
-        if hasattr(self.inner, "on_reconnect"):
-            self.inner.on_reconnect(callback)
+        self.inner.on_reconnect(callback)
 
     async def subscribe(self, pattern: str, handler: Handler, *, group: str | None = None) -> Subscription:
         return await self.inner.subscribe(pattern, handler, group=group)
@@ -195,7 +202,7 @@ class OutboxBus:
             raise BusUnavailable(f"could not publish or hold {envelope.topic}: {exc}") from exc
 
     def _pause(self) -> None:
-        self.paused = True
+        self._paused = True
         if self._relay is None or self._relay.done():
             self._relay = asyncio.get_running_loop().create_task(self._run_relay(), name="outbox-relay")
 
@@ -213,11 +220,11 @@ class OutboxBus:
     async def _run_relay(self) -> None:
         while True:
             try:
-                if not getattr(self.inner, "started", True):
+                if not self.inner.started:
                     await self.inner.start()
                 sent = await self.relay_once()
                 if not await asyncio.to_thread(self.outbox.list, FilterSpec(limit=1)):
-                    self.paused = False
+                    self._paused = False
                     if sent:
                         log.info("bus is back: delivered %d held event(s)", sent)
                     return

@@ -288,6 +288,11 @@ class RabbitMQBus:
     def started(self) -> bool:
         return self._connection is not None
 
+    @property
+    def paused(self) -> bool:
+        """Never: a publish either is confirmed or raises BusUnavailable (OutboxBus holds it)."""
+        return False
+
     def on_reconnect(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Call `callback` each time the connection comes back after a loss (not at first connect).
 

@@ -189,7 +189,7 @@ def _same(a: Any, b: Any) -> bool:
     # JSON makes no difference between 1 and true; SQL and BSON do, so keep bools apart here too.
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
-    return a == b
+    return bool(a == b)
 
 
 def sort_key(name: str) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:

@@ -54,7 +54,7 @@ class MemoryRepo(Generic[T]):
             self._docs[data["id"]] = data
             if messages:
                 self._staged.setdefault(data["id"], []).extend(messages)
-        return data["id"]
+        return str(data["id"])
 
     def get(self, id: str) -> T | None:
         with self._lock:

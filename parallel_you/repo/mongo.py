@@ -123,7 +123,7 @@ class MongoRepo(Generic[T]):
             raise WriteUncertain(f"MongoDB stopped answering during a write: {exc}") from exc
         except PyMongoError as exc:
             raise RepoError(f"MongoDB error: {exc}") from exc
-        return data["id"]
+        return str(data["id"])
 
     def get(self, id: str) -> T | None:
         try:

@@ -16,6 +16,7 @@ not at all.
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 import threading
@@ -34,8 +35,6 @@ from parallel_you.repo.base import (
     new_version,
     oldest_first,
 )
-
-_SCHEMA_VERSION = 1
 
 
 def _path(name: str) -> str:
@@ -132,7 +131,7 @@ class SqliteRepo(Generic[T]):
         return [self.codec.from_json(row[0]) for row in self._query(sql, params)]
 
     @staticmethod
-    def _equal(name: str, value: Any, params: list[Any]) -> tuple[str]:
+    def _equal(name: str, value: Any, params: builtins.list[Any]) -> tuple[str]:
         if value is None:
             return (f"{_path(name)} IS NULL",)
         params.append(_param(value))
@@ -173,7 +172,7 @@ class SqliteRepo(Generic[T]):
             )
             if changed != 1:
                 raise Conflict(data["id"], expected_version)
-        return data["id"]
+        return str(data["id"])
 
     def get(self, id: str) -> T | None:
         rows = self._query(f'SELECT doc FROM "{self.table}" WHERE id = ?', (id,))  # noqa: S608

@@ -21,15 +21,17 @@ from typing import Any
 import mongomock
 import pytest
 
-from parallel_you.documents import SPRINTS, THREADS
 from parallel_you.repo import Conflict, FilterSpec, MemoryRepo, Repo, RepoError
 from parallel_you.repo.mongo import MongoRepo
 from parallel_you.repo.sqlite import SqliteRepo
+from sprints.documents import SPRINTS
 from sprints.domain import Sprint
 from tests.support import mongo_wire
 from tests.support.repo_race import COUNTERS, Counter, increment, increment_in_process
+from threads.documents import THREADS
 from threads.domain import Kind, State, Thread
 from threads.selectors import thread_filter
+from timers import quantum
 
 BACKENDS = ["memory", "sqlite", "mongomock", "wire"] + (["mongo"] if os.environ.get("MONGO_URI") else [])
 # Backends whose store two OS processes can share.
@@ -281,9 +283,9 @@ def test_round_trip_of_awkward_text(repo: Repo[Thread], title: str, notes: str) 
 
 def test_round_trip_of_a_running_thread_with_history(repo: Repo[Thread]) -> None:
     t = thread(kind=Kind.TASK)
-    t.start(T0)
-    t.stop(T0 + timedelta(minutes=20))
-    t.start(T0 + timedelta(minutes=30))
+    quantum.start(t, T0)
+    quantum.stop(t, T0 + timedelta(minutes=20))
+    quantum.start(t, T0 + timedelta(minutes=30))
     repo.upsert(t)
     got = repo.get(t.id)
     assert got == t

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from parallel_you.documents import THREADS
 from parallel_you.repo.sqlite import SqliteRepo
 from tests.e2e.conftest import sign_up
 from tests.support.servers import Server, start_server
+from threads.documents import THREADS
 from threads.domain import Kind, Thread
 
 pytestmark = pytest.mark.chromium

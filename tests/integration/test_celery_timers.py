@@ -32,12 +32,12 @@ from celery import Celery
 from django.conf import settings
 
 from parallel_you.bus import Envelope, RabbitMQBus, amqp_urls
-from parallel_you.documents import THREADS
 from parallel_you.domain import utcnow
 from parallel_you.repo.sqlite import SqliteRepo
 from tests.support.servers import ROOT, free_port
 from tests.support.services import require_rabbitmq, unavailable, unique_name
 from threads import services as thread_services
+from threads.documents import THREADS
 from threads.domain import Thread
 from timers import services
 from timers.scheduler import EXPIRE_TASK, CeleryScheduler

@@ -24,12 +24,12 @@ from typing import Any
 import pytest
 
 from parallel_you.bus import Envelope
-from parallel_you.documents import THREADS
 from parallel_you.domain import utcnow
 from parallel_you.repo import Conflict
 from tests.integration.test_celery_timers import deployment
 from tests.support.services import require_rabbitmq
 from threads import services as thread_services
+from threads.documents import THREADS
 from threads.domain import State, Thread
 from timers import services
 

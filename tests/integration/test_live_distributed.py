@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from parallel_you.documents import THREADS
 from parallel_you.repo.sqlite import SqliteRepo
 from tests.support.http import WebClient
 from tests.support.servers import Server, free_port, migrate, server_env, start_consumers
 from tests.support.services import require_rabbitmq, unique_name
+from threads.documents import THREADS
 from threads.domain import Kind, Thread
 
 pytestmark = pytest.mark.rabbitmq

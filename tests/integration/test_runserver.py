@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from parallel_you.documents import THREADS
 from parallel_you.repo.sqlite import SqliteRepo
 from tests.support.http import WebClient
 from tests.support.servers import ROOT, free_port, migrate, server_env
+from threads.documents import THREADS
 from threads.domain import Kind, Thread
 
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from parallel_you.documents import THREADS
 from parallel_you.domain import utcnow
 from parallel_you.repo.sqlite import SqliteRepo
 from tests.support.servers import Server, start_server
+from threads.documents import THREADS
 from threads.domain import Kind, Thread
 
 PASSWORD = "a-long-Passw0rd!"

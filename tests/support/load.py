@@ -100,8 +100,8 @@ def run_load(base_url: str, *, people: int, seconds: float, max_requests_per_per
 
 def verify(result: LoadResult, server: Server) -> list[str]:
     """Compare what the people did with what the store holds; returns the problems found."""
-    from parallel_you.documents import THREADS
     from parallel_you.repo.sqlite import SqliteRepo
+    from threads.documents import THREADS
     from threads.domain import State
 
     problems: list[str] = []

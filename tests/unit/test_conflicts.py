@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 import time_machine
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters as App
 from parallel_you.repo import Conflict, MemoryRepo
 from parallel_you.service_layer import CONFLICT_ATTEMPTS, ChangedElsewhere, save
 from threads import services as thread_services
 from threads.domain import Outcome, State, Thread
+from timers import quantum
 from timers import services as timer_services
 
 
@@ -69,7 +70,7 @@ async def test_a_stop_that_loses_the_race_to_the_expiry_still_stops_and_records_
     clock.shift(timedelta(minutes=5))
     repo = Interloper(adapters.threads)  # type: ignore[arg-type]
     # The worker's expiry lands between the stop's read and its write.
-    repo.before_writes.append(elsewhere(adapters.threads, task.id, lambda t: t.expire()))
+    repo.before_writes.append(elsewhere(adapters.threads, task.id, lambda t: quantum.expire(t)))
     stopped = await timer_services.quantum_stop(repo=repo, bus=adapters.bus, owner="ada", thread_id=task.id)  # type: ignore[arg-type]
     stored = adapters.threads.get(task.id)
     assert stored == stopped and stored is not None
@@ -89,7 +90,7 @@ async def test_an_expiry_that_loses_the_race_to_a_stop_changes_nothing(
     assert started.run is not None
     clock.shift(timedelta(minutes=1))
     repo = Interloper(adapters.threads)  # type: ignore[arg-type]
-    repo.before_writes.append(elsewhere(adapters.threads, task.id, lambda t: t.stop()))
+    repo.before_writes.append(elsewhere(adapters.threads, task.id, lambda t: quantum.stop(t)))
     result = await timer_services.quantum_expire(repo=repo, bus=adapters.bus, thread_id=task.id, run_id=started.run.id)  # type: ignore[arg-type]
     assert result.status is timer_services.Expiry.STALE
     stored = adapters.threads.get(task.id)

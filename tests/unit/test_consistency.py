@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 from parallel_you.consistency import check_store
-from parallel_you.documents import SPRINTS, THREADS
 from parallel_you.repo import MemoryRepo
+from sprints.documents import SPRINTS
 from sprints.domain import Sprint, SprintState
+from threads.documents import THREADS
 from threads.domain import Kind, Thread
+from timers import quantum
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
@@ -17,8 +20,8 @@ def store() -> tuple[MemoryRepo[Thread], MemoryRepo[Sprint], Thread, Thread, Spr
     threads, sprints = MemoryRepo(THREADS.codec), MemoryRepo(SPRINTS.codec)
     saga = Thread(owner="1", kind=Kind.SAGA, title="Saga")
     story = Thread(owner="1", kind=Kind.STORY, title="Story", parent_id=saga.id)
-    story.start(T0)
-    story.stop(T0 + timedelta(minutes=25))
+    quantum.start(story, T0)
+    quantum.stop(story, T0 + timedelta(minutes=25))
     sprint = Sprint(owner="1", name="S", start=date(2026, 1, 5), end=date(2026, 1, 9), members=[story.id])
     story.sprint_id = sprint.id
     for t in (saga, story):
@@ -29,22 +32,22 @@ def store() -> tuple[MemoryRepo[Thread], MemoryRepo[Sprint], Thread, Thread, Spr
 
 def test_a_consistent_store_has_no_problems() -> None:
     threads, sprints, *_ = store()
-    report = check_store(threads=threads, sprints=sprints)
+    report = check_store(SimpleNamespace(threads=threads, sprints=sprints))
     assert report.ok, report.problems
-    assert (report.threads, report.sessions, report.sprints) == (2, 1, 1)
+    assert report.counts == {"threads": 2, "sessions": 1, "sprints": 1}
 
 
 def test_each_inconsistency_is_reported() -> None:
     threads, sprints, saga, story, sprint = store()
     other = Thread(owner="1", kind=Kind.TASK, title="Other")
-    other.start(T0)
+    quantum.start(other, T0)
     second = Thread(owner="1", kind=Kind.TASK, title="Second", blocked_by=[])
-    second.start(T0)
+    quantum.start(second, T0)
     overlapping = Thread(owner="1", kind=Kind.TASK, title="Overlap")
-    overlapping.start(T0)
-    overlapping.stop(T0 + timedelta(minutes=30))
-    overlapping.start(T0 + timedelta(minutes=10))
-    overlapping.stop(T0 + timedelta(minutes=20))
+    quantum.start(overlapping, T0)
+    quantum.stop(overlapping, T0 + timedelta(minutes=30))
+    quantum.start(overlapping, T0 + timedelta(minutes=10))
+    quantum.stop(overlapping, T0 + timedelta(minutes=20))
     foreign = Thread(owner="2", kind=Kind.TASK, title="Theirs")
     orphan = Thread(owner="1", kind=Kind.STORY, title="Orphan", parent_id="gone")
     for t in (other, second, overlapping, foreign, orphan):
@@ -55,7 +58,7 @@ def test_each_inconsistency_is_reported() -> None:
     )
     sprints.upsert(Sprint(owner="3", name="A", start=date(2026, 1, 1), end=date(2026, 1, 2), state=SprintState.ACTIVE))
     sprints.upsert(Sprint(owner="3", name="B", start=date(2026, 2, 1), end=date(2026, 2, 2), state=SprintState.ACTIVE))
-    problems = "\n".join(check_store(threads=threads, sprints=sprints).problems)
+    problems = "\n".join(check_store(SimpleNamespace(threads=threads, sprints=sprints)).problems)
     assert "running quanta at once" in problems
     assert "sessions overlap" in problems
     assert "its saga gone is missing" in problems

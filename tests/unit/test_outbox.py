@@ -11,10 +11,11 @@ import pytest
 
 from parallel_you.bus import BusUnavailable, Envelope, MemoryBus
 from parallel_you.bus.outbox import HELD_CODEC, OutboxBus
-from parallel_you.documents import THREADS
 from parallel_you.repo import FilterSpec, MemoryRepo, RepoError
 from parallel_you.service_layer import commit, save
+from threads.documents import THREADS
 from threads.domain import Kind, Thread
+from threads.events import Verb, thread_event
 
 
 class FlakyBus(MemoryBus):
@@ -114,7 +115,7 @@ async def test_if_neither_broker_nor_store_takes_it_the_caller_is_told(outbox: A
 async def test_a_writer_that_dies_after_the_write_loses_no_event() -> None:
     threads = MemoryRepo(THREADS.codec, "threads")
     task = Thread(owner="1", kind=Kind.TASK, title="Write")
-    staged = save(threads, task, topics=["task.created"])  # ... and the process dies here
+    staged = save(threads, task, events=[thread_event(task, Verb.CREATED)])  # ... and the process dies here
     assert [s.message["id"] for s in threads.staged()] == [staged[0].id]
 
     inner = FlakyBus()
@@ -134,7 +135,8 @@ async def test_a_writer_that_dies_after_the_write_loses_no_event() -> None:
 
 async def test_the_sweeper_leaves_alone_what_a_live_writer_is_still_delivering() -> None:
     threads = MemoryRepo(THREADS.codec, "threads")
-    save(threads, Thread(owner="1", kind=Kind.TASK, title="Just written"), topics=["task.created"])
+    written = Thread(owner="1", kind=Kind.TASK, title="Just written")
+    save(threads, written, events=[thread_event(written, Verb.CREATED)])
     inner = FlakyBus()
     relay = OutboxBus(inner, MemoryRepo(HELD_CODEC, "outbox"), sources=[threads], staged_grace=timedelta(seconds=60))
     assert await relay.sweep_once() == 0
@@ -145,7 +147,7 @@ async def test_a_commit_publishes_then_releases_and_a_broker_outage_keeps_the_ev
     bus, inner = outbox
     threads = MemoryRepo(THREADS.codec, "threads")
     first = Thread(owner="1", kind=Kind.TASK, title="First")
-    await commit(threads, bus, first, "task.created")
+    await commit(threads, bus, first, thread_event(first, Verb.CREATED))
     assert [e.topic for e in inner.emitted] == ["task.created"] and threads.staged() == []
 
     inner.up = False
@@ -156,6 +158,8 @@ async def test_a_commit_publishes_then_releases_and_a_broker_outage_keeps_the_ev
 
     bus.outbox = BrokenStore(HELD_CODEC, "outbox")
     second = Thread(owner="1", kind=Kind.TASK, title="Second")
-    await commit(threads, bus, second, "task.created")  # saved; neither the broker nor the outbox took the event
+    await commit(
+        threads, bus, second, thread_event(second, Verb.CREATED)
+    )  # saved; neither the broker nor the outbox took the event
     assert threads.get(second.id) == second
     assert [s.message["payload"]["title"] for s in threads.staged()] == ["Second"]

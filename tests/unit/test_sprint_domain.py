@@ -23,6 +23,7 @@ from sprints.domain import (
     starting_capacity,
 )
 from threads.domain import DEFAULT_BANDS, Kind, Outcome, Session, State, Thread
+from timers import quantum
 
 MON = date(2026, 6, 1)  # a Monday
 T0 = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -148,12 +149,12 @@ def test_close_summarises_done_not_done_and_quanta_per_band_then_keeps_only_the_
     s.add(a)
     s.add(b)
     s.start_sprint(None, T0)
-    a.start(T0 + timedelta(hours=1))
-    a.stop(T0 + timedelta(hours=1, minutes=25))
-    a.start(T0 + timedelta(days=1))
+    quantum.start(a, T0 + timedelta(hours=1))
+    quantum.stop(a, T0 + timedelta(hours=1, minutes=25))
+    quantum.start(a, T0 + timedelta(days=1))
     a.finish(T0 + timedelta(days=1, minutes=25))
-    b.start(T0 + timedelta(days=1, hours=2))
-    b.stop(T0 + timedelta(days=1, hours=2, minutes=20))
+    quantum.start(b, T0 + timedelta(days=1, hours=2))
+    quantum.stop(b, T0 + timedelta(days=1, hours=2, minutes=20))
     b.sessions = [*b.sessions, b.sessions[0].model_copy(update={"started_at": T0 - timedelta(days=3)})]
     nxt = sprint("July", start=MON + timedelta(days=7))
     closing = s.close([a, b], nxt, T0 + timedelta(days=4))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, NotFound, utcnow
 from parallel_you.service_layer import save
 from sprints import services
@@ -21,12 +21,12 @@ pytestmark = pytest.mark.usefixtures("on_a_wednesday")
 TODAY = A_WEDNESDAY.date()
 
 
-def topics(app: App) -> list[str]:
+def topics(app: Adapters) -> list[str]:
     return [e.topic for e in app.bus.emitted]  # type: ignore[attr-defined]
 
 
 async def new_sprint(
-    app: App, name: str = "Now", start_in: int = 0, days: int = 5, owner: str = "ada", **kw: object
+    app: Adapters, name: str = "Now", start_in: int = 0, days: int = 5, owner: str = "ada", **kw: object
 ) -> Sprint:
     start = TODAY + timedelta(days=start_in)
     return await services.sprint_create(
@@ -42,14 +42,14 @@ async def new_sprint(
     )
 
 
-async def new_story(app: App, title: str, owner: str = "ada", **fields: object) -> Thread:
+async def new_story(app: Adapters, title: str, owner: str = "ada", **fields: object) -> Thread:
     saga = await threads.saga_create(repo=app.threads, bus=app.bus, owner=owner, title=f"Saga of {title}")
     return await threads.story_create(
         repo=app.threads, bus=app.bus, owner=owner, saga_id=saga.id, title=title, **fields
     )
 
 
-async def add(app: App, sprint: Sprint, thread: Thread, position: int | None = None) -> Sprint:
+async def add(app: Adapters, sprint: Sprint, thread: Thread, position: int | None = None) -> Sprint:
     return await services.sprint_item_add(
         repo=app.sprints,
         threads=app.threads,
@@ -61,14 +61,14 @@ async def add(app: App, sprint: Sprint, thread: Thread, position: int | None = N
     )
 
 
-async def test_create_writes_then_publishes_with_a_starting_capacity(adapters: App) -> None:
+async def test_create_writes_then_publishes_with_a_starting_capacity(adapters: Adapters) -> None:
     s = await new_sprint(adapters)
     assert adapters.sprints.get(s.id) == s
     assert s.capacity == {"deep": 2, "moderate": 3, "light": 4}
     assert topics(adapters) == ["sprint.created"]
 
 
-async def test_capacity_is_prefilled_from_session_history(adapters: App) -> None:
+async def test_capacity_is_prefilled_from_session_history(adapters: Adapters) -> None:
     t = await new_story(adapters, "Worked")
     yesterday = utcnow() - timedelta(days=1)
     session = Session(
@@ -85,7 +85,7 @@ async def test_capacity_is_prefilled_from_session_history(adapters: App) -> None
     assert s.capacity == {"deep": 2, "moderate": 0, "light": 1}
 
 
-async def test_overlapping_dates_are_refused_unless_confirmed(adapters: App) -> None:
+async def test_overlapping_dates_are_refused_unless_confirmed(adapters: Adapters) -> None:
     await new_sprint(adapters, "First")
     with pytest.raises(OverlapNeedsConfirmation, match="overlap “First”"):
         await new_sprint(adapters, "Second", start_in=2)
@@ -95,7 +95,7 @@ async def test_overlapping_dates_are_refused_unless_confirmed(adapters: App) -> 
     assert topics(adapters) == ["sprint.created", "sprint.created"]
 
 
-async def test_editing_dates_into_an_overlap_needs_confirmation_too(adapters: App) -> None:
+async def test_editing_dates_into_an_overlap_needs_confirmation_too(adapters: Adapters) -> None:
     await new_sprint(adapters, "First")
     later = await new_sprint(adapters, "Later", start_in=10)
     with pytest.raises(OverlapNeedsConfirmation):
@@ -109,7 +109,7 @@ async def test_editing_dates_into_an_overlap_needs_confirmation_too(adapters: Ap
     assert renamed.name == "Renamed" and topics(adapters)[-1] == "sprint.updated"
 
 
-async def test_a_second_active_sprint_is_refused(adapters: App) -> None:
+async def test_a_second_active_sprint_is_refused(adapters: Adapters) -> None:
     first = await new_sprint(adapters, "First")
     second = await new_sprint(adapters, "Second", start_in=7)
     await services.sprint_start(repo=adapters.sprints, bus=adapters.bus, owner="ada", sprint_id=first.id)
@@ -120,7 +120,7 @@ async def test_a_second_active_sprint_is_refused(adapters: App) -> None:
     assert topics(adapters).count("sprint.started") == 1
 
 
-async def test_another_persons_sprint_is_not_found(adapters: App) -> None:
+async def test_another_persons_sprint_is_not_found(adapters: Adapters) -> None:
     theirs = await new_sprint(adapters, owner="grace")
     mine = await new_story(adapters, "Mine")
     for call in (
@@ -136,14 +136,14 @@ async def test_another_persons_sprint_is_not_found(adapters: App) -> None:
     assert adapters.sprints.get(theirs.id) == theirs
 
 
-async def test_someone_elses_thread_cant_be_planned(adapters: App) -> None:
+async def test_someone_elses_thread_cant_be_planned(adapters: Adapters) -> None:
     s = await new_sprint(adapters)
     theirs = await new_story(adapters, "Theirs", owner="grace")
     with pytest.raises(NotFound):
         await add(adapters, s, theirs)
 
 
-async def test_add_remove_keep_thread_and_sprint_consistent_and_publish_in_order(adapters: App) -> None:
+async def test_add_remove_keep_thread_and_sprint_consistent_and_publish_in_order(adapters: Adapters) -> None:
     s = await new_sprint(adapters)
     a, b = await new_story(adapters, "A"), await new_story(adapters, "B")
     start = len(adapters.bus.emitted)  # type: ignore[attr-defined]
@@ -159,7 +159,7 @@ async def test_add_remove_keep_thread_and_sprint_consistent_and_publish_in_order
     assert topics(adapters)[-2:] == ["sprint.item_removed", "story.updated"]
 
 
-async def test_reorder_and_move(adapters: App) -> None:
+async def test_reorder_and_move(adapters: Adapters) -> None:
     s = await new_sprint(adapters)
     a, b, c = [await new_story(adapters, t) for t in "ABC"]
     for t in (a, b, c):
@@ -179,7 +179,7 @@ async def test_reorder_and_move(adapters: App) -> None:
         )
 
 
-async def test_capacity_only_for_ones_own_bands(adapters: App) -> None:
+async def test_capacity_only_for_ones_own_bands(adapters: Adapters) -> None:
     s = await new_sprint(adapters)
     s = await services.sprint_capacity_set(
         repo=adapters.sprints,
@@ -201,27 +201,19 @@ async def test_capacity_only_for_ones_own_bands(adapters: App) -> None:
     )
     assert adapters.sprints.get(s.id).count_weekends is True  # type: ignore[union-attr]
     assert topics(adapters)[-1] == "sprint.updated"
-    with pytest.raises(InvalidValue, match="your own energy bands"):
-        await services.sprint_capacity_set(
-            repo=adapters.sprints,
-            bus=adapters.bus,
-            owner="ada",
-            sprint_id=s.id,
-            capacity={"zen": 1},
-            profiles=adapters.profiles,
-        )
-    with pytest.raises(InvalidValue, match="Between 0 and 50"):
-        await services.sprint_capacity_set(
-            repo=adapters.sprints,
-            bus=adapters.bus,
-            owner="ada",
-            sprint_id=s.id,
-            capacity={"deep": 51},
-            profiles=adapters.profiles,
-        )
+    for capacity, refusal in (({"zen": 1}, "your own energy bands"), ({"deep": 51}, "Between 0 and 50")):
+        with pytest.raises(InvalidValue, match=refusal):
+            await services.sprint_capacity_set(
+                repo=adapters.sprints,
+                bus=adapters.bus,
+                owner="ada",
+                sprint_id=s.id,
+                capacity=capacity,
+                profiles=adapters.profiles,
+            )
 
 
-async def test_planning_shows_backlog_by_saga_over_capacity_and_outside_blockers(adapters: App) -> None:
+async def test_planning_shows_backlog_by_saga_over_capacity_and_outside_blockers(adapters: Adapters) -> None:
     s = await new_sprint(adapters, days=1)
     big = await new_story(adapters, "Big", estimate=5, energy_band="deep")
     blocker = await new_story(adapters, "Blocker")
@@ -259,7 +251,7 @@ async def test_planning_shows_backlog_by_saga_over_capacity_and_outside_blockers
     assert plan.items[1].outside == [] and [b.title for b in plan.items[1].blockers] == ["Blocker"]
 
 
-async def test_close_carries_unfinished_work_into_the_next_planned_sprint(adapters: App) -> None:
+async def test_close_carries_unfinished_work_into_the_next_planned_sprint(adapters: Adapters) -> None:
     s = await new_sprint(adapters)
     nxt = await new_sprint(adapters, "Next", start_in=7)
     done, left = await new_story(adapters, "Done"), await new_story(adapters, "Left", estimate=3)
@@ -286,7 +278,7 @@ async def test_close_carries_unfinished_work_into_the_next_planned_sprint(adapte
     assert chart.overall.total == 4 and chart.overall.now == 3
 
 
-async def test_close_to_the_backlog_and_bad_targets(adapters: App) -> None:
+async def test_close_to_the_backlog_and_bad_targets(adapters: Adapters) -> None:
     s = await new_sprint(adapters)
     left = await new_story(adapters, "Left")
     await add(adapters, s, left)
@@ -309,7 +301,7 @@ async def test_close_to_the_backlog_and_bad_targets(adapters: App) -> None:
     assert adapters.sprints.get(s.id).members == []  # type: ignore[union-attr]
 
 
-async def test_delete_sends_the_items_back_to_the_backlog(adapters: App) -> None:
+async def test_delete_sends_the_items_back_to_the_backlog(adapters: Adapters) -> None:
     s = await new_sprint(adapters)
     a = await new_story(adapters, "A")
     await add(adapters, s, a)
@@ -321,7 +313,7 @@ async def test_delete_sends_the_items_back_to_the_backlog(adapters: App) -> None
     assert topics(adapters)[-2:] == ["sprint.deleted", "story.updated"]
 
 
-async def test_burndown_moves_when_a_story_finishes(adapters: App) -> None:
+async def test_burndown_moves_when_a_story_finishes(adapters: Adapters) -> None:
     s = await new_sprint(adapters)
     a, b = await new_story(adapters, "A", estimate=2), await new_story(adapters, "B", estimate=3)
     await add(adapters, s, a)
@@ -339,7 +331,7 @@ async def test_burndown_moves_when_a_story_finishes(adapters: App) -> None:
     assert [(bb.band.id, bb.chart.now) for bb in after.bands] == [("deep", 3)]
 
 
-async def test_kind_is_checked_when_adding(adapters: App) -> None:
+async def test_kind_is_checked_when_adding(adapters: Adapters) -> None:
     s = await new_sprint(adapters)
     saga = await threads.saga_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title="Saga")
     with pytest.raises(IllegalTransition, match="is a saga"):

@@ -8,6 +8,7 @@ import pytest
 
 from parallel_you.domain import DomainError, IllegalTransition, InvalidValue
 from threads.domain import MAX_QUANTUM, MIN_QUANTUM, Kind, Outcome, Profile, State, Thread
+from timers import quantum
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -40,7 +41,7 @@ def test_a_story_needs_a_saga_and_a_saga_is_top_level() -> None:
 
 def test_start_records_a_run_with_an_absolute_deadline() -> None:
     t = task(quantum=30)
-    run = t.start(T0)
+    run = quantum.start(t, T0)
     assert t.state is State.RUNNING
     assert run.deadline == T0 + timedelta(minutes=30)
     assert t.started_at == T0
@@ -49,18 +50,18 @@ def test_start_records_a_run_with_an_absolute_deadline() -> None:
 
 def test_stop_records_a_session_and_its_outcome() -> None:
     t = task(quantum=25)
-    t.start(T0)
-    early = t.stop(T0 + timedelta(minutes=10))
+    quantum.start(t, T0)
+    early = quantum.stop(t, T0 + timedelta(minutes=10))
     assert (early.outcome, early.actual_minutes, t.state) == (Outcome.STOPPED_EARLY, 10.0, State.READY)
-    t.start(T0 + timedelta(hours=1))
-    late = t.stop(T0 + timedelta(hours=1, minutes=40), then=State.PARKED)
+    quantum.start(t, T0 + timedelta(hours=1))
+    late = quantum.stop(t, T0 + timedelta(hours=1, minutes=40), then=State.PARKED)
     assert (late.outcome, t.state) == (Outcome.OVERRAN, State.PARKED)
     assert len(t.sessions) == 2 and t.run is None
 
 
 def test_done_while_running_completes_the_session() -> None:
     t = task()
-    t.start(T0)
+    quantum.start(t, T0)
     t.finish(T0 + timedelta(minutes=25))
     assert t.state is State.DONE and t.sessions[-1].outcome is Outcome.COMPLETED and t.completed_at is not None
 
@@ -69,9 +70,9 @@ def test_illegal_transitions_say_what_to_do() -> None:
     t = task()
     t.finish(T0)
     with pytest.raises(IllegalTransition, match="reopen it before you start it"):
-        t.start(T0)
+        quantum.start(t, T0)
     with pytest.raises(IllegalTransition, match="isn't parked"):
-        t.resume(T0)
+        t.unpark(T0)
     with pytest.raises(IllegalTransition, match="already Done"):
         t.finish(T0)
 
@@ -79,7 +80,7 @@ def test_illegal_transitions_say_what_to_do() -> None:
 def test_a_saga_cannot_run() -> None:
     saga = Thread.new(owner="ada", kind=Kind.SAGA, title="Book")
     with pytest.raises(IllegalTransition, match="start one of its stories"):
-        saga.start(T0)
+        quantum.start(saga, T0)
     assert "start" not in saga.actions
 
 
@@ -121,8 +122,8 @@ def test_edit_returns_a_validated_copy() -> None:
 
 def test_json_round_trip_is_exact() -> None:
     t = task(notes="<b>x</b> ✓")
-    t.start(T0)
-    t.stop(T0 + timedelta(minutes=3))
+    quantum.start(t, T0)
+    quantum.stop(t, T0 + timedelta(minutes=3))
     assert Thread.model_validate_json(t.model_dump_json()) == t
 
 

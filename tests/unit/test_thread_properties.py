@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parallel_you.bootstrap import App, bootstrap
+from parallel_you.bootstrap import Adapters, bootstrap
 from parallel_you.bus import MemoryBus
 from parallel_you.domain import DomainError
 from parallel_you.events import validate_message
@@ -58,11 +58,11 @@ operations = st.one_of(
 )
 
 
-def everything(app: App) -> list[Thread]:
+def everything(app: Adapters) -> list[Thread]:
     return app.threads.list(thread_filter(owner=OWNER, archived=None))
 
 
-def pick(app: App, i: int | None) -> str:
+def pick(app: Adapters, i: int | None) -> str:
     """The id of the i-th thread (wrapping), or an id nobody has."""
     threads = everything(app)
     if i is None or not threads:
@@ -70,7 +70,7 @@ def pick(app: App, i: int | None) -> str:
     return threads[i % len(threads)].id
 
 
-async def apply(app: App, op: tuple[Any, ...]) -> None:
+async def apply(app: Adapters, op: tuple[Any, ...]) -> None:
     repos: dict[str, Any] = {"repo": app.threads, "bus": app.bus, "owner": OWNER}
     name = op[0]
     if name == "create":
@@ -118,7 +118,7 @@ async def apply(app: App, op: tuple[Any, ...]) -> None:
         )
 
 
-def check_invariants(app: App) -> None:
+def check_invariants(app: Adapters) -> None:
     threads = everything(app)
     ids = {t.id for t in threads}
     profile = profile_get(repo=app.profiles, owner=OWNER)
@@ -140,7 +140,7 @@ def check_invariants(app: App) -> None:
         assert all(thread.id in b.blocked_by for b in detail.blocking)
 
 
-async def run(ops: list[tuple[Any, ...]]) -> App:
+async def run(ops: list[tuple[Any, ...]]) -> Adapters:
     app = bootstrap(repo_backend="memory", bus=MemoryBus())
     for op in ops:
         before = {t.id: t for t in everything(app)}
@@ -158,7 +158,7 @@ async def run(ops: list[tuple[Any, ...]]) -> App:
     return app
 
 
-def run_sync(ops: list[tuple[Any, ...]]) -> App:
+def run_sync(ops: list[tuple[Any, ...]]) -> Adapters:
     # A loop of its own, never installed as the current one: the async tests' session loop stays.
     loop = asyncio.new_event_loop()
     try:

@@ -6,24 +6,24 @@ from typing import Any
 
 import pytest
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from parallel_you.domain import IllegalTransition, InvalidValue, NotFound
 from parallel_you.repo import RepoError
 from parallel_you.service_layer import StorageFailed
 from threads import services
-from threads.domain import Kind, State, Thread
-from threads.selectors import board_get
+from threads.domain import Kind, Profile, State, Thread
+from threads.selectors import board_get, card_context
 
 
-def topics(app: App) -> list[str]:
+def topics(app: Adapters) -> list[str]:
     return [e.topic for e in app.bus.emitted]  # type: ignore[attr-defined]
 
 
-async def saga(app: App, title: str = "Book", owner: str = "ada") -> Thread:
+async def saga(app: Adapters, title: str = "Book", owner: str = "ada") -> Thread:
     return await services.saga_create(repo=app.threads, bus=app.bus, owner=owner, title=title)
 
 
-async def test_create_writes_then_publishes_the_whole_document(adapters: App) -> None:
+async def test_create_writes_then_publishes_the_whole_document(adapters: Adapters) -> None:
     s = await saga(adapters)
     story = await services.story_create(
         repo=adapters.threads, bus=adapters.bus, owner="ada", saga_id=s.id, title="Chapter 1", quantum=30
@@ -33,7 +33,7 @@ async def test_create_writes_then_publishes_the_whole_document(adapters: App) ->
     assert adapters.bus.emitted[-1].payload == story.model_dump(mode="json")  # type: ignore[attr-defined]
 
 
-async def test_invalid_input_changes_nothing_and_publishes_nothing(adapters: App) -> None:
+async def test_invalid_input_changes_nothing_and_publishes_nothing(adapters: Adapters) -> None:
     with pytest.raises(InvalidValue) as exc:
         await services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title="", quantum=1)
     assert set(exc.value.errors) == {"title", "quantum"}
@@ -41,7 +41,7 @@ async def test_invalid_input_changes_nothing_and_publishes_nothing(adapters: App
     assert topics(adapters) == []
 
 
-async def test_a_story_goes_only_into_ones_own_saga(adapters: App) -> None:
+async def test_a_story_goes_only_into_ones_own_saga(adapters: Adapters) -> None:
     theirs = await saga(adapters, owner="grace")
     with pytest.raises(InvalidValue, match="Choose one of your sagas"):
         await services.story_create(repo=adapters.threads, bus=adapters.bus, owner="ada", saga_id=theirs.id, title="x")
@@ -49,7 +49,7 @@ async def test_a_story_goes_only_into_ones_own_saga(adapters: App) -> None:
         await services.story_create(repo=adapters.threads, bus=adapters.bus, owner="ada", saga_id="missing", title="x")
 
 
-async def test_energy_band_must_be_one_of_the_persons(adapters: App) -> None:
+async def test_energy_band_must_be_one_of_the_persons(adapters: Adapters) -> None:
     with pytest.raises(InvalidValue, match="Choose one of your energy bands: Deep, Moderate, Light"):
         await services.task_create(
             repo=adapters.threads,
@@ -61,7 +61,7 @@ async def test_energy_band_must_be_one_of_the_persons(adapters: App) -> None:
         )
 
 
-async def test_edit_publishes_updated_and_an_unchanged_edit_publishes_nothing(adapters: App) -> None:
+async def test_edit_publishes_updated_and_an_unchanged_edit_publishes_nothing(adapters: Adapters) -> None:
     s = await saga(adapters)
     edited = await services.thread_edit(
         repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=s.id, title="Book 2"
@@ -71,7 +71,7 @@ async def test_edit_publishes_updated_and_an_unchanged_edit_publishes_nothing(ad
     assert topics(adapters) == ["saga.created", "saga.updated"]
 
 
-async def test_another_persons_thread_is_not_found(adapters: App) -> None:
+async def test_another_persons_thread_is_not_found(adapters: Adapters) -> None:
     s = await saga(adapters, owner="grace")
     with pytest.raises(NotFound):
         await services.thread_edit(repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=s.id, title="mine")
@@ -83,7 +83,7 @@ async def test_another_persons_thread_is_not_found(adapters: App) -> None:
         await services.thread_delete(repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=s.id)
 
 
-async def test_transitions_and_an_illegal_one(adapters: App) -> None:
+async def test_transitions_and_an_illegal_one(adapters: Adapters) -> None:
     t = await services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title="x")
 
     async def do(action: str, **kw: Any) -> Thread:
@@ -92,17 +92,25 @@ async def test_transitions_and_an_illegal_one(adapters: App) -> None:
         )
 
     assert (await do("park")).state is State.PARKED
-    assert (await do("resume")).state is State.READY
+    assert (await do("unpark")).state is State.READY
     assert (await do("done")).state is State.DONE
     with pytest.raises(IllegalTransition, match="isn't parked"):
-        await do("resume")
+        await do("unpark")
     assert adapters.threads.get(t.id).state is State.DONE  # type: ignore[union-attr]
     assert (await do("archive")).archived
     assert (await do("unarchive")).archived is False
     assert topics(adapters)[-2:] == ["task.archived", "task.unarchived"]
 
 
-async def test_block_on_own_threads_and_unblock_when_blockers_are_done(adapters: App) -> None:
+def ready_to_unblock(adapters: Adapters, thread: Thread) -> bool:
+    """Whether the card offers to unblock `thread` (every blocker Done)."""
+    cards = card_context(
+        repo=adapters.threads, owner=thread.owner, threads=[thread], profile=Profile.default(thread.owner)
+    )
+    return thread.id in cards["ready_to_unblock"]
+
+
+async def test_block_on_own_threads_and_unblock_when_blockers_are_done(adapters: Adapters) -> None:
     s = await saga(adapters)
     a = await services.story_create(repo=adapters.threads, bus=adapters.bus, owner="ada", saga_id=s.id, title="A")
     b = await services.story_create(repo=adapters.threads, bus=adapters.bus, owner="ada", saga_id=s.id, title="B")
@@ -114,18 +122,18 @@ async def test_block_on_own_threads_and_unblock_when_blockers_are_done(adapters:
     blocked = await services.thread_transition(
         repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=b.id, action="block", blocked_by=[a.id]
     )
-    assert not services.blockers_done(repo=adapters.threads, thread=blocked)
+    assert not ready_to_unblock(adapters, blocked)
     await services.thread_transition(
         repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=a.id, action="done"
     )
-    assert services.blockers_done(repo=adapters.threads, thread=adapters.threads.get(b.id))  # type: ignore[arg-type]
+    assert ready_to_unblock(adapters, adapters.threads.get(b.id))  # type: ignore[arg-type]
     unblocked = await services.thread_transition(
         repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=b.id, action="unblock"
     )
     assert unblocked.state is State.READY
 
 
-async def test_deleting_a_saga_takes_its_children_and_frees_what_they_blocked(adapters: App) -> None:
+async def test_deleting_a_saga_takes_its_children_and_frees_what_they_blocked(adapters: Adapters) -> None:
     s = await saga(adapters)
     child = await services.story_create(repo=adapters.threads, bus=adapters.bus, owner="ada", saga_id=s.id, title="c")
     other = await services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title="o")
@@ -140,7 +148,7 @@ async def test_deleting_a_saga_takes_its_children_and_frees_what_they_blocked(ad
     assert "story.deleted" in topics(adapters) and "saga.deleted" in topics(adapters)
 
 
-async def test_a_failed_write_publishes_nothing_and_says_why(adapters: App) -> None:
+async def test_a_failed_write_publishes_nothing_and_says_why(adapters: Adapters) -> None:
     class BrokenRepo:
         def __getattr__(self, name: str) -> Any:
             return getattr(adapters.threads, name)
@@ -153,7 +161,7 @@ async def test_a_failed_write_publishes_nothing_and_says_why(adapters: App) -> N
     assert topics(adapters) == []
 
 
-async def test_board_groups_by_state_and_filters(adapters: App) -> None:
+async def test_board_groups_by_state_and_filters(adapters: Adapters) -> None:
     s = await saga(adapters)
     await services.story_create(repo=adapters.threads, bus=adapters.bus, owner="ada", saga_id=s.id, title="Deep one")
     light = await services.task_create(

@@ -8,6 +8,7 @@ import pytest
 
 from parallel_you.domain import IllegalTransition, InvalidValue
 from threads.domain import Kind, Outcome, Session, State, Thread
+from timers import quantum
 from timers.domain import chart_bars, outcome_of, quanta_in_a_row
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -15,15 +16,15 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 def running(minutes: int = 25) -> Thread:
     thread = Thread.new(owner="ada", kind=Kind.TASK, title="Write", quantum=minutes)
-    thread.start(T0)
+    quantum.start(thread, T0)
     return thread
 
 
 def test_pause_keeps_the_time_left_and_resume_moves_the_deadline_on() -> None:
     thread = running()
-    thread.pause(T0 + timedelta(minutes=10))
+    quantum.pause(thread, T0 + timedelta(minutes=10))
     assert thread.run is not None and thread.run.remaining(T0 + timedelta(hours=1)) == timedelta(minutes=15)
-    thread.unpause(T0 + timedelta(minutes=40))
+    quantum.resume(thread, T0 + timedelta(minutes=40))
     assert thread.run.paused_at is None
     assert thread.run.deadline == T0 + timedelta(minutes=55)
     assert thread.run.worked(T0 + timedelta(minutes=55)) == timedelta(minutes=25)
@@ -33,43 +34,43 @@ def test_pause_keeps_the_time_left_and_resume_moves_the_deadline_on() -> None:
 def test_pause_twice_or_resume_unpaused_is_refused() -> None:
     thread = running()
     with pytest.raises(IllegalTransition, match="isn't paused"):
-        thread.unpause(T0)
-    thread.pause(T0)
+        quantum.resume(thread, T0)
+    quantum.pause(thread, T0)
     with pytest.raises(IllegalTransition, match="already paused"):
-        thread.pause(T0)
+        quantum.pause(thread, T0)
 
 
 def test_extend_adds_minutes_and_after_expiry_counts_from_now() -> None:
     thread = running()
-    thread.extend(T0, minutes=5)
+    quantum.extend(thread, T0, minutes=5)
     assert thread.run is not None and thread.run.deadline == T0 + timedelta(minutes=30)
     assert thread.run.planned_minutes == 30
-    thread.expire(T0 + timedelta(minutes=31))
-    thread.extend(T0 + timedelta(minutes=33), minutes=10)
+    quantum.expire(thread, T0 + timedelta(minutes=31))
+    quantum.extend(thread, T0 + timedelta(minutes=33), minutes=10)
     assert thread.run.expired_at is None and thread.run.deadline == T0 + timedelta(minutes=43)
     with pytest.raises(InvalidValue):
-        thread.extend(T0, minutes=0)
+        quantum.extend(thread, T0, minutes=0)
 
 
 def test_expire_only_when_due_running_and_not_paused() -> None:
     thread = running()
     with pytest.raises(IllegalTransition):
-        thread.expire(T0 + timedelta(minutes=24))
-    thread.pause(T0 + timedelta(minutes=1))
+        quantum.expire(thread, T0 + timedelta(minutes=24))
+    quantum.pause(thread, T0 + timedelta(minutes=1))
     with pytest.raises(IllegalTransition):
-        thread.expire(T0 + timedelta(hours=2))
-    thread.unpause(T0 + timedelta(minutes=2))
-    thread.expire(T0 + timedelta(minutes=26))
+        quantum.expire(thread, T0 + timedelta(hours=2))
+    quantum.resume(thread, T0 + timedelta(minutes=2))
+    quantum.expire(thread, T0 + timedelta(minutes=26))
     assert thread.run is not None and thread.run.expired_at == T0 + timedelta(minutes=26)
     with pytest.raises(IllegalTransition):
-        thread.expire(T0 + timedelta(minutes=27))
+        quantum.expire(thread, T0 + timedelta(minutes=27))
 
 
 def test_a_session_counts_work_without_the_pauses() -> None:
     thread = running()
-    thread.pause(T0 + timedelta(minutes=5))
-    thread.unpause(T0 + timedelta(minutes=15))
-    session = thread.stop(T0 + timedelta(minutes=35), outcome=Outcome.COMPLETED)
+    quantum.pause(thread, T0 + timedelta(minutes=5))
+    quantum.resume(thread, T0 + timedelta(minutes=15))
+    session = quantum.stop(thread, T0 + timedelta(minutes=35), outcome=Outcome.COMPLETED)
     assert session.actual_minutes == 25
     assert thread.state is State.READY
 

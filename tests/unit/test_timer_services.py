@@ -7,32 +7,32 @@ from datetime import timedelta
 
 import pytest
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from parallel_you.domain import IllegalTransition, utcnow
 from threads import services as thread_services
 from threads.domain import Outcome, State, Thread
 from timers import services
-from timers.lifecycle import due_runs, expire_in_process
+from timers.lifecycle import due_runs, scheduler_start
 from timers.scheduler import InProcessScheduler
 
 FAST = timedelta(milliseconds=40)  # a "minute" of 40 ms: a 5-minute quantum lasts 0.2 s
 
 
-def topics(app: App) -> list[str]:
+def topics(app: Adapters) -> list[str]:
     return [e.topic for e in app.bus.emitted]  # type: ignore[attr-defined]
 
 
-async def task(app: App, title: str = "Write", owner: str = "ada", quantum: int = 5) -> Thread:
+async def task(app: Adapters, title: str = "Write", owner: str = "ada", quantum: int = 5) -> Thread:
     return await thread_services.task_create(repo=app.threads, bus=app.bus, owner=owner, title=title, quantum=quantum)
 
 
-async def start(app: App, thread: Thread, **kw: object) -> Thread:
+async def start(app: Adapters, thread: Thread, **kw: object) -> Thread:
     return await services.quantum_start(
         repo=app.threads, bus=app.bus, owner=thread.owner, thread_id=thread.id, scheduler=app.scheduler, **kw
     )
 
 
-async def test_start_writes_then_schedules_then_publishes(adapters: App) -> None:
+async def test_start_writes_then_schedules_then_publishes(adapters: Adapters) -> None:
     thread = await start(adapters, await task(adapters))
     assert thread.run is not None
     scheduler = adapters.scheduler
@@ -42,7 +42,7 @@ async def test_start_writes_then_schedules_then_publishes(adapters: App) -> None
     assert topics(adapters)[-1] == "task.quantum_started"
 
 
-async def test_starting_another_offers_to_pause_or_park_the_current_one(adapters: App) -> None:
+async def test_starting_another_offers_to_pause_or_park_the_current_one(adapters: Adapters) -> None:
     first, second = await task(adapters, "First"), await task(adapters, "Second")
     await start(adapters, first)
     with pytest.raises(services.OtherRunning) as refused:
@@ -63,7 +63,7 @@ async def test_starting_another_offers_to_pause_or_park_the_current_one(adapters
     assert parked is not None and parked.state is State.PARKED and parked.sessions[-1].outcome is Outcome.ABANDONED
 
 
-async def test_expire_is_idempotent_and_ignores_stale_early_and_paused_runs(adapters: App) -> None:
+async def test_expire_is_idempotent_and_ignores_stale_early_and_paused_runs(adapters: Adapters) -> None:
     thread = await start(adapters, await task(adapters), minute=FAST)
     run = thread.run
     assert run is not None
@@ -79,7 +79,7 @@ async def test_expire_is_idempotent_and_ignores_stale_early_and_paused_runs(adap
     assert adapters.threads.get(thread.id).run.expired_at is not None  # type: ignore[union-attr]
 
 
-async def test_pause_and_stop_make_a_pending_expiry_stale(adapters: App) -> None:
+async def test_pause_and_stop_make_a_pending_expiry_stale(adapters: Adapters) -> None:
     thread = await start(adapters, await task(adapters), minute=FAST)
     assert thread.run is not None
     await services.quantum_pause(repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=thread.id)
@@ -96,7 +96,7 @@ async def test_pause_and_stop_make_a_pending_expiry_stale(adapters: App) -> None
     assert "task.quantum_expired" not in topics(adapters)
 
 
-async def test_stop_asks_how_it_went(adapters: App) -> None:
+async def test_stop_asks_how_it_went(adapters: Adapters) -> None:
     thread = await start(adapters, await task(adapters))
     done = await services.quantum_stop(
         repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=thread.id, then=State.DONE
@@ -109,7 +109,7 @@ async def test_stop_asks_how_it_went(adapters: App) -> None:
         await services.quantum_stop(repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=other.id)
 
 
-async def test_another_quantum_records_the_session_and_starts_a_new_run(adapters: App) -> None:
+async def test_another_quantum_records_the_session_and_starts_a_new_run(adapters: Adapters) -> None:
     thread = await start(adapters, await task(adapters))
     again = await services.quantum_again(
         repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=thread.id, scheduler=adapters.scheduler
@@ -119,10 +119,10 @@ async def test_another_quantum_records_the_session_and_starts_a_new_run(adapters
     assert topics(adapters)[-2:] == ["task.quantum_stopped", "task.quantum_started"]
 
 
-async def test_in_process_scheduler_expires_on_time_once_and_honours_extend(adapters: App) -> None:
+async def test_in_process_scheduler_expires_on_time_once_and_honours_extend(adapters: Adapters) -> None:
     scheduler = adapters.scheduler
     assert isinstance(scheduler, InProcessScheduler)
-    await scheduler.start(expire_in_process, [])
+    await scheduler_start(threads=adapters.threads, bus=adapters.bus, scheduler=scheduler)
     try:
         thread = await start(adapters, await task(adapters), minute=FAST)
         assert thread.run is not None
@@ -146,15 +146,14 @@ async def test_in_process_scheduler_expires_on_time_once_and_honours_extend(adap
         await scheduler.stop()
 
 
-async def test_start_up_rearms_running_quanta_from_the_repo(adapters: App) -> None:
+async def test_start_up_rearms_running_quanta_from_the_repo(adapters: Adapters) -> None:
     """What a restarted server does: re-arm every due run, including one already past due."""
     paused = await start(adapters, await task(adapters, "Paused"), minute=FAST)
     thread = await start(adapters, await task(adapters), minute=FAST, current="pause")
     await asyncio.sleep(0.25)  # thread's deadline passes while "the server is down"
     assert [d[0] for d in due_runs(adapters.threads)] == [thread.id]
     fresh = InProcessScheduler()
-    adapters.scheduler = fresh
-    await fresh.start(expire_in_process, due_runs(adapters.threads))
+    await scheduler_start(threads=adapters.threads, bus=adapters.bus, scheduler=fresh)
     try:
         await asyncio.sleep(0.05)
         assert adapters.threads.get(thread.id).run.expired_at is not None  # type: ignore[union-attr]
@@ -173,7 +172,7 @@ class UnreachableScheduler:
         return None
 
 
-async def test_a_quantum_whose_expiry_cannot_be_scheduled_is_refused_and_nothing_changes(adapters: App) -> None:
+async def test_a_quantum_whose_expiry_cannot_be_scheduled_is_refused_and_nothing_changes(adapters: Adapters) -> None:
     from timers.services import TimerUnavailable
 
     task = await thread_services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title="Write")

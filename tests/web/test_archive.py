@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_an_empty_archive_says_how_threads_get_there(client_as: Any) -> None:
 
 
 def test_unarchive_from_the_archive_page(
-    client_as: Any, person: Any, adapters: App, make_thread: Any, transition: Any
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any, transition: Any
 ) -> None:
     thread = archived(person, make_thread, transition, "Bring back")
     body = client_as.get(reverse("threads:archive")).content.decode()

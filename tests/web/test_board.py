@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from threads.domain import State
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_a_blocked_story_shows_as_ready_to_unblock_once_its_blockers_are_done(
     assert "thread-card--unblockable" in body
 
 
-def test_a_running_card_shows_its_countdown(client_as: Any, person: Any, make_thread: Any, adapters: App) -> None:
+def test_a_running_card_shows_its_countdown(client_as: Any, person: Any, make_thread: Any, adapters: Adapters) -> None:
     task = make_thread(person, "task", "Focus", quantum=30)
     client_as.post(reverse("timers:start", args=[task.id]))
     running = adapters.threads.get(task.id)

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters as App
 from parallel_you.repo import Conflict, RepoError
 
 pytestmark = pytest.mark.django_db

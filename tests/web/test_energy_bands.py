@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from threads.selectors import profile_get
 
 pytestmark = pytest.mark.django_db
@@ -15,11 +15,11 @@ pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 
 
-def bands(adapters: App, person: Any) -> list[tuple[str, str, str]]:
+def bands(adapters: Adapters, person: Any) -> list[tuple[str, str, str]]:
     return [(b.id, b.name, b.colour) for b in profile_get(repo=adapters.profiles, owner=str(person.pk)).bands]
 
 
-def topics(adapters: App) -> list[str]:
+def topics(adapters: Adapters) -> list[str]:
     return [e.topic for e in adapters.bus.emitted]  # type: ignore[attr-defined]
 
 
@@ -33,7 +33,9 @@ def test_the_page_lists_the_default_bands_with_their_use(client_as: Any, person:
 
 
 @pytest.mark.parametrize("use_htmx", [True, False])
-def test_add_rename_and_recolour(client_as: Any, person: Any, adapters: App, make_thread: Any, use_htmx: bool) -> None:
+def test_add_rename_and_recolour(
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any, use_htmx: bool
+) -> None:
     headers = HX if use_htmx else {}
     task = make_thread(person, "task", "Deep work")
     response = client_as.post(reverse("threads:energy_bands"), {"name": "Admin", "colour": "#AABBCC"}, headers=headers)
@@ -67,7 +69,7 @@ def test_add_rename_and_recolour(client_as: Any, person: Any, adapters: App, mak
 def test_band_validation_messages_show_in_place_and_change_nothing(
     client_as: Any,
     person: Any,
-    adapters: App,
+    adapters: Adapters,
     url_name: str,
     args: list[str],
     data: dict[str, str],
@@ -83,7 +85,7 @@ def test_band_validation_messages_show_in_place_and_change_nothing(
     assert bands(adapters, person) == before and topics(adapters) == []
 
 
-def test_removing_an_unused_band_just_removes_it(client_as: Any, person: Any, adapters: App) -> None:
+def test_removing_an_unused_band_just_removes_it(client_as: Any, person: Any, adapters: Adapters) -> None:
     url = reverse("threads:energy_band_remove", args=["moderate"])
     page = client_as.get(url).content.decode()
     assert "No thread uses it." in page and 'name="move_to"' not in page
@@ -93,7 +95,7 @@ def test_removing_an_unused_band_just_removes_it(client_as: Any, person: Any, ad
 
 
 def test_removing_a_band_in_use_asks_where_its_threads_go(
-    client_as: Any, person: Any, adapters: App, make_thread: Any, transition: Any
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any, transition: Any
 ) -> None:
     live = make_thread(person, "task", "Live", energy_band="light")
     old = make_thread(person, "task", "Old", energy_band="light")
@@ -116,7 +118,7 @@ def test_removing_a_band_in_use_asks_where_its_threads_go(
     assert "Removed the energy band “Light”." in client_as.get(reverse("threads:energy_bands")).content.decode()
 
 
-def test_the_last_band_stays(client_as: Any, person: Any, adapters: App) -> None:
+def test_the_last_band_stays(client_as: Any, person: Any, adapters: Adapters) -> None:
     client_as.post(reverse("threads:energy_band_remove", args=["light"]))
     client_as.post(reverse("threads:energy_band_remove", args=["moderate"]))
     url = reverse("threads:energy_band_remove", args=["deep"])

@@ -10,11 +10,24 @@ def test_health_check_needs_no_login_and_reports_server_time(client: Any) -> Non
     assert response["Server-Timing"].startswith("app;dur=")
 
 
-def test_the_live_paused_trigger_joins_any_the_view_set() -> None:
+def test_live_paused_is_an_htmx_trigger_added_to_the_views_own(rf: Any, adapters: Any) -> None:
     import json
 
-    from parallel_you.middleware import with_trigger
+    from django.http import HttpResponse
+    from django_htmx.http import trigger_client_event
 
-    assert with_trigger(None, "b") == "b"
-    assert with_trigger("a", "b") == "a, b"
-    assert json.loads(with_trigger('{"a": {"x": 1}}', "b")) == {"a": {"x": 1}, "b": True}
+    from parallel_you.middleware import LivePausedMiddleware
+
+    class HeldBack:
+        """The bus port while the broker is away: everything else as the in-memory bus."""
+
+        paused = True
+
+    def view(request: Any) -> HttpResponse:
+        return trigger_client_event(HttpResponse("ok"), "parallel-you:changed", {"id": "1"})
+
+    middleware = LivePausedMiddleware(view)
+    assert json.loads(middleware(rf.post("/"))["HX-Trigger"]) == {"parallel-you:changed": {"id": "1"}}
+    adapters.bus = HeldBack()
+    triggers = json.loads(middleware(rf.post("/"))["HX-Trigger"])
+    assert triggers == {"parallel-you:changed": {"id": "1"}, "parallel-you:live-paused": {}}

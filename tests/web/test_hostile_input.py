@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.datastructures import MultiValueDict
 
-from parallel_you.bootstrap import bootstrap, get_app, set_app
+from parallel_you.bootstrap import bootstrap, current_adapters, install
 from parallel_you.bus import MemoryBus
 from sprints import services as sprint_services
 from threads import services as thread_services
@@ -110,7 +110,7 @@ class World:
 def build_world(owner: str, other: str) -> World:
     """A fresh in-memory store (installed as the process's adapters) with the person's work in it."""
     app = bootstrap(repo_backend="memory", bus=MemoryBus())
-    set_app(app)
+    install(app)
     sync = async_to_sync
     common = {"repo": app.threads, "bus": app.bus}
     saga = sync(thread_services.thread_create)(**common, owner=owner, kind=Kind.SAGA, title="Saga")
@@ -187,7 +187,7 @@ def world(client_as: Client, person: Any, other_person: Any) -> Iterator[Callabl
         return build_world(str(person.pk), str(other_person.pk))
 
     yield make
-    set_app(None)
+    install(None)
 
 
 def _send(client: Client, method: str, url: str, data: dict[str, str], headers: dict[str, str]) -> int:
@@ -258,7 +258,7 @@ def test_someone_elses_id_is_a_404_whatever_comes_with_it(
     request all get the same 404 for another person's thread, sprint or band."""
     current = world()
     url = reverse(name, kwargs=current.kwargs(converters, foreign=True))
-    app = get_app()
+    app = current_adapters()
     before = (app.threads.get(current.their_thread_id), app.sprints.get(current.their_sprint_id))
     payloads = [{}, current.sensible(), current.sensible() | {"action": "no-such-action"}]
     payloads += [dict.fromkeys(current.sensible(), value) for value in ("²", "9" * 5000, "0001-01-01")]

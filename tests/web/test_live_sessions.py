@@ -17,7 +17,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from parallel_you import live_sessions
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from parallel_you.realtime import start_bridge
 from tests.support.sockets import live_socket, session_key, signed_in_client
 from threads import services
@@ -46,14 +46,14 @@ async def _close_code(socket: WebsocketCommunicator, within: float) -> tuple[int
         frames.append(output.get("text", ""))
 
 
-async def _still_live(socket: WebsocketCommunicator, adapters: App, owner: str) -> None:
+async def _still_live(socket: WebsocketCommunicator, adapters: Adapters, owner: str) -> None:
     saga = await services.saga_create(repo=adapters.threads, bus=adapters.bus, owner=owner, title="Still here")
     html = await socket.receive_from(timeout=2)
     assert f'data-subject="{saga.id}"' in html
 
 
 @pytest.fixture
-async def two_sessions(person: Any, adapters: App) -> Any:
+async def two_sessions(person: Any, adapters: Adapters) -> Any:
     await start_bridge(adapters.bus)
     first, second = await signed_in_client(person), await signed_in_client(person)
     assert session_key(first) != session_key(second)
@@ -65,7 +65,7 @@ async def two_sessions(person: Any, adapters: App) -> Any:
 
 
 async def test_logging_out_closes_that_sessions_socket_at_once_and_no_later_event_reaches_it(
-    two_sessions: Any, adapters: App, person: Any
+    two_sessions: Any, adapters: Adapters, person: Any
 ) -> None:
     first, _second, first_socket, second_socket = two_sessions
     response = await first.post("/accounts/logout/")
@@ -79,7 +79,7 @@ async def test_logging_out_closes_that_sessions_socket_at_once_and_no_later_even
 
 
 async def test_a_password_change_ends_the_persons_other_sessions_and_renews_its_own(
-    two_sessions: Any, adapters: App, person: Any
+    two_sessions: Any, adapters: Adapters, person: Any
 ) -> None:
     first, second, first_socket, second_socket = two_sessions
     response = await first.post(
@@ -103,7 +103,7 @@ async def test_a_password_change_ends_the_persons_other_sessions_and_renews_its_
     assert (await refused.connect())[0] is False
 
 
-async def test_deleting_a_session_row_closes_its_socket(two_sessions: Any, adapters: App, person: Any) -> None:
+async def test_deleting_a_session_row_closes_its_socket(two_sessions: Any, adapters: Adapters, person: Any) -> None:
     first, _second, first_socket, second_socket = two_sessions
     await Session.objects.filter(session_key=session_key(first)).adelete()
     code, seconds, _ = await _close_code(first_socket, within=1)
@@ -112,7 +112,7 @@ async def test_deleting_a_session_row_closes_its_socket(two_sessions: Any, adapt
 
 
 async def test_an_expired_session_closes_its_socket_without_any_signal(
-    two_sessions: Any, adapters: App, person: Any
+    two_sessions: Any, adapters: Adapters, person: Any
 ) -> None:
     first, _second, first_socket, second_socket = two_sessions
     # update() sends no signal: only the sweeper can notice (as with expiry, SQL or another process).
@@ -137,7 +137,7 @@ async def test_a_password_changed_outside_the_web_closes_every_socket_of_the_per
     assert [code for code, _, _ in results] == [live_sessions.ENDED, live_sessions.ENDED]
 
 
-async def test_the_sweeper_stops_when_no_socket_is_open(person: Any, adapters: App) -> None:
+async def test_the_sweeper_stops_when_no_socket_is_open(person: Any, adapters: Adapters) -> None:
     socket = await _open(await signed_in_client(person))
     assert live_sessions._sweeper is not None and not live_sessions._sweeper.done()
     await socket.disconnect()

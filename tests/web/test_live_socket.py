@@ -9,7 +9,7 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from parallel_you.consumers import LiveConsumer
 from parallel_you.realtime import start_bridge
 from tests.support.sockets import live_socket, signed_in_client
@@ -79,7 +79,7 @@ async def test_the_full_stack_refuses_a_socket_without_a_session() -> None:
 
 
 async def test_a_person_receives_their_own_events_and_nobody_elses(
-    adapters: App, person: Any, other_person: Any
+    adapters: Adapters, person: Any, other_person: Any
 ) -> None:
     await start_bridge(adapters.bus)
     ada, grace = live_socket(await signed_in_client(person)), live_socket(await signed_in_client(other_person))

@@ -9,7 +9,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.urls import reverse
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from sprints import services
 from sprints.domain import Sprint, SprintState
 from tests.support.clock import A_WEDNESDAY
@@ -26,11 +26,11 @@ def owner(person: Any) -> str:
     return str(person.pk)
 
 
-def topics(app: App) -> list[str]:
+def topics(app: Adapters) -> list[str]:
     return [e.topic for e in app.bus.emitted]  # type: ignore[attr-defined]
 
 
-def make_sprint(app: App, who: str, name: str = "Now", start: date = TODAY, days: int = 5) -> Sprint:
+def make_sprint(app: Adapters, who: str, name: str = "Now", start: date = TODAY, days: int = 5) -> Sprint:
     return async_to_sync(services.sprint_create)(
         repo=app.sprints,
         bus=app.bus,
@@ -43,7 +43,7 @@ def make_sprint(app: App, who: str, name: str = "Now", start: date = TODAY, days
     )
 
 
-def make_story(app: App, who: str, title: str, saga: str = "Book", **fields: Any) -> Thread:
+def make_story(app: Adapters, who: str, title: str, saga: str = "Book", **fields: Any) -> Thread:
     sagas = [t for t in app.threads.list(threads.thread_filter(owner=who)) if t.title == saga]
     parent = (
         sagas[0] if sagas else async_to_sync(threads.saga_create)(repo=app.threads, bus=app.bus, owner=who, title=saga)
@@ -53,7 +53,7 @@ def make_story(app: App, who: str, title: str, saga: str = "Book", **fields: Any
     )
 
 
-def plan(app: App, sprint: Sprint, *stories: Thread) -> Sprint:
+def plan(app: Adapters, sprint: Sprint, *stories: Thread) -> Sprint:
     for s in stories:
         sprint = async_to_sync(services.sprint_item_add)(
             repo=app.sprints, threads=app.threads, bus=app.bus, owner=sprint.owner, sprint_id=sprint.id, thread_id=s.id
@@ -80,7 +80,7 @@ def test_the_list_says_what_to_do_when_empty_and_the_nav_links_to_it(client_as: 
     assert 'href="/sprints/" aria-current="page">Sprints</a>' in body
 
 
-def test_create_redirects_to_the_planning_page(client_as: Any, person: Any, adapters: App) -> None:
+def test_create_redirects_to_the_planning_page(client_as: Any, person: Any, adapters: Adapters) -> None:
     response = client_as.post(reverse("sprints:new"), form())
     [sprint] = adapters.sprints.list(_spec(person))
     assert response.status_code == 302 and response["Location"] == reverse("sprints:detail", args=[sprint.id])
@@ -96,12 +96,14 @@ def _spec(person: Any) -> Any:
     return sprint_filter(owner=owner(person))
 
 
-def test_create_with_htmx_redirects_the_client(client_as: Any, adapters: App) -> None:
+def test_create_with_htmx_redirects_the_client(client_as: Any, adapters: Adapters) -> None:
     response = client_as.post(reverse("sprints:new"), form(), **HX)
     assert response.status_code == 200 and response["HX-Redirect"].startswith("/sprints/")
 
 
-def test_end_before_start_is_shown_by_the_field_and_changes_nothing(client_as: Any, person: Any, adapters: App) -> None:
+def test_end_before_start_is_shown_by_the_field_and_changes_nothing(
+    client_as: Any, person: Any, adapters: Adapters
+) -> None:
     data = form() | {"end": (TODAY - timedelta(days=1)).isoformat()}
     response = client_as.post(reverse("sprints:new"), data)
     assert response.status_code == 400
@@ -112,7 +114,7 @@ def test_end_before_start_is_shown_by_the_field_and_changes_nothing(client_as: A
     assert adapters.sprints.list(_spec(person)) == [] and topics(adapters) == []
 
 
-def test_overlapping_dates_need_confirmation(client_as: Any, person: Any, adapters: App) -> None:
+def test_overlapping_dates_need_confirmation(client_as: Any, person: Any, adapters: Adapters) -> None:
     make_sprint(adapters, owner(person), "First")
     response = client_as.post(reverse("sprints:new"), form("Second", TODAY + timedelta(days=2)))
     body = response.content.decode()
@@ -123,7 +125,7 @@ def test_overlapping_dates_need_confirmation(client_as: Any, person: Any, adapte
     assert response.status_code == 302 and len(adapters.sprints.list(_spec(person))) == 2
 
 
-def test_edit_shows_the_values_and_saves(client_as: Any, person: Any, adapters: App) -> None:
+def test_edit_shows_the_values_and_saves(client_as: Any, person: Any, adapters: Adapters) -> None:
     sprint = make_sprint(adapters, owner(person), "Old <name>")
     page = client_as.get(reverse("sprints:edit", args=[sprint.id])).content.decode()
     assert 'value="Old &lt;name&gt;"' in page
@@ -133,7 +135,9 @@ def test_edit_shows_the_values_and_saves(client_as: Any, person: Any, adapters: 
     assert topics(adapters)[-1] == "sprint.updated"
 
 
-def test_delete_asks_first_then_sends_items_back_to_the_backlog(client_as: Any, person: Any, adapters: App) -> None:
+def test_delete_asks_first_then_sends_items_back_to_the_backlog(
+    client_as: Any, person: Any, adapters: Adapters
+) -> None:
     sprint = make_sprint(adapters, owner(person))
     story = make_story(adapters, owner(person), "Chapter")
     plan(adapters, sprint, story)
@@ -147,7 +151,7 @@ def test_delete_asks_first_then_sends_items_back_to_the_backlog(client_as: Any, 
 
 
 def test_someone_elses_sprint_is_a_404_for_pages_fragments_and_actions(
-    client_as: Any, other_person: Any, person: Any, adapters: App
+    client_as: Any, other_person: Any, person: Any, adapters: Adapters
 ) -> None:
     theirs = make_sprint(adapters, owner(other_person), "Theirs")
     mine = make_story(adapters, owner(person), "Mine")
@@ -174,7 +178,7 @@ def test_someone_elses_sprint_is_a_404_for_pages_fragments_and_actions(
 
 
 # --- planning ---------------------------------------------------------------------------------------
-def test_planning_page_shows_backlog_by_saga_beside_the_sprint(client_as: Any, person: Any, adapters: App) -> None:
+def test_planning_page_shows_backlog_by_saga_beside_the_sprint(client_as: Any, person: Any, adapters: Adapters) -> None:
     sprint = make_sprint(adapters, owner(person))
     make_story(adapters, owner(person), "<b>Chapter</b>", saga="Book")
     make_story(adapters, owner(person), "Slides", saga="Talk", energy_band="light")
@@ -199,7 +203,7 @@ def test_sortable_is_loaded_only_on_the_planning_page(client_as: Any) -> None:
     assert "sortable" not in client_as.get(reverse("sprints:list")).content.decode()
 
 
-def test_add_move_remove_with_buttons_plain_and_htmx(client_as: Any, person: Any, adapters: App) -> None:
+def test_add_move_remove_with_buttons_plain_and_htmx(client_as: Any, person: Any, adapters: Adapters) -> None:
     sprint = make_sprint(adapters, owner(person))
     a, b = make_story(adapters, owner(person), "A"), make_story(adapters, owner(person), "B")
     response = client_as.post(reverse("sprints:item_add", args=[sprint.id]), {"thread_id": a.id, "band": "deep"})
@@ -217,7 +221,7 @@ def test_add_move_remove_with_buttons_plain_and_htmx(client_as: Any, person: Any
     assert adapters.threads.get(a.id).sprint_id is None and adapters.threads.get(b.id).sprint_id == sprint.id  # type: ignore[union-attr]
 
 
-def test_a_refused_add_shows_why_and_changes_nothing(client_as: Any, person: Any, adapters: App) -> None:
+def test_a_refused_add_shows_why_and_changes_nothing(client_as: Any, person: Any, adapters: Adapters) -> None:
     sprint = make_sprint(adapters, owner(person))
     saga = async_to_sync(threads.saga_create)(
         repo=adapters.threads, bus=adapters.bus, owner=owner(person), title="Saga"
@@ -233,7 +237,7 @@ def next_weekday(day: date, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7 or 7)
 
 
-def test_capacity_and_the_over_capacity_warning(client_as: Any, person: Any, adapters: App) -> None:
+def test_capacity_and_the_over_capacity_warning(client_as: Any, person: Any, adapters: Adapters) -> None:
     # Friday to Monday: four days, two of them working days.
     sprint = make_sprint(adapters, owner(person), start=next_weekday(TODAY, 4), days=4)
     big = make_story(adapters, owner(person), "Big", estimate=6, energy_band="deep")
@@ -260,7 +264,7 @@ def test_capacity_and_the_over_capacity_warning(client_as: Any, person: Any, ada
 
 
 def test_blocked_items_show_their_blocker_and_warn_when_it_is_outside(
-    client_as: Any, person: Any, adapters: App
+    client_as: Any, person: Any, adapters: Adapters
 ) -> None:
     sprint = make_sprint(adapters, owner(person))
     blocker = make_story(adapters, owner(person), "Blocker")
@@ -284,7 +288,7 @@ def test_blocked_items_show_their_blocker_and_warn_when_it_is_outside(
 
 # --- start, board, burndown, close -------------------------------------------------------------------
 def test_start_goes_to_the_board_and_a_second_active_sprint_is_refused(
-    client_as: Any, person: Any, adapters: App
+    client_as: Any, person: Any, adapters: Adapters
 ) -> None:
     first = make_sprint(adapters, owner(person), "First")
     second = make_sprint(adapters, owner(person), "Second", start=TODAY + timedelta(days=7))
@@ -303,7 +307,7 @@ def test_the_sprint_board_says_what_to_do_without_an_active_sprint(client_as: An
     assert "No sprint is running" in body
 
 
-def test_finishing_a_story_on_the_board_moves_the_burndown(client_as: Any, person: Any, adapters: App) -> None:
+def test_finishing_a_story_on_the_board_moves_the_burndown(client_as: Any, person: Any, adapters: Adapters) -> None:
     sprint = make_sprint(adapters, owner(person))
     a, b = make_story(adapters, owner(person), "A", estimate=2), make_story(adapters, owner(person), "B", estimate=3)
     outside = make_story(adapters, owner(person), "Not in the sprint")
@@ -330,7 +334,9 @@ def test_finishing_a_story_on_the_board_moves_the_burndown(client_as: Any, perso
     assert response.status_code == 422 and "reopen it" in response.content.decode()
 
 
-def test_the_sprint_board_shows_the_boards_cards_in_a_live_region(client_as: Any, person: Any, adapters: App) -> None:
+def test_the_sprint_board_shows_the_boards_cards_in_a_live_region(
+    client_as: Any, person: Any, adapters: Adapters
+) -> None:
     sprint = make_sprint(adapters, owner(person))
     first, second = make_story(adapters, owner(person), "First"), make_story(adapters, owner(person), "Second")
     plan(adapters, sprint, second, first)
@@ -357,14 +363,14 @@ def test_the_sprint_board_shows_the_boards_cards_in_a_live_region(client_as: Any
     assert region.index('id="sprint-column-parked"') < region.index(f'id="thread-{first.id}"')
 
 
-def test_an_active_sprint_holding_nothing_says_how_to_plan_it(client_as: Any, person: Any, adapters: App) -> None:
+def test_an_active_sprint_holding_nothing_says_how_to_plan_it(client_as: Any, person: Any, adapters: Adapters) -> None:
     sprint = make_sprint(adapters, owner(person))
     client_as.post(reverse("sprints:start", args=[sprint.id]))
     region = client_as.get(reverse("sprints:active_board"), **HX).content.decode()
     assert "This sprint holds nothing yet" in region and reverse("sprints:detail", args=[sprint.id]) in region
 
 
-def test_the_planning_region_is_live_and_keeps_its_filters(client_as: Any, person: Any, adapters: App) -> None:
+def test_the_planning_region_is_live_and_keeps_its_filters(client_as: Any, person: Any, adapters: Adapters) -> None:
     sprint = make_sprint(adapters, owner(person))
     make_story(adapters, owner(person), "Light one", energy_band="light")
     url = reverse("sprints:detail", args=[sprint.id])
@@ -373,7 +379,7 @@ def test_the_planning_region_is_live_and_keeps_its_filters(client_as: Any, perso
     assert f'data-live-region data-refresh-url="{url}?band=light&amp;state="' in region
 
 
-def test_an_estimate_is_set_in_quanta_from_the_planning_page(client_as: Any, person: Any, adapters: App) -> None:
+def test_an_estimate_is_set_in_quanta_from_the_planning_page(client_as: Any, person: Any, adapters: Adapters) -> None:
     sprint = make_sprint(adapters, owner(person))
     story = make_story(adapters, owner(person), "Big")
     plan(adapters, sprint, story)
@@ -391,7 +397,7 @@ def test_an_estimate_is_set_in_quanta_from_the_planning_page(client_as: Any, per
 
 
 def test_close_carries_unfinished_work_into_the_next_sprint_and_shows_a_summary(
-    client_as: Any, person: Any, adapters: App
+    client_as: Any, person: Any, adapters: Adapters
 ) -> None:
     sprint = make_sprint(adapters, owner(person))
     nxt = make_sprint(adapters, owner(person), "Next", start=TODAY + timedelta(days=7))
@@ -414,7 +420,7 @@ def test_close_carries_unfinished_work_into_the_next_sprint_and_shows_a_summary(
     assert client_as.post(reverse("sprints:close", args=[sprint.id]), {"carry_to": "backlog"}).status_code == 400
 
 
-def test_close_refuses_an_unknown_target(client_as: Any, person: Any, adapters: App) -> None:
+def test_close_refuses_an_unknown_target(client_as: Any, person: Any, adapters: Adapters) -> None:
     sprint = make_sprint(adapters, owner(person))
     client_as.post(reverse("sprints:start", args=[sprint.id]))
     response = client_as.post(reverse("sprints:close", args=[sprint.id]), {"carry_to": "nope"})
@@ -422,7 +428,7 @@ def test_close_refuses_an_unknown_target(client_as: Any, person: Any, adapters: 
     assert adapters.sprints.get(sprint.id).state is SprintState.ACTIVE  # type: ignore[union-attr]
 
 
-def test_sprint_pages_need_a_login(client: Any, adapters: App) -> None:
+def test_sprint_pages_need_a_login(client: Any, adapters: Adapters) -> None:
     for url in (reverse("sprints:list"), reverse("sprints:new"), reverse("sprints:active_board")):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url

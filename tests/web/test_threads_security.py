@@ -9,7 +9,7 @@ from asgiref.sync import async_to_sync
 from django.test import Client
 from django.urls import reverse
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from threads import services
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ PAGES = ["threads:board", "threads:archive", "threads:energy_bands", "threads:ne
 
 @pytest.mark.parametrize("headers", [{}, {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}])
 def test_another_persons_thread_is_a_404_on_every_endpoint(
-    client_as: Any, other_person: Any, adapters: App, make_thread: Any, headers: dict[str, str]
+    client_as: Any, other_person: Any, adapters: Adapters, make_thread: Any, headers: dict[str, str]
 ) -> None:
     saga = make_thread(other_person, "saga", "Their saga")
     theirs = make_thread(other_person, "story", "Their story", parent_id=saga.id)
@@ -44,7 +44,7 @@ def test_another_persons_thread_is_a_404_on_every_endpoint(
     assert response.status_code in (400, 422) and "Choose one of your sagas." in response.content.decode()
 
 
-def test_someone_elses_energy_band_is_a_404(client_as: Any, other_person: Any, adapters: App) -> None:
+def test_someone_elses_energy_band_is_a_404(client_as: Any, other_person: Any, adapters: Adapters) -> None:
     async_to_sync(services.energy_band_add)(
         profiles=adapters.profiles, bus=adapters.bus, owner=str(other_person.pk), name="Theirs"
     )
@@ -54,7 +54,9 @@ def test_someone_elses_energy_band_is_a_404(client_as: Any, other_person: Any, a
     assert client_as.post(reverse("threads:energy_band_change", args=["theirs"]), data).status_code == 404
 
 
-def test_nobody_sees_anything_without_logging_in(client: Any, adapters: App, person: Any, make_thread: Any) -> None:
+def test_nobody_sees_anything_without_logging_in(
+    client: Any, adapters: Adapters, person: Any, make_thread: Any
+) -> None:
     thread = make_thread(person, "task", "Private")
     urls = [reverse(name) for name in PAGES] + [reverse(name, args=[thread.id]) for name in THREAD_GETS]
     urls.append(reverse("threads:energy_band_remove", args=["deep"]))
@@ -66,7 +68,7 @@ def test_nobody_sees_anything_without_logging_in(client: Any, adapters: App, per
     assert adapters.threads.get(thread.id) == thread
 
 
-def test_every_post_refuses_a_missing_csrf_token(person: Any, adapters: App, make_thread: Any) -> None:
+def test_every_post_refuses_a_missing_csrf_token(person: Any, adapters: Adapters, make_thread: Any) -> None:
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(person)
     thread = make_thread(person, "task", "Guarded")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from threads.domain import State
 from threads.selectors import thread_filter
 
@@ -20,11 +20,11 @@ def hx(current: str = BOARD_URL) -> dict[str, str]:
     return {"HX-Request": "true", "HX-Current-URL": current}
 
 
-def topics(adapters: App) -> list[str]:
+def topics(adapters: Adapters) -> list[str]:
     return [e.topic for e in adapters.bus.emitted]  # type: ignore[attr-defined]
 
 
-def threads_of(adapters: App, person: Any) -> list[Any]:
+def threads_of(adapters: Adapters, person: Any) -> list[Any]:
     return adapters.threads.list(thread_filter(owner=str(person.pk), archived=None))
 
 
@@ -33,7 +33,7 @@ NEW = {"kind": "task", "title": "Write", "quantum": "25", "energy_band": "deep",
 
 # --- create ---------------------------------------------------------------------------------------
 def test_create_with_htmx_answers_with_a_fresh_form_and_the_board_out_of_band(
-    client_as: Any, person: Any, adapters: App, make_thread: Any
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
 ) -> None:
     saga = make_thread(person, "saga", "Book")
     data = NEW | {"kind": "story", "title": "Chapter 1", "parent_id": saga.id, "quantum": "40", "notes": "n"}
@@ -52,7 +52,7 @@ def test_create_with_htmx_answers_with_a_fresh_form_and_the_board_out_of_band(
     assert topics(adapters)[-1] == "story.created"
 
 
-def test_create_as_a_plain_post_redirects_back(client_as: Any, person: Any, adapters: App) -> None:
+def test_create_as_a_plain_post_redirects_back(client_as: Any, person: Any, adapters: Adapters) -> None:
     response = client_as.post(reverse("threads:new"), NEW | {"kind": "saga", "title": "Garden", "next": "/?q=g"})
     assert response.status_code == 302 and response["Location"] == "/?q=g"
     assert [t.title for t in threads_of(adapters, person)] == ["Garden"]
@@ -75,7 +75,7 @@ def test_create_as_a_plain_post_redirects_back(client_as: Any, person: Any, adap
     ],
 )
 def test_validation_errors_show_next_to_the_field_and_save_nothing(
-    client_as: Any, person: Any, adapters: App, changes: dict[str, str], field: str, message: str
+    client_as: Any, person: Any, adapters: Adapters, changes: dict[str, str], field: str, message: str
 ) -> None:
     for headers, status in ((hx(), 422), ({}, 400)):
         response = client_as.post(reverse("threads:new"), NEW | changes, headers=headers)
@@ -97,7 +97,7 @@ def test_the_new_form_page_and_fragment_are_prefilled(client_as: Any, person: An
 
 # --- edit -----------------------------------------------------------------------------------------
 def test_edit_in_place_then_the_board_is_re_rendered(
-    client_as: Any, person: Any, adapters: App, make_thread: Any
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
 ) -> None:
     saga = make_thread(person, "saga", "Book")
     task = make_thread(person, "task", "Old title")
@@ -119,7 +119,7 @@ def test_edit_in_place_then_the_board_is_re_rendered(
 
 
 def test_edit_refusals_show_in_the_form_and_change_nothing(
-    client_as: Any, person: Any, adapters: App, make_thread: Any
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
 ) -> None:
     task = make_thread(person, "task", "Keep")
     data = {"title": " ", "quantum": "2", "energy_band": "deep", "parent_id": ""}
@@ -131,7 +131,7 @@ def test_edit_refusals_show_in_the_form_and_change_nothing(
     assert adapters.threads.get(task.id) == task
 
 
-def test_edit_as_plain_pages(client_as: Any, person: Any, adapters: App, make_thread: Any) -> None:
+def test_edit_as_plain_pages(client_as: Any, person: Any, adapters: Adapters, make_thread: Any) -> None:
     saga = make_thread(person, "saga", "Book")
     page = client_as.get(reverse("threads:edit", args=[saga.id]), {"next": "/"}).content.decode()
     assert "<html" in page and 'name="parent_id"' not in page  # a saga has no saga
@@ -157,13 +157,13 @@ def post_action(client: Any, thread: Any, action: str, headers: dict[str, str] |
 
 @pytest.mark.parametrize("use_htmx", [True, False])
 def test_every_transition_from_the_card(
-    client_as: Any, person: Any, adapters: App, make_thread: Any, use_htmx: bool
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any, use_htmx: bool
 ) -> None:
     task = make_thread(person, "task", "Move me")
     headers = hx() if use_htmx else {}
     expected = [
         ("park", State.PARKED, False),
-        ("resume", State.READY, False),
+        ("unpark", State.READY, False),
         ("done", State.DONE, False),
         ("reopen", State.READY, False),
         ("done", State.DONE, False),
@@ -183,14 +183,14 @@ def test_every_transition_from_the_card(
 
 
 def test_an_illegal_transition_shows_the_domains_message_and_changes_nothing(
-    client_as: Any, person: Any, adapters: App, make_thread: Any, transition: Any
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any, transition: Any
 ) -> None:
     task = make_thread(person, "task", "Finished")
     done = transition(person, task, "done")
     emitted = len(topics(adapters))
-    response = post_action(client_as, task, "resume", hx())
+    response = post_action(client_as, task, "unpark", hx())
     assert response.status_code == 422 and response["HX-Retarget"] == "#board"
-    assert "“Finished” isn&#x27;t parked, so there&#x27;s nothing to resume." in response.content.decode()
+    assert "“Finished” isn&#x27;t parked, so there&#x27;s nothing to unpark." in response.content.decode()
     response = post_action(client_as, task, "unarchive", next="/")
     assert response.status_code == 302
     followed = client_as.get("/").content.decode()
@@ -201,7 +201,7 @@ def test_an_illegal_transition_shows_the_domains_message_and_changes_nothing(
 
 
 def test_block_with_own_threads_and_a_note_then_unblock(
-    client_as: Any, person: Any, adapters: App, make_thread: Any, other_person: Any
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any, other_person: Any
 ) -> None:
     saga = make_thread(person, "saga", "Book")
     first = make_thread(person, "story", "First", parent_id=saga.id)
@@ -226,7 +226,7 @@ def test_block_with_own_threads_and_a_note_then_unblock(
     assert response.status_code == 200 and adapters.threads.get(second.id).state is State.READY  # type: ignore[union-attr]
 
 
-def test_block_needs_threads_or_a_note(client_as: Any, person: Any, adapters: App, make_thread: Any) -> None:
+def test_block_needs_threads_or_a_note(client_as: Any, person: Any, adapters: Adapters, make_thread: Any) -> None:
     task = make_thread(person, "task", "Waiting")
     url = reverse("threads:block", args=[task.id])
     for headers, status in ((hx(), 422), ({}, 400)):
@@ -243,7 +243,7 @@ def test_block_needs_threads_or_a_note(client_as: Any, person: Any, adapters: Ap
 
 
 def test_blocking_a_done_thread_is_refused_with_the_domains_message(
-    client_as: Any, person: Any, adapters: App, make_thread: Any, transition: Any
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any, transition: Any
 ) -> None:
     task = make_thread(person, "task", "Finished")
     done = transition(person, task, "done")
@@ -260,7 +260,7 @@ def test_an_action_answers_with_the_region_of_the_page_it_came_from(
     detail = f"http://testserver{reverse('threads:detail', args=[task.id])}"
     response = post_action(client_as, task, "park", hx(detail))
     assert response["HX-Retarget"] == "#thread-detail" and 'id="thread-detail"' in response.content.decode()
-    transition(person, task, "resume")
+    transition(person, task, "unpark")
     transition(person, task, "done")
     response = post_action(client_as, task, "archive", hx("http://testserver/archive/?q=her"))
     assert response["HX-Retarget"] == "#archive" and "Here" in response.content.decode()
@@ -272,7 +272,7 @@ def test_an_action_answers_with_the_region_of_the_page_it_came_from(
 
 # --- delete ---------------------------------------------------------------------------------------
 def test_deleting_a_saga_asks_first_says_what_goes_with_it_and_does_it(
-    client_as: Any, person: Any, adapters: App, make_thread: Any, transition: Any
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any, transition: Any
 ) -> None:
     saga = make_thread(person, "saga", "Garden")
     make_thread(person, "story", "Dig", parent_id=saga.id)
@@ -291,7 +291,9 @@ def test_deleting_a_saga_asks_first_says_what_goes_with_it_and_does_it(
     assert "Deleted “Garden” and its 2 stories and tasks." in client_as.get("/").content.decode()
 
 
-def test_delete_with_htmx_and_a_refused_delete(client_as: Any, person: Any, adapters: App, make_thread: Any) -> None:
+def test_delete_with_htmx_and_a_refused_delete(
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
+) -> None:
     task = make_thread(person, "task", "Running")
     client_as.post(reverse("timers:start", args=[task.id]))
     response = client_as.post(reverse("threads:delete", args=[task.id]), headers=hx())

@@ -7,20 +7,20 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from parallel_you.bootstrap import App
+from parallel_you.bootstrap import Adapters
 from threads import services
 from threads.domain import State
 
 pytestmark = pytest.mark.django_db
 
 
-def make_task(adapters: App, owner: str, title: str = "Write") -> Any:
+def make_task(adapters: Adapters, owner: str, title: str = "Write") -> Any:
     from asgiref.sync import async_to_sync
 
     return async_to_sync(services.task_create)(repo=adapters.threads, bus=adapters.bus, owner=owner, title=title)
 
 
-def test_start_then_stop_with_htmx(client_as: Any, person: Any, adapters: App) -> None:
+def test_start_then_stop_with_htmx(client_as: Any, person: Any, adapters: Adapters) -> None:
     task = make_task(adapters, str(person.pk))
     response = client_as.post(reverse("timers:start", args=[task.id]), headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -35,7 +35,7 @@ def test_start_then_stop_with_htmx(client_as: Any, person: Any, adapters: App) -
     assert stopped is not None and stopped.state is State.PARKED and len(stopped.sessions) == 1
 
 
-def test_a_second_running_quantum_is_refused_with_a_message(client_as: Any, person: Any, adapters: App) -> None:
+def test_a_second_running_quantum_is_refused_with_a_message(client_as: Any, person: Any, adapters: Adapters) -> None:
     first, second = make_task(adapters, str(person.pk), "First"), make_task(adapters, str(person.pk), "Second")
     client_as.post(reverse("timers:start", args=[first.id]))
     response = client_as.post(reverse("timers:start", args=[second.id]), headers={"HX-Request": "true"})
@@ -44,7 +44,7 @@ def test_a_second_running_quantum_is_refused_with_a_message(client_as: Any, pers
     assert adapters.threads.get(second.id).state is State.READY  # type: ignore[union-attr]
 
 
-def test_without_htmx_it_redirects_back(client_as: Any, person: Any, adapters: App) -> None:
+def test_without_htmx_it_redirects_back(client_as: Any, person: Any, adapters: Adapters) -> None:
     task = make_task(adapters, str(person.pk))
     response = client_as.post(reverse("timers:start", args=[task.id]), {"next": "/"})
     assert response.status_code == 302 and response["Location"] == "/"
@@ -52,14 +52,14 @@ def test_without_htmx_it_redirects_back(client_as: Any, person: Any, adapters: A
     assert response["Location"] == "/"
 
 
-def test_another_persons_thread_is_a_404(client_as: Any, other_person: Any, adapters: App) -> None:
+def test_another_persons_thread_is_a_404(client_as: Any, other_person: Any, adapters: Adapters) -> None:
     theirs = make_task(adapters, str(other_person.pk))
     assert client_as.post(reverse("timers:start", args=[theirs.id])).status_code == 404
     assert client_as.post(reverse("timers:stop", args=[theirs.id])).status_code == 404
     assert adapters.threads.get(theirs.id).state is State.READY  # type: ignore[union-attr]
 
 
-def test_csrf_is_required(person: Any, adapters: App) -> None:
+def test_csrf_is_required(person: Any, adapters: Adapters) -> None:
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
@@ -74,7 +74,7 @@ def post(client: Any, name: str, thread_id: str, data: dict[str, str] | None = N
     return client.post(reverse(f"timers:{name}", args=[thread_id]), data or {}, headers=headers)
 
 
-def test_pause_resume_extend_from_the_controls(client_as: Any, person: Any, adapters: App) -> None:
+def test_pause_resume_extend_from_the_controls(client_as: Any, person: Any, adapters: Adapters) -> None:
     task = make_task(adapters, str(person.pk))
     post(client_as, "start", task.id)
     response = post(client_as, "pause", task.id)
@@ -90,7 +90,7 @@ def test_pause_resume_extend_from_the_controls(client_as: Any, person: Any, adap
     assert response.status_code == 422 and "Add 1 to 240 minutes." in response.content.decode()
 
 
-def test_stop_asks_how_it_went_and_records_the_session(client_as: Any, person: Any, adapters: App) -> None:
+def test_stop_asks_how_it_went_and_records_the_session(client_as: Any, person: Any, adapters: Adapters) -> None:
     task = make_task(adapters, str(person.pk))
     response = post(client_as, "start", task.id)
     page = response.content.decode()
@@ -101,7 +101,7 @@ def test_stop_asks_how_it_went_and_records_the_session(client_as: Any, person: A
     assert done is not None and done.state is State.DONE and done.sessions[-1].outcome.value == "completed"
 
 
-def test_a_conflict_offers_to_pause_or_park_the_running_one(client_as: Any, person: Any, adapters: App) -> None:
+def test_a_conflict_offers_to_pause_or_park_the_running_one(client_as: Any, person: Any, adapters: Adapters) -> None:
     first, second = make_task(adapters, str(person.pk), "First"), make_task(adapters, str(person.pk), "Second")
     post(client_as, "start", first.id)
     response = post(client_as, "start", second.id)
@@ -113,7 +113,7 @@ def test_a_conflict_offers_to_pause_or_park_the_running_one(client_as: Any, pers
     assert adapters.threads.get(second.id).state is State.RUNNING  # type: ignore[union-attr]
 
 
-def test_another_quantum_and_a_break(client_as: Any, person: Any, adapters: App) -> None:
+def test_another_quantum_and_a_break(client_as: Any, person: Any, adapters: Adapters) -> None:
     task = make_task(adapters, str(person.pk))
     post(client_as, "start", task.id)
     first_run = adapters.threads.get(task.id).run.id  # type: ignore[union-attr]
@@ -126,7 +126,7 @@ def test_another_quantum_and_a_break(client_as: Any, person: Any, adapters: App)
     assert rested is not None and rested.state is State.READY and len(rested.sessions) == 2
 
 
-def test_detail_page_shows_controls_history_and_a_suggestion(client_as: Any, person: Any, adapters: App) -> None:
+def test_detail_page_shows_controls_history_and_a_suggestion(client_as: Any, person: Any, adapters: Adapters) -> None:
     task = make_task(adapters, str(person.pk), "Deep <b>work</b>")
     empty = client_as.get(reverse("timers:detail", args=[task.id])).content.decode()
     assert "No sessions yet" in empty and "Deep &lt;b&gt;work&lt;/b&gt;" in empty
@@ -148,7 +148,9 @@ def test_detail_page_shows_controls_history_and_a_suggestion(client_as: Any, per
     assert adapters.threads.get(task.id).quantum == 30  # type: ignore[union-attr]
 
 
-def test_every_timer_action_is_a_404_on_someone_elses_thread(client_as: Any, other_person: Any, adapters: App) -> None:
+def test_every_timer_action_is_a_404_on_someone_elses_thread(
+    client_as: Any, other_person: Any, adapters: Adapters
+) -> None:
     theirs = make_task(adapters, str(other_person.pk))
     for name in ("pause", "resume", "extend", "stop", "again", "break", "tune"):
         assert post(client_as, name, theirs.id).status_code == 404, name

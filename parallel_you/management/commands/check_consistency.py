@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parallel_you.bootstrap import get_app
+from parallel_you.bootstrap import current_adapters
 from parallel_you.consistency import check_store
 
 
@@ -15,10 +15,11 @@ class Command(BaseCommand):
     help = "Check that threads, sessions and sprints agree with each other."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        app = get_app()
-        report = check_store(threads=app.threads, sprints=app.sprints)
+        app = current_adapters()
+        report = check_store(app)
         self.stdout.write(
-            f"{report.threads} threads, {report.sessions} sessions, {report.sprints} sprints: "
+            ", ".join(f"{n} {what}" for what, n in report.counts.items())
+            + ": "
             + ("consistent" if report.ok else f"{len(report.problems)} problem(s)")
         )
         for line in report.problems:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from parallel_you.bootstrap import get_app
+from parallel_you.bootstrap import current_adapters
 from parallel_you.realtime import BRIDGE_GROUP, close_channel_layer, start_bridge
 
 log = logging.getLogger("parallel_you.run_consumers")
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, on_signal, sig)
-        bus = get_app().bus
+        bus = current_adapters().bus
         await bus.start()
         await start_bridge(bus, group=BRIDGE_GROUP)
         self.stdout.write("consumers running: realtime bridge", ending="\n")

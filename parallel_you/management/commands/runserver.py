@@ -20,6 +20,10 @@ from django.core.management.commands.runserver import Command as DjangoRunserver
 
 class Command(DjangoRunserver):
     help = "Serve the ASGI app (pages, live WebSockets, quantum scheduler) with uvicorn, reloading on code changes."
+    # Set by Django's runserver from the command line before `run`.
+    addr: str
+    port: str
+    _raw_ipv6: bool
 
     def run(self, **options: Any) -> None:
         if not options["skip_checks"]:

@@ -1,0 +1,20 @@
+"""The threads app's stored documents: threads (sagas, stories, tasks) and profiles."""
+
+from __future__ import annotations
+
+from parallel_you.documents import Collection
+from parallel_you.repo import Codec
+from threads.domain import Profile, Thread
+
+THREADS = Collection(
+    "threads",
+    Codec.pydantic(Thread),
+    (
+        ("archived", "kind", "state"),
+        ("parent_id",),
+        ("sprint_id",),
+        ("energy_band",),
+        ("updated_at",),
+    ),
+)
+PROFILES = Collection("profiles", Codec.pydantic(Profile), ())
