@@ -23,6 +23,7 @@ from tests.support.servers import start_server
 pytestmark = pytest.mark.timeout(240)
 
 BOARD_REQUESTS = 20
+ROUNDS = 3
 
 
 def board_pings(latency_ms: int, off_loop: str) -> list[float]:
@@ -40,19 +41,22 @@ def board_pings(latency_ms: int, off_loop: str) -> list[float]:
                 )
                 assert made.status in (200, 302), made.text[:300]
             cookie = f"sessionid={ada.cookie('sessionid')}"
-            round_trips, boards = asyncio.run(
-                pings_during(
-                    server.ws_url,
-                    {"Cookie": cookie, "Origin": server.url},
-                    lambda: concurrent_gets(server.url, "/", BOARD_REQUESTS, cookie),
-                    every=0.002,
+            round_trips: list[float] = []
+            for _ in range(ROUNDS):  # several rounds: one scheduling hiccup of a busy machine isn't the p99
+                pings, boards = asyncio.run(
+                    pings_during(
+                        server.ws_url,
+                        {"Cookie": cookie, "Origin": server.url},
+                        lambda: concurrent_gets(server.url, "/", BOARD_REQUESTS, cookie),
+                        every=0.002,
+                    )
                 )
-            )
+                assert [status for status, _ in boards] == [200] * BOARD_REQUESTS
+                assert all("Task 2" in body for _, body in boards)
+                round_trips += pings
         finally:
             server.stop()
-    assert [status for status, _ in boards] == [200] * BOARD_REQUESTS
-    assert all("Task 2" in body for _, body in boards)
-    assert len(round_trips) >= 10, round_trips
+    assert len(round_trips) >= 10 * ROUNDS, round_trips
     return round_trips
 
 
