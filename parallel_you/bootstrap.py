@@ -181,7 +181,7 @@ def _server_bus(bus: MessageBus) -> MessageBus:
         return bus
     from parallel_you.offload import LoopBoundBus
 
-    return LoopBoundBus(bus)  # type: ignore[return-value]
+    return LoopBoundBus(bus)
 
 
 _adapters: Adapters | None = None

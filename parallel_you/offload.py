@@ -33,18 +33,21 @@ from typing import Any
 from parallel_you.bus.base import Envelope, Handler, MessageBus, Subscription
 
 Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+Receive = Callable[[], Awaitable[Any]]
+Send = Callable[[Any], Awaitable[None]]
+ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
 
 
 def _on(loop: asyncio.AbstractEventLoop, call: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
     """`call`, run on `loop` whichever loop awaits it."""
 
+    async def there(*args: Any) -> Any:
+        return await call(*args)
+
     async def hop(*args: Any) -> Any:
         if asyncio.get_running_loop() is loop:
             return await call(*args)
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(call(*args), loop))
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(there(*args), loop))
 
     return hop
 
@@ -101,13 +104,13 @@ class LoopBoundBus:
         return await _on(self.loop, call)(*args)
 
     async def emit(self, topic: str, payload: dict[str, Any]) -> Envelope:
-        return await self._here(self.inner.emit, topic, payload)  # type: ignore[no-any-return]
+        return await self._here(self.inner.emit, topic, payload)
 
     async def publish(self, envelope: Envelope) -> Envelope:
-        return await self._here(self.inner.publish, envelope)  # type: ignore[no-any-return]
+        return await self._here(self.inner.publish, envelope)
 
     async def subscribe(self, pattern: str, handler: Handler, *, group: str | None = None) -> Subscription:
         async def subscribe() -> Subscription:
             return await self.inner.subscribe(pattern, handler, group=group)
 
-        return await self._here(subscribe)  # type: ignore[no-any-return]
+        return await self._here(subscribe)

@@ -24,6 +24,7 @@ drops its staged messages.
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -149,7 +150,7 @@ class Repo(Protocol[T]):
         """Delete every document of this owner."""
         ...
 
-    def staged(self, limit: int = 100) -> list[StagedMessage]:
+    def staged(self, limit: int = 100) -> builtins.list[StagedMessage]:
         """Messages still kept with their documents, oldest first."""
         ...
 

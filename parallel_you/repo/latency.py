@@ -7,6 +7,7 @@ calling thread, as a synchronous network client does.
 
 from __future__ import annotations
 
+import builtins
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Generic
@@ -42,7 +43,7 @@ class DelayedRepo(Generic[T]):
         self._wait()
         self.inner.clear(owner)
 
-    def staged(self, limit: int = 100) -> list[StagedMessage]:
+    def staged(self, limit: int = 100) -> builtins.list[StagedMessage]:
         self._wait()
         return self.inner.staged(limit)
 

@@ -7,6 +7,7 @@ persistent backends' semantics (a non-JSON value fails here too).
 
 from __future__ import annotations
 
+import builtins
 import json
 import threading
 from collections.abc import Mapping, Sequence
@@ -72,7 +73,7 @@ class MemoryRepo(Generic[T]):
                 del self._docs[id]
                 self._staged.pop(id, None)
 
-    def staged(self, limit: int = 100) -> list[StagedMessage]:
+    def staged(self, limit: int = 100) -> builtins.list[StagedMessage]:
         with self._lock:
             found = [StagedMessage(id, dict(m)) for id, messages in self._staged.items() for m in messages]
         return oldest_first(found, limit)

@@ -10,6 +10,7 @@ backends round-trip identically and string order is time order.
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Generic
@@ -144,7 +145,7 @@ class MongoRepo(Generic[T]):
         except PyMongoError as exc:
             raise RepoError(f"MongoDB error: {exc}") from exc
 
-    def staged(self, limit: int = 100) -> list[StagedMessage]:
+    def staged(self, limit: int = 100) -> builtins.list[StagedMessage]:
         try:
             raws = list(self.collection.find({"_pending.id": {"$exists": True}}, {"_pending": 1}))
         except PyMongoError as exc:

@@ -76,8 +76,8 @@ class SqliteRepo(Generic[T]):
                 f'CREATE TABLE IF NOT EXISTS "{self.table}" '
                 "(id TEXT PRIMARY KEY, owner TEXT, doc TEXT NOT NULL CHECK (json_valid(doc)), pending TEXT)"
             )
-            columns = {row[1] for row in self._conn.execute(f'PRAGMA table_info("{self.table}")')}
-            if "pending" not in columns:  # a store made before the transactional outbox
+            existing = {row[1] for row in self._conn.execute(f'PRAGMA table_info("{self.table}")')}
+            if "pending" not in existing:  # a store made before the transactional outbox
                 self._conn.execute(f'ALTER TABLE "{self.table}" ADD COLUMN pending TEXT')
             self._conn.execute(
                 f'CREATE INDEX IF NOT EXISTS "{self.table}_pending" ON "{self.table}"(id) WHERE pending IS NOT NULL'
@@ -184,7 +184,7 @@ class SqliteRepo(Generic[T]):
     def clear(self, owner: str) -> None:
         self._write(f'DELETE FROM "{self.table}" WHERE owner = ?', (owner,))  # noqa: S608
 
-    def staged(self, limit: int = 100) -> list[StagedMessage]:
+    def staged(self, limit: int = 100) -> builtins.list[StagedMessage]:
         rows = self._query(f'SELECT id, pending FROM "{self.table}" WHERE pending IS NOT NULL')  # noqa: S608
         return oldest_first([StagedMessage(id, m) for id, pending in rows for m in json.loads(pending)], limit)
 
