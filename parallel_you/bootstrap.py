@@ -168,8 +168,19 @@ def bootstrap(
         adapters.startup.append(partial(startup.deliver_left_over, adapters.bus, (threads, sprints, profiles)))
     else:
         adapters.startup.append(partial(startup.resync_pages_on_reconnect, adapters.bus))
+    off_loop = None
+    if store_blocks():
+        from parallel_you.offload import on_a_thread
+
+        off_loop = on_a_thread
     adapters.startup.append(
-        partial(scheduler_start, threads=adapters.threads, bus=adapters.bus, scheduler=adapters.scheduler)
+        partial(
+            scheduler_start,
+            threads=adapters.threads,
+            bus=adapters.bus,
+            scheduler=adapters.scheduler,
+            off_loop=off_loop,
+        )
     )
     adapters.shutdown += [adapters.scheduler.stop, adapters.bus.close]
     return adapters

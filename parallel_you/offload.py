@@ -11,7 +11,8 @@ the store blocks; if it does:
   request hop back to the server's loop, which keeps every socket (WebSockets included);
 - `LoopBoundBus` sends a publish made on such a thread back to the server's loop, where the bus
   connection (aio-pika, the channel layer) lives;
-- background store work of the server's own (the outbox relay and sweep) runs in threads too.
+- background store work of the server's own (the outbox relay and sweep, in-process quantum
+  expiry) runs in threads too.
 
 Why not an async Repo port: every service, selector, view and template helper would await the
 store, and so would every sync caller (Celery tasks, management commands, hundreds of test lines),
@@ -28,10 +29,11 @@ import sys
 import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from parallel_you.bus.base import Envelope, Handler, MessageBus, Subscription
 
+T = TypeVar("T")
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[Any]]
 Send = Callable[[Any], Awaitable[None]]
@@ -79,6 +81,18 @@ class OffLoopHttp:
         if loop is None:
             loop = self._local.loop = asyncio.new_event_loop()
         loop.run_until_complete(self.app(scope, receive, send))
+
+
+def on_a_thread(call: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+    """`call` run on a worker thread's own loop (its bus calls hop back with `LoopBoundBus`)."""
+
+    async def run(*args: Any) -> T:
+        async def there() -> T:
+            return await call(*args)
+
+        return await asyncio.to_thread(asyncio.run, there())
+
+    return run
 
 
 class LoopBoundBus:
