@@ -9,6 +9,7 @@ what it read (optimistic concurrency, compare-and-set on an integer `version` fi
 
 - `upsert(doc)` (no `expected_version`): "I read nothing": create it; if that id exists already,
   `Conflict`. A caller that forgets to say what it read can therefore never overwrite anything.
+  A created document starts at version 1 (0 means "never stored").
 - `upsert(doc, expected_version=n)`: replace the stored document only if its `version` is still
   `n`; otherwise (changed or deleted meanwhile) `Conflict`. The new document's `version` must be
   greater than `n` (versions only go up), so the next writer that read `n` is refused.
@@ -60,6 +61,10 @@ def new_version(data: Mapping[str, Any], expected_version: int | None) -> int | 
     """The `version` of a document about to be written, checked against what the writer read."""
     version = data.get("version")
     if expected_version is None:
+        # Version 0 means "never stored" (services create when they read 0), so a stored document
+        # is at version 1 or more: a version-0 document in the store could never be updated.
+        if isinstance(version, int) and version < 1:
+            raise ValueError(f"document {data.get('id')}: a created document starts at version 1, got {version}")
         return version if isinstance(version, int) else None
     if not isinstance(version, int) or isinstance(version, bool) or version <= expected_version:
         raise ValueError(

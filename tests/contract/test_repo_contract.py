@@ -94,6 +94,7 @@ T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 def thread(owner: str = "ada", kind: Kind = Kind.TASK, title: str = "Write", **fields: Any) -> Thread:
     fields.setdefault("created_at", T0)
+    fields.setdefault("version", 1)  # a stored document's first version
     return Thread(owner=owner, kind=kind, title=title, **fields)
 
 
@@ -303,7 +304,7 @@ def test_datetimes_keep_milliseconds(repo: Repo[Thread]) -> None:
 def test_a_second_document_type_shares_the_protocol(sprint_repo: Repo[Sprint]) -> None:
     from datetime import date
 
-    s = Sprint(owner="ada", name="Week 2", start=date(2026, 1, 5), end=date(2026, 1, 9), members=["a", "b"])
+    s = Sprint(owner="ada", name="Week 2", start=date(2026, 1, 5), end=date(2026, 1, 9), members=["a", "b"], version=1)
     sprint_repo.upsert(s)
     assert sprint_repo.get(s.id) == s
     assert ids(sprint_repo.list(FilterSpec(owner="ada", equals={"state": "planned"}))) == [s.id]
