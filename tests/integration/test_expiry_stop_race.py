@@ -40,7 +40,9 @@ MINUTE = timedelta(milliseconds=100)
 # Quantum n lasts 40 + n "minutes": every start is done before the first deadline, and deadlines
 # come ~0.1 s apart, so neither the worker nor the stopper queues up behind the previous race.
 FIRST_MINUTES = 40
-SPREAD_MS = 40
+# Stop n lands at its deadline + (-10 + 0.2 n) ms: one sweep from well before the expiry to well
+# after it, fine enough that some stops meet the worker between its read and its write.
+FIRST_OFFSET_MS, STEP_MS = -10.0, 0.2
 
 
 class NetworkLike:
@@ -108,7 +110,7 @@ async def test_expiry_and_stop_racing_on_200_quanta_leave_every_thread_consisten
         # The worker's expiry lands some milliseconds after the deadline (delivery, its own start-up):
         # sweep the stops across that window so that every ordering, and true collisions, happen.
         await asyncio.gather(
-            *(stop_at_deadline(t, timedelta(milliseconds=n % SPREAD_MS)) for n, t in enumerate(started))
+            *(stop_at_deadline(t, timedelta(milliseconds=FIRST_OFFSET_MS + n * STEP_MS)) for n, t in enumerate(started))
         )
 
         # The worker handles expiries in order: once the fence's has arrived, every racer's has
