@@ -101,6 +101,7 @@ def board_threads(owner: str) -> list[Thread]:
             parent_id=parent_id,
             created_at=now - timedelta(minutes=len(made)),
             updated_at=now,
+            version=1,  # as stored (0 means never stored)
         )
         if state is State.PARKED:
             thread.park(now)
@@ -136,7 +137,7 @@ def seed_board(env: dict[str, str], owner: str) -> list[Thread]:
 def seed_task(env: dict[str, str], owner: str, title: str = "Benchmark task", quantum: int = 25) -> Thread:
     repo = threads_repo(env)
     try:
-        task = Thread(owner=owner, kind=Kind.TASK, title=title, quantum=quantum)
+        task = Thread(owner=owner, kind=Kind.TASK, title=title, quantum=quantum, version=1)
         repo.upsert(task)
         return task
     finally:

@@ -26,7 +26,7 @@ Benchmark = Callable[[Context], list[Figure]]
 
 
 def registry() -> dict[str, tuple[Benchmark, str]]:
-    from bench import embedded, expiry, floor, live, profile, repos
+    from bench import embedded, expiry, floor, live, loop, profile, repos
 
     return {
         "floor": (floor.run, "req/s of /healthz and a logged-in page: ASGI (uvicorn) vs WSGI (gunicorn), bare ASGI"),
@@ -35,11 +35,12 @@ def registry() -> dict[str, tuple[Benchmark, str]]:
         "live": (live.run, "live update to 200 sockets over 2 web processes (RabbitMQ), and the AMQP floor"),
         "expiry": (expiry.run, "quantum expiry lateness (embedded and distributed)"),
         "repo": (repos.run, "repo get/upsert/list per backend at 10,000 documents"),
+        "loop": (loop.run, "WebSocket ping while 20 boards load on a 50 ms store (the event loop stays free)"),
         "profile": (profile.run, "profile the board view with pyinstrument (writes bench/results/profile-*)"),
     }
 
 
-DEFAULT = ("floor", "board", "state", "live", "expiry", "repo")
+DEFAULT = ("floor", "board", "state", "live", "expiry", "repo", "loop")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,17 +16,21 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
 from parallel_you.api_stream import stream_urlpatterns  # noqa: E402
+from parallel_you.bootstrap import store_blocks  # noqa: E402
 from parallel_you.lifespan import lifespan  # noqa: E402
 from parallel_you.live_sessions import remember_loop  # noqa: E402
+from parallel_you.offload import OffLoopHttp  # noqa: E402
 from parallel_you.origins import SameOriginValidator  # noqa: E402
 from parallel_you.routing import websocket_urlpatterns  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Off the event loop when the store's calls wait on the network (decided in bootstrap).
+        "http": OffLoopHttp(django_asgi_app, blocks=store_blocks, threads=lambda: settings.PARALLEL_YOU_STORE_THREADS),
         # The API's event stream authenticates by token and checks origins itself (api_stream.py);
         # every other socket is a page's: session and origin checked here.
         "websocket": URLRouter(

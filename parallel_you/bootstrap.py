@@ -10,7 +10,7 @@ the Celery worker and management commands do the same; tests build their own wit
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
@@ -37,13 +37,36 @@ Hook = Callable[[], Awaitable[None]]
 def _mongo_database() -> Any:
     from pymongo import MongoClient
 
-    client: MongoClient[Any] = MongoClient(settings.MONGO_URI, serverSelectionTimeoutMS=5000, tz_aware=True)
+    timeout = settings.MONGO_TIMEOUT_MS
+    client: MongoClient[Any] = MongoClient(
+        settings.MONGO_URI,
+        serverSelectionTimeoutMS=timeout,
+        connectTimeoutMS=timeout,
+        socketTimeoutMS=timeout,
+        tz_aware=True,
+    )
     return client[settings.MONGO_DB]
+
+
+def store_blocks() -> bool:
+    """Whether store calls wait on the network, so HTTP is served off the event loop (offload.py)."""
+    mode = settings.PARALLEL_YOU_STORE_OFF_LOOP
+    if mode != "auto":
+        return bool(mode == "on")
+    return bool(settings.PARALLEL_YOU_REPO == "mongo" or settings.PARALLEL_YOU_REPO_LATENCY_MS > 0)
 
 
 def make_repo(collection: Collection, backend: str | None = None) -> Repo[Any]:
     """The repo for one document type, on the backend PARALLEL_YOU_REPO names (memory by default)."""
-    backend = backend or settings.PARALLEL_YOU_REPO
+    repo = _make_repo(collection, backend or settings.PARALLEL_YOU_REPO)
+    if settings.PARALLEL_YOU_REPO_LATENCY_MS > 0:
+        from parallel_you.repo.latency import DelayedRepo
+
+        return DelayedRepo(repo, settings.PARALLEL_YOU_REPO_LATENCY_MS / 1000)
+    return repo
+
+
+def _make_repo(collection: Collection, backend: str) -> Repo[Any]:
     if backend == "memory":
         return MemoryRepo(collection.codec, collection.name)
     if backend == "sqlite":
@@ -60,7 +83,9 @@ def make_repo(collection: Collection, backend: str | None = None) -> Repo[Any]:
     raise ValueError(f"Unknown repo backend {backend!r}")
 
 
-def make_bus(transport: str, repo_backend: str | None = None) -> MessageBus:
+def make_bus(transport: str, repo_backend: str | None = None, *, sources: Sequence[Repo[Any]] = ()) -> MessageBus:
+    """The bus; with RabbitMQ, an outbox in front that also sweeps `sources` for events a writer
+    staged with its document and died before publishing."""
     if transport == "memory":
         from parallel_you.bus import MemoryBus
 
@@ -74,7 +99,7 @@ def make_bus(transport: str, repo_backend: str | None = None) -> MessageBus:
         rabbit = RabbitMQBus(
             settings.AMQP.aio_pika, exchange=f"{settings.PARALLEL_YOU_AMQP_PREFIX}.events", publish_timeout=2.0
         )
-        return OutboxBus(rabbit, make_repo(OUTBOX, repo_backend))
+        return OutboxBus(rabbit, make_repo(OUTBOX, repo_backend), sources=sources)
     raise ValueError(f"Unknown bus transport {transport!r}")
 
 
@@ -129,24 +154,48 @@ def bootstrap(
     from timers.lifecycle import scheduler_start
 
     transport = transport or settings.PARALLEL_YOU_BUS
+    threads, sprints, profiles = (make_repo(c, repo_backend) for c in (THREADS, SPRINTS, PROFILES))
     adapters = Adapters(
-        threads=make_repo(THREADS, repo_backend),
-        sprints=make_repo(SPRINTS, repo_backend),
-        profiles=make_repo(PROFILES, repo_backend),
-        bus=bus if bus is not None else make_bus(transport, repo_backend),
+        threads=threads,
+        sprints=sprints,
+        profiles=profiles,
+        bus=bus
+        if bus is not None
+        else _server_bus(make_bus(transport, repo_backend, sources=(threads, sprints, profiles))),
         scheduler=scheduler if scheduler is not None else make_scheduler(transport),
     )
     adapters.startup.append(adapters.bus.start)
     if transport == "memory":
         # Embedded: the realtime bridge runs in this process; distributed: in `run_consumers`.
         adapters.startup.append(partial(startup.start_bridge_here, adapters.bus))
+        adapters.startup.append(partial(startup.deliver_left_over, adapters.bus, (threads, sprints, profiles)))
     else:
         adapters.startup.append(partial(startup.resync_pages_on_reconnect, adapters.bus))
+    off_loop = None
+    if store_blocks():
+        from parallel_you.offload import on_a_thread
+
+        off_loop = on_a_thread
     adapters.startup.append(
-        partial(scheduler_start, threads=adapters.threads, bus=adapters.bus, scheduler=adapters.scheduler)
+        partial(
+            scheduler_start,
+            threads=adapters.threads,
+            bus=adapters.bus,
+            scheduler=adapters.scheduler,
+            off_loop=off_loop,
+        )
     )
     adapters.shutdown += [adapters.scheduler.stop, adapters.bus.close]
     return adapters
+
+
+def _server_bus(bus: MessageBus) -> MessageBus:
+    """With a store that blocks, requests run on other loops: their publishes hop to the server's."""
+    if not store_blocks():
+        return bus
+    from parallel_you.offload import LoopBoundBus
+
+    return LoopBoundBus(bus)
 
 
 _adapters: Adapters | None = None

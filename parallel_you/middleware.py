@@ -3,6 +3,7 @@
 - Server-Timing: how long Django took (readable in the browser's dev tools and by the benchmark);
 - LivePaused: while the bus is unreachable, an htmx trigger that tells the page live updates are paused;
 - the CSRF inputs that cached fragments left as placeholders, filled in with this request's;
+- a document store that stops answering (or a lost race) shown as a message, never a 500;
 - the Content-Security-Policy header (django-csp, configured in settings);
 - async-capable versions of Django's (and WhiteNoise's) middlewares.
 
@@ -18,6 +19,7 @@ every one of them is Django's own, unchanged.
 
 from __future__ import annotations
 
+import logging
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
@@ -34,12 +36,16 @@ from django.contrib.sessions import middleware as sessions
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware import clickjacking, common, csrf, security
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.utils.deprecation import MiddlewareMixin
 from django_htmx.http import trigger_client_event
 from whitenoise.middleware import WhiteNoiseMiddleware
 
+from parallel_you.repo import Conflict, RepoError
 from parallel_you.templatetags.fragments import CSRF_PLACEHOLDER, csrf_input
 from parallel_you.web import live_paused
+
+logger = logging.getLogger(__name__)
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]
 
@@ -114,6 +120,46 @@ class CsrfPlaceholderMiddleware(ResponseMiddleware):
             field = csrf_input(get_token(request)).encode()
             response.content = content.replace(placeholder, field)  # type: ignore[attr-defined]
         return response
+
+
+class StoreProblemMiddleware:
+    """A store that stops answering, or a change that lost a race no service could resolve, is a
+    message the person can act on, never a 500: 503 "the store isn't answering" and 409 "changed
+    elsewhere". An htmx request gets the message in the page's status line (swapped over
+    #live-status); a full page gets a page."""
+
+    async_capable = True
+    sync_capable = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
+        if isinstance(exception, Conflict):
+            status, message = 409, CHANGED_ELSEWHERE
+        elif isinstance(exception, RepoError):
+            logger.error("document store failed during %s %s: %s", request.method, request.path, exception)
+            status, message = 503, STORE_UNAVAILABLE
+        else:
+            return None
+        if request.headers.get("HX-Request") == "true":
+            response = render(request, "_store_problem.html", {"message": message}, status=status)
+            response["HX-Retarget"] = "#live-status"
+            response["HX-Reswap"] = "outerHTML"
+            return response
+        return render(request, "store_problem.html", {"message": message}, status=status)
+
+
+CHANGED_ELSEWHERE = (
+    "This changed elsewhere (another tab, device or the timer) while you were working on it, so "
+    "nothing was changed here. Reload to see it as it is now."
+)
+STORE_UNAVAILABLE = "The document store isn't answering right now, so nothing was changed. Try again in a moment."
 
 
 # What a view can set on its response (django-csp's decorators) to change its own policy.

@@ -48,6 +48,18 @@ if PARALLEL_YOU_REPO not in REPO_BACKENDS:
 PARALLEL_YOU_SQLITE_PATH = Path(env.str("PARALLEL_YOU_SQLITE_PATH", default=str(DATA_DIR / "parallel_you.sqlite3")))
 MONGO_URI = env.str("MONGO_URI", default="")
 MONGO_DB = env.str("MONGO_DB", default="parallel_you")
+# How long one MongoDB call may wait (to find a server, to connect, for an answer) before the
+# person is told the store isn't answering: a hung store must not hold a request forever.
+MONGO_TIMEOUT_MS = env.int("MONGO_TIMEOUT_MS", default=5000)
+# A store whose calls wait on the network is served off the event loop (parallel_you/offload.py):
+# "auto" does so for MongoDB (and a store given a latency), "on"/"off" force it.
+PARALLEL_YOU_STORE_OFF_LOOP = env.str("PARALLEL_YOU_STORE_OFF_LOOP", default="auto").strip().lower()
+if PARALLEL_YOU_STORE_OFF_LOOP not in ("auto", "on", "off"):
+    raise config_error("PARALLEL_YOU_STORE_OFF_LOOP", f"must be auto, on or off, not {PARALLEL_YOU_STORE_OFF_LOOP!r}.")
+# How many requests may wait on such a store at once (threads serving HTTP off the loop).
+PARALLEL_YOU_STORE_THREADS = env.int("PARALLEL_YOU_STORE_THREADS", default=8)
+# Benchmarks and tests only: every store call this many milliseconds slower (a far-away store).
+PARALLEL_YOU_REPO_LATENCY_MS = env.int("PARALLEL_YOU_REPO_LATENCY_MS", default=0)
 if PARALLEL_YOU_REPO == "mongo":
     from pymongo.errors import InvalidURI
     from pymongo.uri_parser import parse_uri
@@ -122,6 +134,7 @@ MIDDLEWARE = [
     "parallel_you.middleware.XFrameOptionsMiddleware",
     "parallel_you.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "parallel_you.middleware.StoreProblemMiddleware",
 ]
 
 # Django looks for its security, CSRF and clickjacking middlewares by path; ours extend them, and

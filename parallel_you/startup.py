@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from parallel_you.bus import MessageBus
+from parallel_you.bus.outbox import deliver_staged
 from parallel_you.realtime import start_bridge
+from parallel_you.repo import Repo
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +22,14 @@ LAYER_REBIND_SECONDS = 3.0
 async def start_bridge_here(bus: MessageBus) -> None:
     """Embedded mode: forward bus events to this process's pages (cancelled by `bus.close()`)."""
     await start_bridge(bus)
+
+
+async def deliver_left_over(bus: MessageBus, sources: tuple[Repo[Any], ...]) -> None:
+    """Embedded, this process is the only writer: whatever is still staged on a document was left
+    by its previous run, which died between a write and its publish."""
+    left = await deliver_staged(bus, sources)
+    if left:
+        log.warning("delivered %d event(s) the previous run wrote but never published", left)
 
 
 async def resync_pages_on_reconnect(bus: MessageBus) -> None:

@@ -10,9 +10,21 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from parallel_you.bus.base import Envelope
 from parallel_you.domain import InvalidValue, NotFound, utcnow
-from parallel_you.repo import Repo
-from parallel_you.service_layer import Bus, publish, remove, save
+from parallel_you.repo import Conflict, Repo
+from parallel_you.service_layer import (
+    CONFLICT_ATTEMPTS,
+    Bus,
+    ChangedElsewhere,
+    commit,
+    deliver,
+    publish,
+    reapply_on_conflict,
+    refuse_if_changed,
+    remove,
+    save,
+)
 from sprints.domain import Closing, Sprint, overlap_check
 from sprints.events import (
     SprintClosed,
@@ -29,22 +41,33 @@ from threads.domain import Profile, State, Thread
 from threads.events import Verb, thread_event
 from threads.selectors import profile_get, thread_filter, thread_get
 
-
-def _move_thread(threads: Repo[Thread], thread: Thread, sprint_id: str | None) -> Thread | None:
-    """Write the thread with its new sprint; None when it was there already."""
-    if thread.sprint_id == sprint_id:
-        return None
-    moved = thread.in_sprint(sprint_id)
-    save(threads, moved)
-    return moved
+Moved = tuple[Thread, list[Envelope]]
 
 
-async def _publish_threads(bus: Bus, moved: Sequence[Thread | None]) -> None:
-    for thread in moved:
-        if thread is not None:
-            await publish(bus, thread_event(thread, Verb.UPDATED))
+def _move_thread(threads: Repo[Thread], thread: Thread, sprint_id: str | None) -> Moved | None:
+    """Write the thread with its new sprint (its event staged); None when it was there already.
+    The sprint is written by then, so on a conflict re-read the thread and move it as it is now."""
+    for _ in range(CONFLICT_ATTEMPTS):
+        if thread.sprint_id == sprint_id:
+            return None
+        moved = thread.in_sprint(sprint_id)
+        try:
+            return moved, save(threads, moved, events=[thread_event(moved, Verb.UPDATED)])
+        except Conflict:
+            fresh = threads.get(thread.id)
+            if fresh is None:
+                return None
+            thread = fresh
+    raise ChangedElsewhere(thread)
 
 
+async def _publish_threads(bus: Bus, threads: Repo[Thread], moved: Sequence[Moved | None]) -> None:
+    for item in moved:
+        if item is not None:
+            await deliver(bus, threads, item[0].id, item[1])
+
+
+@reapply_on_conflict  # a repeated request racing the first: the re-run answers with the sprint that won
 async def sprint_create(
     *,
     repo: Repo[Sprint],
@@ -75,23 +98,31 @@ async def sprint_create(
     ids = {"id": sprint_id} if sprint_id is not None else {}
     sprint = Sprint.new(owner=owner, name=name, goal=goal, start=start, end=end, capacity=capacity or {}, **ids)
     overlap_check(sprint, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
-    save(repo, sprint)
-    await publish(bus, SprintCreated.of(sprint))
+    await commit(repo, bus, sprint, SprintCreated.of(sprint))
     return sprint
 
 
+@reapply_on_conflict
 async def sprint_edit(
-    *, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str, allow_overlap: bool = False, **changes: Any
+    *,
+    repo: Repo[Sprint],
+    bus: Bus,
+    owner: str,
+    sprint_id: str,
+    allow_overlap: bool = False,
+    read_version: int | None = None,
+    **changes: Any,
 ) -> Sprint:
-    """Name, goal, dates; new dates are checked for overlap again."""
+    """Name, goal, dates; new dates are checked for overlap again. Many writers: as thread_edit,
+    refused if the sprint changed since `read_version`, else re-applied to the current sprint."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
+    refuse_if_changed(sprint, read_version)
     edited = sprint.edit(**changes)
     if (edited.start, edited.end) != (sprint.start, sprint.end):
         overlap_check(edited, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
     if edited.model_dump(exclude={"updated_at"}) == sprint.model_dump(exclude={"updated_at"}):
         return sprint
-    save(repo, edited)
-    await publish(bus, SprintUpdated.of(edited))
+    await commit(repo, bus, edited, SprintUpdated.of(edited))
     return edited
 
 
@@ -127,10 +158,12 @@ async def sprint_delete(*, repo: Repo[Sprint], threads: Repo[Thread], bus: Bus, 
     remove(repo, sprint.id)
     moved = [_move_thread(threads, t, None) for t in held]
     await publish(bus, SprintDeleted.of(sprint))
-    await _publish_threads(bus, moved)
+    await _publish_threads(bus, threads, moved)
     return sprint
 
 
+# The planning actions name what to do, not a state: on a conflict they re-read and re-check.
+@reapply_on_conflict
 async def sprint_item_add(
     *,
     repo: Repo[Sprint],
@@ -144,61 +177,63 @@ async def sprint_item_add(
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     thread = thread_get(repo=threads, owner=owner, thread_id=thread_id)
     sprint.add(thread, position)
-    save(repo, sprint)
+    staged = save(repo, sprint, events=[SprintItemAdded.of(sprint)])
     moved = _move_thread(threads, thread, sprint.id)
-    await publish(bus, SprintItemAdded.of(sprint))
-    await _publish_threads(bus, [moved])
+    await deliver(bus, repo, sprint.id, staged)
+    await _publish_threads(bus, threads, [moved])
     return sprint
 
 
+@reapply_on_conflict
 async def sprint_item_remove(
     *, repo: Repo[Sprint], threads: Repo[Thread], bus: Bus, owner: str, sprint_id: str, thread_id: str
 ) -> Sprint:
     """Back to the backlog."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     sprint.remove(thread_id)
-    save(repo, sprint)
+    staged = save(repo, sprint, events=[SprintItemRemoved.of(sprint)])
     thread = threads.get(thread_id)
     moved = _move_thread(threads, thread, None) if thread is not None and thread.owner == owner else None
-    await publish(bus, SprintItemRemoved.of(sprint))
-    await _publish_threads(bus, [moved])
+    await deliver(bus, repo, sprint.id, staged)
+    await _publish_threads(bus, threads, [moved])
     return sprint
 
 
+@reapply_on_conflict  # the whole order the person saw: refused by the domain if the items changed
 async def sprint_items_reorder(
     *, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str, order: Sequence[str]
 ) -> Sprint:
     """The whole new order (drag and drop); it must hold exactly the sprint's items."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     if sprint.reorder(order):
-        save(repo, sprint)
-        await publish(bus, SprintItemsReordered.of(sprint))
+        await commit(repo, bus, sprint, SprintItemsReordered.of(sprint))
     return sprint
 
 
+@reapply_on_conflict
 async def sprint_item_move(
     *, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str, thread_id: str, position: int
 ) -> Sprint:
     """One item to a new position (the up and down buttons)."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     if sprint.move(thread_id, position):
-        save(repo, sprint)
-        await publish(bus, SprintItemsReordered.of(sprint))
+        await commit(repo, bus, sprint, SprintItemsReordered.of(sprint))
     return sprint
 
 
+@reapply_on_conflict
 async def sprint_start(*, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str) -> Sprint:
     """Planned -> Active; refused while another sprint of the person's is active."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     sprint.start_sprint(sprint_active(repo=repo, owner=owner))
-    save(repo, sprint)
-    await publish(bus, SprintStarted.of(sprint))
+    await commit(repo, bus, sprint, SprintStarted.of(sprint))
     return sprint
 
 
 CARRY_TO_BACKLOG = "backlog"
 
 
+@reapply_on_conflict
 async def sprint_close(
     *,
     repo: Repo[Sprint],
@@ -221,12 +256,13 @@ async def sprint_close(
     unfinished = [t for t in held if t.state is not State.DONE]
     if target is not None:
         target.take_carried(unfinished)
-    save(repo, sprint)
-    if target is not None:
-        save(repo, target)
+    staged = save(repo, sprint, events=[SprintClosed.of(sprint)])
+    carried = (
+        save(repo, target, events=[SprintItemAdded.of(target)] if unfinished else []) if target is not None else []
+    )
     moved = [_move_thread(threads, t, target.id if target else None) for t in unfinished]
-    await publish(bus, SprintClosed.of(sprint))
-    if target is not None and unfinished:
-        await publish(bus, SprintItemAdded.of(target))
-    await _publish_threads(bus, moved)
+    await deliver(bus, repo, sprint.id, staged)
+    if target is not None:
+        await deliver(bus, repo, target.id, carried)
+    await _publish_threads(bus, threads, moved)
     return closing

@@ -9,7 +9,7 @@ from typing import Any
 
 from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, NotFound, utcnow
 from parallel_you.repo import Repo
-from parallel_you.service_layer import Bus, publish, remove, save
+from parallel_you.service_layer import Bus, ChangedElsewhere, commit, publish, reapply_on_conflict, remove
 from threads.domain import DEFAULT_QUANTUM, Kind, Profile, State, Thread
 from threads.events import ProfileUpdated, Verb, thread_event
 from threads.selectors import profile_get, thread_filter, thread_get
@@ -34,6 +34,7 @@ def _check_parent(repo: Repo[Thread], owner: str, parent_id: str | None) -> None
         raise InvalidValue({"parent_id": "That saga is archived: unarchive it first."})
 
 
+@reapply_on_conflict  # a repeated request racing the first: the re-run answers with the thread that won
 async def thread_create(
     *,
     repo: Repo[Thread],
@@ -72,8 +73,7 @@ async def thread_create(
     )
     _check_parent(repo, owner, parent_id)
     _check_band(profiles, owner, thread.energy_band)
-    save(repo, thread)
-    await publish(bus, thread_event(thread, Verb.CREATED))
+    await commit(repo, bus, thread, thread_event(thread, Verb.CREATED))
     return thread
 
 
@@ -95,6 +95,7 @@ async def task_create(
     )
 
 
+@reapply_on_conflict
 async def thread_edit(
     *,
     repo: Repo[Thread],
@@ -102,9 +103,21 @@ async def thread_edit(
     owner: str,
     thread_id: str,
     profiles: Repo[Profile] | None = None,
+    read_version: int | None = None,
     **changes: Any,
 ) -> Thread:
+    """Change fields. Many writers: with `read_version` (an edit form says which version the person
+    saw) a thread changed since is refused with `ChangedElsewhere`, also when the change lands
+    between this read and the write (the re-run finds the new version); without it, the changes
+    are applied again to the current thread."""
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
+    if read_version is not None and thread.version != read_version:
+        raise ChangedElsewhere(
+            thread,
+            f"This {thread.kind.value} changed elsewhere (another tab or device) while you were editing it, so "
+            "your changes were not saved. It is shown below as it is now: make your change again if you still "
+            "want it.",
+        )
     if "parent_id" in changes:
         changes["parent_id"] = changes["parent_id"] or None
         if thread.kind is Kind.SAGA and changes["parent_id"]:
@@ -115,8 +128,7 @@ async def thread_edit(
     edited = thread.edit(**changes)
     if edited.model_dump(exclude={"updated_at"}) == thread.model_dump(exclude={"updated_at"}):
         return thread
-    save(repo, edited)
-    await publish(bus, thread_event(edited, Verb.UPDATED))
+    await commit(repo, bus, edited, thread_event(edited, Verb.UPDATED))
     return edited
 
 
@@ -124,6 +136,7 @@ _VERB_OF = {"archive": Verb.ARCHIVED, "unarchive": Verb.UNARCHIVED}
 TRANSITIONS = ("park", "unpark", "block", "unblock", "done", "reopen", "archive", "unarchive")
 
 
+@reapply_on_conflict  # an action: re-checked and applied to the thread as it is now
 async def thread_transition(
     *,
     repo: Repo[Thread],
@@ -152,10 +165,8 @@ async def thread_transition(
         thread.finish(now)
     else:
         getattr(thread, action)(now)
-    save(repo, thread)
-    if was_running:
-        await publish(bus, thread_event(thread, Verb.QUANTUM_STOPPED))
-    await publish(bus, thread_event(thread, _VERB_OF.get(action, Verb.STATE_CHANGED)))
+    stopped = [thread_event(thread, Verb.QUANTUM_STOPPED)] if was_running else []
+    await commit(repo, bus, thread, *stopped, thread_event(thread, _VERB_OF.get(action, Verb.STATE_CHANGED)))
     return thread
 
 
@@ -176,22 +187,29 @@ async def thread_delete(*, repo: Repo[Thread], bus: Bus, owner: str, thread_id: 
     # Nothing may stay blocked by a thread that no longer exists.
     for other in repo.list(thread_filter(owner=owner, archived=None, states=[State.BLOCKED])):
         if doomed_ids & set(other.blocked_by):
-            other.blocked_by = [b for b in other.blocked_by if b not in doomed_ids]
-            if not other.blocked_by and not other.blocked_note:
-                other.blocked_note = "Its blocker was deleted."
-            other.updated_at = utcnow()
-            save(repo, other)
-            await publish(bus, thread_event(other, Verb.UPDATED))
+            await _forget_blockers(repo=repo, bus=bus, thread_id=other.id, doomed_ids=doomed_ids)
     return doomed
+
+
+@reapply_on_conflict  # re-read the blocked thread; what it must forget doesn't depend on its other fields
+async def _forget_blockers(*, repo: Repo[Thread], bus: Bus, thread_id: str, doomed_ids: set[str]) -> None:
+    other = repo.get(thread_id)
+    if other is None or not doomed_ids & set(other.blocked_by):
+        return
+    other.blocked_by = [b for b in other.blocked_by if b not in doomed_ids]
+    if not other.blocked_by and not other.blocked_note:
+        other.blocked_note = "Its blocker was deleted."
+    other.updated_at = utcnow()
+    await commit(repo, bus, other, thread_event(other, Verb.UPDATED))
 
 
 # --- Energy bands ---------------------------------------------------------------------------------
 async def _profile_save(*, profiles: Repo[Profile], bus: Bus, profile: Profile) -> Profile:
-    save(profiles, profile)
-    await publish(bus, ProfileUpdated.of(profile))
+    await commit(profiles, bus, profile, ProfileUpdated.of(profile))
     return profile
 
 
+@reapply_on_conflict  # energy bands: actions on the profile as it is now
 async def energy_band_add(
     *, profiles: Repo[Profile], bus: Bus, owner: str, name: str, colour: str = "#64748b"
 ) -> Profile:
@@ -200,6 +218,7 @@ async def energy_band_add(
     return await _profile_save(profiles=profiles, bus=bus, profile=profile)
 
 
+@reapply_on_conflict
 async def energy_band_change(
     *,
     profiles: Repo[Profile],
@@ -218,6 +237,7 @@ async def energy_band_change(
     return await _profile_save(profiles=profiles, bus=bus, profile=profile)
 
 
+@reapply_on_conflict
 async def energy_band_remove(
     *,
     profiles: Repo[Profile],
@@ -246,7 +266,6 @@ async def energy_band_remove(
     for thread in users:
         assert move_to is not None  # checked above whenever there are users
         moved = thread.in_band(move_to)
-        save(threads, moved)
-        await publish(bus, thread_event(moved, Verb.UPDATED))
+        await commit(threads, bus, moved, thread_event(moved, Verb.UPDATED))
     profile.remove_band(band_id)
     return await _profile_save(profiles=profiles, bus=bus, profile=profile)

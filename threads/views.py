@@ -23,6 +23,7 @@ from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError, NotFound
 from parallel_you.htmx import (
     HtmxHttpRequest,
+    add_domain_errors,
     changed,
     is_fragment,
     next_url,
@@ -32,6 +33,7 @@ from parallel_you.htmx import (
     refused_status,
     submit,
 )
+from parallel_you.service_layer import ChangedElsewhere
 from parallel_you.web import owner_of
 from threads import selectors, services
 from threads.cards import rendered_cards
@@ -44,6 +46,12 @@ NO_BAND = "There's no such energy band."
 
 
 # --- helpers --------------------------------------------------------------------------------------
+def _read_version(data: QueryDict, *, default: int) -> int:
+    """The `version` a form was rendered with (a form from before versions were sent: `default`)."""
+    value = data.get("version", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else default
+
+
 def _thread_form(owner: str, data: Any = None, *, thread: Thread | None = None, **kwargs: Any) -> ThreadForm:
     adapters = current_adapters()
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
@@ -194,9 +202,11 @@ def _done(
     return redirect(next_url(request, default))
 
 
-def _form_response(request: HtmxHttpRequest, form: Any, thread: Thread, page: str, fragment: str) -> HttpResponse:
+def _form_response(
+    request: HtmxHttpRequest, form: Any, thread: Thread, page: str, fragment: str, **extra: Any
+) -> HttpResponse:
     """A form about one thread, as a page or in place of its card; refused while it has errors."""
-    context = {"form": form, "thread": thread, "here": next_url(request)}
+    context = {"form": form, "thread": thread, "here": next_url(request), **extra}
     status = refused_status(request) if form.errors else 200
     return render(request, page_or_fragment(request, page, fragment), context, status=status)
 
@@ -289,24 +299,39 @@ async def thread_edit(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
     owner = await owner_of(request)
     adapters = current_adapters()
     thread = selectors.thread_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
+    # The form carries the version the person saw: an edit over a thread changed since is refused.
+    read_version = thread.version
     if request.method == "GET":
         form = _thread_form(owner, thread=thread, initial=thread.model_dump())
     else:
+        read_version = _read_version(request.POST, default=thread.version)
         form = _thread_form(owner, request.POST, thread=thread)
-        done = await submit(
-            form,
-            lambda: services.thread_edit(
-                repo=adapters.threads,
-                bus=adapters.bus,
-                owner=owner,
-                thread_id=thread.id,
-                profiles=adapters.profiles,
-                **form.changes(),
-            ),
-        )
-        if done is not None:
-            return _done(request, owner, thread_id=thread.id, default=reverse("threads:detail", args=[thread.id]))
-    return _form_response(request, form, thread, "threads/edit.html", "threads/_edit_form.html")
+        if form.is_valid():
+            try:
+                await services.thread_edit(
+                    repo=adapters.threads,
+                    bus=adapters.bus,
+                    owner=owner,
+                    thread_id=thread.id,
+                    profiles=adapters.profiles,
+                    read_version=read_version,
+                    **form.changes(),
+                )
+            except ChangedElsewhere as exc:
+                # Show it as it is now, with that version: saving again is a choice made knowingly.
+                thread = exc.current
+                read_version = thread.version
+                current = thread.model_dump()
+                form = _thread_form(owner, {k: current.get(k) or "" for k in form.fields}, thread=thread)
+                form.is_valid()
+                form.add_error(None, exc.message)
+            except DomainError as exc:
+                add_domain_errors(form, exc)
+            else:
+                return _done(request, owner, thread_id=thread.id, default=reverse("threads:detail", args=[thread.id]))
+    return _form_response(
+        request, form, thread, "threads/edit.html", "threads/_edit_form.html", read_version=read_version
+    )
 
 
 # --- transitions ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ composition root (parallel_you/bootstrap.py) runs `scheduler_start` with the pro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from parallel_you.bus import MessageBus
@@ -39,5 +40,14 @@ def expirer(*, threads: Repo[Thread], bus: MessageBus, scheduler: ExpirySchedule
     return expire
 
 
-async def scheduler_start(*, threads: Repo[Thread], bus: MessageBus, scheduler: ExpiryScheduler) -> None:
-    await scheduler.start(expirer(threads=threads, bus=bus, scheduler=scheduler), due_runs(threads))
+async def scheduler_start(
+    *,
+    threads: Repo[Thread],
+    bus: MessageBus,
+    scheduler: ExpiryScheduler,
+    off_loop: Callable[[Expire], Expire] | None = None,
+) -> None:
+    """`off_loop` (from the composition root, when store calls wait on the network) runs each
+    expiry away from the server's event loop."""
+    expire = expirer(threads=threads, bus=bus, scheduler=scheduler)
+    await scheduler.start(off_loop(expire) if off_loop is not None else expire, due_runs(threads))

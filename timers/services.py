@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from parallel_you.domain import DomainError, IllegalTransition, utcnow
+from parallel_you.events import Event
 from parallel_you.repo import Repo
-from parallel_you.service_layer import Bus, publish, save
+from parallel_you.service_layer import Bus, commit, deliver, reapply_on_conflict, save
 from threads.domain import Outcome, State, Thread, counting
 from threads.events import Verb, thread_event
 from threads.selectors import thread_filter, thread_get
@@ -46,24 +47,30 @@ class TimerUnavailable(DomainError):
     """The expiry could not be scheduled, so the quantum was not started (or moved)."""
 
 
-async def _save_armed(repo: Repo[Thread], scheduler: ExpiryScheduler | None, thread: Thread, before: Thread) -> None:
-    """Write the thread, then schedule the expiry of its run; if the scheduler (Celery's broker)
-    can't take it, put the thread back as it was and refuse. A running quantum whose expiry was
-    never scheduled must not be left behind, and the expiry can't be scheduled before the write:
-    a short one runs at once and must find the run it was armed for."""
-    save(repo, thread)
+async def _commit_armed(
+    repo: Repo[Thread], bus: Bus, scheduler: ExpiryScheduler | None, thread: Thread, before: Thread, event: Event
+) -> None:
+    """Write the thread (its event staged), then schedule the expiry of its run, then publish; if
+    the scheduler (Celery's broker) can't take it, drop the staged event, put the thread back as
+    it was and refuse. A running quantum whose expiry was never scheduled must not be left behind,
+    and the expiry can't be scheduled before the write: a short one runs at once and must find the
+    run it was armed for."""
+    staged = save(repo, thread, events=[event])
     run = thread.run
     if scheduler is None or run is None or run.paused_at is not None or run.expired_at is not None:
+        await deliver(bus, repo, thread.id, staged)
         return
     try:
         await scheduler.schedule(thread_id=thread.id, run_id=run.id, deadline=run.deadline)
     except Exception as exc:
         log.exception("could not schedule the expiry of thread %s run %s: undoing it", thread.id, run.id)
+        repo.release(thread.id, [e.id for e in staged])
         before.version = thread.version  # versions only go up
         save(repo, before)
         raise TimerUnavailable(
             "The timer service can't be reached right now, so nothing changed. Try again in a moment."
         ) from exc
+    await deliver(bus, repo, thread.id, staged)
 
 
 async def _disarm(scheduler: ExpiryScheduler | None, thread_id: str, run_id: str) -> None:
@@ -102,6 +109,10 @@ async def _make_room(
         raise OtherRunning(other)
 
 
+# Many writers (a person's tabs, the expiry worker): every quantum use case is an action, so on a
+# conflict it re-reads the thread and the domain re-checks it. Stop after an expiry still stops
+# (the session is recorded as expired-then-stopped); an expiry after a stop finds no run (stale).
+@reapply_on_conflict
 async def quantum_start(
     *,
     repo: Repo[Thread],
@@ -122,22 +133,22 @@ async def quantum_start(
     before = thread.model_copy(deep=True)
     quantum.start(thread, utcnow(), minutes=minutes, minute=minute)
     await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
-    await _save_armed(repo, scheduler, thread, before)
-    await publish(bus, thread_event(thread, Verb.QUANTUM_STARTED))
+    await _commit_armed(repo, bus, scheduler, thread, before, thread_event(thread, Verb.QUANTUM_STARTED))
     return thread
 
 
+@reapply_on_conflict
 async def quantum_pause(
     *, repo: Repo[Thread], bus: Bus, owner: str, thread_id: str, scheduler: ExpiryScheduler | None = None
 ) -> Thread:
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     run = quantum.pause(thread, utcnow())
-    save(repo, thread)
+    await commit(repo, bus, thread, thread_event(thread, Verb.QUANTUM_PAUSED))
     await _disarm(scheduler, thread.id, run.id)
-    await publish(bus, thread_event(thread, Verb.QUANTUM_PAUSED))
     return thread
 
 
+@reapply_on_conflict
 async def quantum_resume(
     *,
     repo: Repo[Thread],
@@ -155,11 +166,11 @@ async def quantum_resume(
     before = thread.model_copy(deep=True)
     quantum.resume(thread, utcnow())
     await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
-    await _save_armed(repo, scheduler, thread, before)
-    await publish(bus, thread_event(thread, Verb.QUANTUM_RESUMED))
+    await _commit_armed(repo, bus, scheduler, thread, before, thread_event(thread, Verb.QUANTUM_RESUMED))
     return thread
 
 
+@reapply_on_conflict
 async def quantum_extend(
     *,
     repo: Repo[Thread],
@@ -173,11 +184,11 @@ async def quantum_extend(
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     before = thread.model_copy(deep=True)
     quantum.extend(thread, utcnow(), minutes=minutes, minute=minute)
-    await _save_armed(repo, scheduler, thread, before)
-    await publish(bus, thread_event(thread, Verb.QUANTUM_EXTENDED))
+    await _commit_armed(repo, bus, scheduler, thread, before, thread_event(thread, Verb.QUANTUM_EXTENDED))
     return thread
 
 
+@reapply_on_conflict
 async def quantum_stop(
     *,
     repo: Repo[Thread],
@@ -196,10 +207,9 @@ async def quantum_stop(
         raise IllegalTransition(f"“{thread.title}” has no running quantum to stop.")
     now = utcnow()
     quantum.stop(thread, now, outcome=outcome or outcome_of(run, now, then, minute), then=then)
-    save(repo, thread)
-    await _disarm(scheduler, thread.id, run.id)
     # One event: its payload carries the new state (Ready, Parked or Done) and the new session.
-    await publish(bus, thread_event(thread, Verb.QUANTUM_STOPPED))
+    await commit(repo, bus, thread, thread_event(thread, Verb.QUANTUM_STOPPED))
+    await _disarm(scheduler, thread.id, run.id)
     return thread
 
 
@@ -231,6 +241,7 @@ class ExpiryResult:
     deadline: datetime | None = None
 
 
+@reapply_on_conflict
 async def quantum_expire(*, repo: Repo[Thread], bus: Bus, thread_id: str, run_id: str) -> ExpiryResult:
     """Mark the quantum as over and publish `<kind>.quantum_expired`, if — and only if — the
     thread's current run is `run_id`, is not paused, not yet expired, and its deadline has passed.
@@ -246,6 +257,5 @@ async def quantum_expire(*, repo: Repo[Thread], bus: Bus, thread_id: str, run_id
         quantum.expire(thread, now)
     except DomainError:
         return ExpiryResult(Expiry.STALE)
-    save(repo, thread)
-    await publish(bus, thread_event(thread, Verb.QUANTUM_EXPIRED))
+    await commit(repo, bus, thread, thread_event(thread, Verb.QUANTUM_EXPIRED))
     return ExpiryResult(Expiry.EXPIRED, run.deadline)

@@ -9,6 +9,17 @@ instead of overtaking them, and `paused` tells the pages that live updates are p
 
 Delivery is at least once: two relays (two web processes sharing a store) may both send a held
 event before either deletes it; consumers recognise a repeat by its envelope id.
+
+The transactional outbox closes the window between a document's write and its event: a service
+stages its events in the document's own write (`Repo.upsert(..., staged=...)`, one atomic write
+in every backend), publishes them, then releases them (`deliver_staged`). A process that dies in
+between leaves them staged on the document; `OutboxBus` sweeps its `sources` every few seconds
+and delivers what has been staged for longer than a writer normally takes, so such an event
+arrives late (and possibly twice), never not at all.
+
+What remains open: a delete publishes its `*.deleted` event after the delete (there is no
+document left to stage it on), so a crash between the two loses that event; pages resync on
+reconnect and the next board fetch no longer shows the thread.
 """
 
 from __future__ import annotations
@@ -16,12 +27,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from parallel_you.bus.base import BusUnavailable, Envelope, Handler, MessageBus, Subscription
-from parallel_you.repo import Codec, FilterSpec, Repo, RepoError
+from parallel_you.repo import Codec, Conflict, FilterSpec, Repo, RepoError, StagedMessage
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +71,58 @@ HELD_CODEC: Codec[HeldMessage] = Codec(dump=asdict, load=_load)
 OLDEST_FIRST = FilterSpec(order_by=("emitted_at",))
 
 
-class OutboxBus(MessageBus):
-    """A MessageBus that never loses an event it accepted: publish now, or hold and relay later."""
+def staged_form(envelope: Envelope) -> dict[str, Any]:
+    """What a write stages for one event (`Repo.upsert(..., staged=[...])`)."""
+    return {"id": envelope.id, "topic": envelope.topic, "payload": envelope.payload, "emitted_at": envelope.emitted_at}
 
-    def __init__(self, inner: MessageBus, outbox: Repo[HeldMessage], *, retry_every: float = 1.0) -> None:
+
+def _envelope(staged: StagedMessage) -> Envelope:
+    m = staged.message
+    return Envelope(id=m["id"], topic=m["topic"], payload=m["payload"], emitted_at=m["emitted_at"])
+
+
+async def deliver_staged(
+    bus: MessageBus, sources: Sequence[Repo[Any]], *, older_than: timedelta = timedelta(0), now: datetime | None = None
+) -> int:
+    """Publish messages left staged on documents (their writer died before releasing them), then
+    release them; returns how many. `older_than` skips those a live writer is probably still
+    delivering (they would only arrive twice)."""
+    cutoff = (now or datetime.now(UTC)) - older_than
+    sent = 0
+    for source in sources:
+        for staged in await asyncio.to_thread(source.staged):
+            envelope = _envelope(staged)
+            if datetime.fromisoformat(envelope.emitted_at) > cutoff:
+                continue
+            await bus.publish(envelope)
+            await asyncio.to_thread(source.release, staged.document_id, [envelope.id])
+            sent += 1
+    return sent
+
+
+class OutboxBus(MessageBus):
+    """A MessageBus that never loses an event it accepted: publish now, or hold and relay later.
+    Its own store calls run in threads: the outbox may be a network store, and this runs on the
+    server's event loop."""
+
+    def __init__(
+        self,
+        inner: MessageBus,
+        outbox: Repo[HeldMessage],
+        *,
+        retry_every: float = 1.0,
+        sources: Sequence[Repo[Any]] = (),
+        sweep_every: float = 5.0,
+        staged_grace: timedelta = timedelta(seconds=10),
+    ) -> None:
         self.inner = inner
         self.outbox = outbox
         self.retry_every = retry_every
+        self.sources = tuple(sources)
+        self.sweep_every = sweep_every
+        self.staged_grace = staged_grace
         self._relay: asyncio.Task[None] | None = None
+        self._sweeper: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._paused = False
 
@@ -83,22 +139,39 @@ class OutboxBus(MessageBus):
         return getattr(self.inner, "emitted", None)
 
     async def start(self) -> None:
+        if self.sources:
+            self._sweeper = asyncio.get_running_loop().create_task(self._run_sweeper(), name="outbox-sweeper")
         try:
             await self.inner.start()
         except BusUnavailable:
             log.warning("bus unreachable at start-up; events will be held in the outbox until it answers")
             self._pause()
             return
-        if self.outbox.list(FilterSpec(limit=1)):
+        if await asyncio.to_thread(self.outbox.list, FilterSpec(limit=1)):
             # Held by an earlier run of this process (or another one): deliver them first.
             self._pause()
 
     async def close(self) -> None:
-        if self._relay is not None:
-            self._relay.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._relay
+        for task in (self._relay, self._sweeper):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self.inner.close()
+
+    async def sweep_once(self) -> int:
+        """Deliver events a writer staged with its document but never released (it died)."""
+        return await deliver_staged(self, self.sources, older_than=self.staged_grace)
+
+    async def _run_sweeper(self) -> None:
+        while True:
+            try:
+                sent = await self.sweep_once()
+                if sent:
+                    log.warning("delivered %d event(s) a writer had staged but not published", sent)
+            except (BusUnavailable, RepoError) as exc:
+                log.debug("outbox sweep: store or bus unavailable: %s", exc)
+            await asyncio.sleep(self.sweep_every)
 
     async def publish(self, envelope: Envelope) -> Envelope:
         if not self._paused:
@@ -106,7 +179,8 @@ class OutboxBus(MessageBus):
                 return await self.inner.publish(envelope)
             except (BusUnavailable, RuntimeError) as exc:
                 log.warning("could not publish %s (%s): holding it in the outbox: %s", envelope.topic, envelope.id, exc)
-        self._hold(envelope)
+        await asyncio.to_thread(self._hold, envelope)
+        self._pause()
         return envelope
 
     def on_reconnect(self, callback: Callable[[], Awaitable[None]]) -> None:
@@ -118,10 +192,11 @@ class OutboxBus(MessageBus):
     def _hold(self, envelope: Envelope) -> None:
         try:
             self.outbox.upsert(HeldMessage.of(envelope))
+        except Conflict:
+            pass  # held already (a sweep or a relay got there first)
         except RepoError as exc:
             # Neither the broker nor the store took it: the caller must not report success.
             raise BusUnavailable(f"could not publish or hold {envelope.topic}: {exc}") from exc
-        self._pause()
 
     def _pause(self) -> None:
         self._paused = True
@@ -133,9 +208,9 @@ class OutboxBus(MessageBus):
         failure so that order is kept."""
         sent = 0
         async with self._lock:
-            for held in self.outbox.list(OLDEST_FIRST):
+            for held in await asyncio.to_thread(self.outbox.list, OLDEST_FIRST):
                 await self.inner.publish(held.envelope())
-                self.outbox.delete(held.id)
+                await asyncio.to_thread(self.outbox.delete, held.id)
                 sent += 1
         return sent
 
@@ -145,7 +220,7 @@ class OutboxBus(MessageBus):
                 if not self.inner.started:
                     await self.inner.start()
                 sent = await self.relay_once()
-                if not self.outbox.list(FilterSpec(limit=1)):
+                if not await asyncio.to_thread(self.outbox.list, FilterSpec(limit=1)):
                     self._paused = False
                     if sent:
                         log.info("bus is back: delivered %d held event(s)", sent)

@@ -1,6 +1,6 @@
 """The Repo port and its adapters (memory, embedded SQLite file, MongoDB)."""
 
-from parallel_you.repo.base import Codec, FilterSpec, Repo, RepoError
+from parallel_you.repo.base import Codec, Conflict, FilterSpec, Repo, RepoError, StagedMessage, WriteUncertain
 from parallel_you.repo.memory import MemoryRepo
 
-__all__ = ["Codec", "FilterSpec", "MemoryRepo", "Repo", "RepoError"]
+__all__ = ["Codec", "Conflict", "FilterSpec", "MemoryRepo", "Repo", "RepoError", "StagedMessage", "WriteUncertain"]

@@ -3,10 +3,29 @@
 Nothing here knows about Parallel You. A document is any object a `Codec` can turn into a JSON
 dict and back; it carries a string `id` and an `owner` (the tenant it belongs to). `FilterSpec`
 is a backend-neutral query over top-level fields, translated by each backend.
+
+Many writers (web processes, workers, API clients) write the same documents, so a write says
+what it read (optimistic concurrency, compare-and-set on an integer `version` field):
+
+- `upsert(doc)` (no `expected_version`): "I read nothing": create it; if that id exists already,
+  `Conflict`. A caller that forgets to say what it read can therefore never overwrite anything.
+  A created document starts at version 1 (0 means "never stored").
+- `upsert(doc, expected_version=n)`: replace the stored document only if its `version` is still
+  `n`; otherwise (changed or deleted meanwhile) `Conflict`. The new document's `version` must be
+  greater than `n` (versions only go up), so the next writer that read `n` is refused.
+
+The check and the write are one atomic step in every backend; a `Conflict` writes nothing.
+
+A write can also carry `staged` messages (the transactional outbox): JSON dicts with an `id`,
+kept with the document in the same atomic write, so a process that dies right after the write
+can't lose them. `staged()` lists what is still kept, `release()` drops messages once they are
+delivered or held elsewhere; neither touches the document or its version. Deleting a document
+drops its staged messages.
 """
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +40,37 @@ _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 class RepoError(Exception):
     """The store could not do what was asked (unreachable, full, corrupt)."""
+
+
+class WriteUncertain(RepoError):
+    """The store stopped answering after a write was sent: it may or may not have been applied.
+    (Retrying is safe: a versioned write that did land makes the retry a `Conflict`.)"""
+
+
+class Conflict(RepoError):
+    """The document changed (or appeared, or went) since the writer read it; nothing was written."""
+
+    def __init__(self, id: str, expected_version: int | None) -> None:
+        read = "no document" if expected_version is None else f"version {expected_version}"
+        super().__init__(f"document {id} changed since it was read ({read})")
+        self.id = id
+        self.expected_version = expected_version
+
+
+def new_version(data: Mapping[str, Any], expected_version: int | None) -> int | None:
+    """The `version` of a document about to be written, checked against what the writer read."""
+    version = data.get("version")
+    if expected_version is None:
+        # Version 0 means "never stored" (services create when they read 0), so a stored document
+        # is at version 1 or more: a version-0 document in the store could never be updated.
+        if isinstance(version, int) and version < 1:
+            raise ValueError(f"document {data.get('id')}: a created document starts at version 1, got {version}")
+        return version if isinstance(version, int) else None
+    if not isinstance(version, int) or isinstance(version, bool) or version <= expected_version:
+        raise ValueError(
+            f"document {data.get('id')}: a write over version {expected_version} needs a greater version, got {version!r}"
+        )
+    return version
 
 
 def check_field(name: str) -> str:
@@ -92,7 +142,10 @@ class Codec(Generic[T]):
 class Repo(Protocol[T]):
     def list(self, spec: FilterSpec) -> list[T]: ...
 
-    def upsert(self, doc: T) -> str: ...
+    def upsert(self, doc: T, *, expected_version: int | None = None, staged: Sequence[Mapping[str, Any]] = ()) -> str:
+        """Create (`expected_version` None) or replace the version the caller read; else `Conflict`.
+        `staged` messages are kept with the document in the same atomic write."""
+        ...
 
     def get(self, id: str) -> T | None: ...
 
@@ -101,6 +154,24 @@ class Repo(Protocol[T]):
     def clear(self, owner: str) -> None:
         """Delete every document of this owner."""
         ...
+
+    def staged(self, limit: int = 100) -> builtins.list[StagedMessage]:
+        """Messages still kept with their documents, oldest first."""
+        ...
+
+    def release(self, id: str, message_ids: Sequence[str]) -> None:
+        """Drop these staged messages of document `id`; the document itself is not changed."""
+        ...
+
+
+@dataclass(frozen=True)
+class StagedMessage:
+    document_id: str
+    message: dict[str, Any]
+
+
+def oldest_first(found: list[StagedMessage], limit: int) -> list[StagedMessage]:
+    return sorted(found, key=lambda s: (str(s.message.get("emitted_at", "")), s.message.get("id", "")))[:limit]
 
 
 def matches(spec: FilterSpec, doc: Mapping[str, Any]) -> bool:

@@ -1,6 +1,8 @@
 """MongoRepo: one collection per document type, with pymongo.
 
-Documents are stored as their JSON form with `_id` = id. Writes use majority write concern so a
+Documents are stored as their JSON form with `_id` = id, plus `_pending`: messages staged with a
+write (the transactional outbox), kept on the document itself because a single-document write is
+what MongoDB makes atomic without a transaction. Writes use majority write concern so a
 write acknowledged to a person survives a primary failover. Datetimes travel as ISO-8601 UTC
 strings that the domain has already truncated to milliseconds (what a BSON date keeps), so all
 backends round-trip identically and string order is time order.
@@ -8,16 +10,34 @@ backends round-trip identically and string order is time order.
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Generic
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
-from pymongo.errors import PyMongoError
+from pymongo.errors import (
+    AutoReconnect,
+    DuplicateKeyError,
+    NetworkTimeout,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+)
 from pymongo.write_concern import WriteConcern
 
-from parallel_you.repo.base import Codec, FilterSpec, RepoError, T, check_field
+from parallel_you.repo.base import (
+    Codec,
+    Conflict,
+    FilterSpec,
+    RepoError,
+    StagedMessage,
+    T,
+    WriteUncertain,
+    check_field,
+    new_version,
+    oldest_first,
+)
 
 
 def _typed(value: Any) -> Any:
@@ -40,6 +60,7 @@ class MongoRepo(Generic[T]):
         self.collection = collection.with_options(write_concern=WriteConcern("majority"))
         try:
             self.collection.create_index([("owner", ASCENDING)])
+            self.collection.create_index([("_pending.id", ASCENDING)], sparse=True)
             for fields in indexes:
                 self.collection.create_index([("owner", ASCENDING), *((check_field(f), ASCENDING) for f in fields)])
         except PyMongoError as exc:
@@ -48,6 +69,7 @@ class MongoRepo(Generic[T]):
     def _load(self, raw: Mapping[str, Any]) -> T:
         data = dict(raw)
         data.pop("_id", None)
+        data.pop("_pending", None)
         return self.codec.load(data)
 
     def list(self, spec: FilterSpec) -> list[T]:
@@ -75,10 +97,31 @@ class MongoRepo(Generic[T]):
         except PyMongoError as exc:
             raise RepoError(f"MongoDB error: {exc}") from exc
 
-    def upsert(self, doc: T) -> str:
+    def upsert(self, doc: T, *, expected_version: int | None = None, staged: Sequence[Mapping[str, Any]] = ()) -> str:
         data = self.codec.dump(doc)
+        new_version(data, expected_version)
+        # Each is one single-document operation, atomic on the server: the filter's version check
+        # and the write can't be split by another writer, and staged messages land with the
+        # document; `_id` is unique, so a second create fails with a duplicate key. An update sets
+        # every field (a codec dumps them all) and appends to `_pending`, which a replacement
+        # would wipe while an earlier write's messages are still on their way.
+        messages = [dict(m) for m in staged]
+        change: dict[str, Any] = {"$set": data}
+        if messages:
+            change["$push"] = {"_pending": {"$each": messages}}
         try:
-            self.collection.replace_one({"_id": data["id"]}, {"_id": data["id"], **data}, upsert=True)
+            if expected_version is None:
+                self.collection.insert_one({"_id": data["id"], **data, **({"_pending": messages} if messages else {})})
+            elif (
+                self.collection.update_one({"_id": data["id"], "version": expected_version}, change).matched_count != 1
+            ):
+                raise Conflict(data["id"], expected_version)
+        except DuplicateKeyError as exc:
+            raise Conflict(data["id"], None) from exc
+        except ServerSelectionTimeoutError as exc:
+            raise RepoError(f"MongoDB unreachable: {exc}") from exc  # nothing was sent
+        except (AutoReconnect, NetworkTimeout) as exc:
+            raise WriteUncertain(f"MongoDB stopped answering during a write: {exc}") from exc
         except PyMongoError as exc:
             raise RepoError(f"MongoDB error: {exc}") from exc
         return str(data["id"])
@@ -99,5 +142,18 @@ class MongoRepo(Generic[T]):
     def clear(self, owner: str) -> None:
         try:
             self.collection.delete_many({"owner": owner})
+        except PyMongoError as exc:
+            raise RepoError(f"MongoDB error: {exc}") from exc
+
+    def staged(self, limit: int = 100) -> builtins.list[StagedMessage]:
+        try:
+            raws = list(self.collection.find({"_pending.id": {"$exists": True}}, {"_pending": 1}))
+        except PyMongoError as exc:
+            raise RepoError(f"MongoDB error: {exc}") from exc
+        return oldest_first([StagedMessage(raw["_id"], dict(m)) for raw in raws for m in raw["_pending"]], limit)
+
+    def release(self, id: str, message_ids: Sequence[str]) -> None:
+        try:
+            self.collection.update_one({"_id": id}, {"$pull": {"_pending": {"id": {"$in": list(message_ids)}}}})
         except PyMongoError as exc:
             raise RepoError(f"MongoDB error: {exc}") from exc

@@ -7,6 +7,11 @@ threads without one, and under ASGI the same repo is used from the event loop an
 worker threads. WAL mode lets other processes (a second server, a management command) read
 while one writes; `busy_timeout` makes a writer wait for another process's write instead of
 failing at once.
+
+Concurrency across processes rests on single statements: a versioned write is one `UPDATE ...
+WHERE id = ? AND version = ?`, and messages staged with it go into the same row's `pending`
+column in that same statement, so the document and its outbox entries are written together or
+not at all.
 """
 
 from __future__ import annotations
@@ -15,11 +20,21 @@ import builtins
 import json
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Generic
 
-from parallel_you.repo.base import Codec, FilterSpec, RepoError, T, check_field
+from parallel_you.repo.base import (
+    Codec,
+    Conflict,
+    FilterSpec,
+    RepoError,
+    StagedMessage,
+    T,
+    check_field,
+    new_version,
+    oldest_first,
+)
 
 
 def _path(name: str) -> str:
@@ -59,7 +74,13 @@ class SqliteRepo(Generic[T]):
             self._conn.create_function("py_contains", 2, _contains, deterministic=True)
             self._conn.execute(
                 f'CREATE TABLE IF NOT EXISTS "{self.table}" '
-                "(id TEXT PRIMARY KEY, owner TEXT, doc TEXT NOT NULL CHECK (json_valid(doc)))"
+                "(id TEXT PRIMARY KEY, owner TEXT, doc TEXT NOT NULL CHECK (json_valid(doc)), pending TEXT)"
+            )
+            existing = {row[1] for row in self._conn.execute(f'PRAGMA table_info("{self.table}")')}
+            if "pending" not in existing:  # a store made before the transactional outbox
+                self._conn.execute(f'ALTER TABLE "{self.table}" ADD COLUMN pending TEXT')
+            self._conn.execute(
+                f'CREATE INDEX IF NOT EXISTS "{self.table}_pending" ON "{self.table}"(id) WHERE pending IS NOT NULL'
             )
             self._conn.execute(f'CREATE INDEX IF NOT EXISTS "{self.table}_owner" ON "{self.table}"(owner)')
             for fields in indexes:
@@ -121,13 +142,36 @@ class SqliteRepo(Generic[T]):
             return (f"({_path(name)} = ? AND json_type(doc, '$.{name}') IN ('integer', 'real'))",)
         return (f"{_path(name)} = ?",)
 
-    def upsert(self, doc: T) -> str:
+    def upsert(self, doc: T, *, expected_version: int | None = None, staged: Sequence[Mapping[str, Any]] = ()) -> str:
         data = self.codec.dump(doc)
-        self._write(
-            f'INSERT INTO "{self.table}"(id, owner, doc) VALUES (?, ?, ?) '  # noqa: S608
-            "ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, doc = excluded.doc",
-            (data["id"], data.get("owner"), json.dumps(data, ensure_ascii=False)),
-        )
+        new_version(data, expected_version)
+        text = json.dumps(data, ensure_ascii=False)
+        pending = json.dumps(list(staged), ensure_ascii=False) if staged else None
+        # One statement each: SQLite runs it atomically, so another connection (another process)
+        # can't write between the version check and the write. The primary key refuses a second create.
+        if expected_version is None:
+            try:
+                with self._lock:
+                    self._conn.execute(
+                        f'INSERT INTO "{self.table}"(id, owner, doc, pending) VALUES (?, ?, ?, ?)',  # noqa: S608
+                        (data["id"], data.get("owner"), text, pending),
+                    )
+            except sqlite3.IntegrityError as exc:
+                raise Conflict(data["id"], None) from exc
+            except sqlite3.Error as exc:
+                raise RepoError(f"Document store error: {exc}") from exc
+        else:
+            # Messages staged by an earlier write that are not released yet stay: append to them.
+            changed = self._write(
+                f'UPDATE "{self.table}" SET owner = ?1, doc = ?2, pending = CASE '  # noqa: S608
+                "WHEN ?3 IS NULL THEN pending WHEN pending IS NULL THEN ?3 "
+                "ELSE (SELECT json_group_array(json(value)) FROM "
+                "(SELECT value FROM json_each(pending) UNION ALL SELECT value FROM json_each(?3))) END "
+                "WHERE id = ?4 AND json_extract(doc, '$.version') = ?5",
+                (data.get("owner"), text, pending, data["id"], expected_version),
+            )
+            if changed != 1:
+                raise Conflict(data["id"], expected_version)
         return str(data["id"])
 
     def get(self, id: str) -> T | None:
@@ -139,6 +183,20 @@ class SqliteRepo(Generic[T]):
 
     def clear(self, owner: str) -> None:
         self._write(f'DELETE FROM "{self.table}" WHERE owner = ?', (owner,))  # noqa: S608
+
+    def staged(self, limit: int = 100) -> builtins.list[StagedMessage]:
+        rows = self._query(f'SELECT id, pending FROM "{self.table}" WHERE pending IS NOT NULL')  # noqa: S608
+        return oldest_first([StagedMessage(id, m) for id, pending in rows for m in json.loads(pending)], limit)
+
+    def release(self, id: str, message_ids: Sequence[str]) -> None:
+        # One statement: a write staging more messages meanwhile can't be lost between read and write.
+        self._write(
+            f'UPDATE "{self.table}" SET pending = ('  # noqa: S608
+            "SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_group_array(json(value)) END "
+            "FROM json_each(pending) WHERE json_extract(value, '$.id') NOT IN (SELECT value FROM json_each(?))) "
+            "WHERE id = ? AND pending IS NOT NULL",
+            (json.dumps(list(message_ids)), id),
+        )
 
     def close(self) -> None:
         with self._lock:

@@ -17,6 +17,9 @@
       { code: "204", swap: false },
       { code: "[23]..", swap: true },
       { code: "422", swap: true },
+      // The store is not answering or the change lost a race: the message goes to #live-status.
+      { code: "409", swap: true },
+      { code: "503", swap: true },
       { code: "[45]..", swap: false, error: true },
       { code: "...", swap: false },
     ];

@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from parallel_you.repo.sqlite import SqliteRepo
+from parallel_you.service_layer import save
 from tests.e2e.conftest import sign_up
 from tests.support.servers import Server, start_server
 from threads.documents import THREADS
@@ -42,7 +43,7 @@ def task_for(server: Server, username: str, title: str, quantum: int) -> Thread:
         THREADS.codec, Path(server.env["PARALLEL_YOU_SQLITE_PATH"]), THREADS.name, THREADS.indexes
     )
     task = Thread.new(owner=str(owner), kind=Kind.TASK, title=title, quantum=quantum)
-    repo.upsert(task)
+    save(repo, task)  # stored at version 1, as services store it
     return task
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from parallel_you.repo.sqlite import SqliteRepo
+from parallel_you.service_layer import save
 from tests.support.http import WebClient
 from tests.support.servers import Server, free_port, migrate, server_env, start_consumers
 from tests.support.services import require_rabbitmq, unique_name
@@ -89,7 +90,7 @@ def test_a_change_through_process_a_reaches_a_socket_on_process_b(deployment: di
     # A thread of Ada's in the deployment's shared document store.
     repo = SqliteRepo(THREADS.codec, deployment["env"]["PARALLEL_YOU_SQLITE_PATH"], THREADS.name, THREADS.indexes)
     task = Thread(owner=user_pk(deployment["data"], "ada"), kind=Kind.TASK, title="Write <the> report")
-    repo.upsert(task)
+    save(repo, task)  # stored at version 1, as services store it
 
     async def scenario() -> tuple[list[str], list[str]]:
         ada_got: list[str] = []

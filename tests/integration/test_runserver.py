@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from parallel_you.repo.sqlite import SqliteRepo
+from parallel_you.service_layer import save
 from tests.support.http import WebClient
 from tests.support.servers import ROOT, free_port, migrate, server_env
 from threads.documents import THREADS
@@ -73,7 +74,7 @@ def test_runserver_serves_live_updates_and_expires_quanta(runserver: tuple[str, 
         owner = str(db.execute("SELECT id FROM auth_user WHERE username = 'ada'").fetchone()[0])
     repo = SqliteRepo(THREADS.codec, Path(env["PARALLEL_YOU_SQLITE_PATH"]), THREADS.name, THREADS.indexes)
     task = Thread.new(owner=owner, kind=Kind.TASK, title="Write", quantum=8)  # 8 "minutes" of 0.25 s
-    repo.upsert(task)
+    save(repo, task)  # stored at version 1, as services store it
 
     async def scenario() -> list[str]:
         headers = {"Cookie": f"sessionid={ada.cookie('sessionid')}", "Origin": url}

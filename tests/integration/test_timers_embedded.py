@@ -20,6 +20,7 @@ import pytest
 
 from parallel_you.domain import utcnow
 from parallel_you.repo.sqlite import SqliteRepo
+from parallel_you.service_layer import save
 from tests.support.servers import Server, start_server
 from threads.documents import THREADS
 from threads.domain import Kind, Thread
@@ -83,7 +84,7 @@ def test_a_quantum_still_expires_on_time_after_a_server_restart(server: Server) 
     browser.post("/accounts/signup/", {"username": "ada", "password1": PASSWORD, "password2": PASSWORD})
     repo = documents(server)
     task = Thread.new(owner=owner_id(server, "ada"), kind=Kind.TASK, title="Write", quantum=8)
-    repo.upsert(task)
+    save(repo, task)  # stored at version 1, as services store it
 
     assert browser.post(f"/timers/{task.id}/start/", {"next": f"/timers/{task.id}/"}) == 200
     running = repo.get(task.id)

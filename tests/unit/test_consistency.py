@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from parallel_you.consistency import check_store
 from parallel_you.repo import MemoryRepo
+from parallel_you.service_layer import save
 from sprints.documents import SPRINTS
 from sprints.domain import Sprint, SprintState
 from threads.documents import THREADS
@@ -25,8 +26,8 @@ def store() -> tuple[MemoryRepo[Thread], MemoryRepo[Sprint], Thread, Thread, Spr
     sprint = Sprint(owner="1", name="S", start=date(2026, 1, 5), end=date(2026, 1, 9), members=[story.id])
     story.sprint_id = sprint.id
     for t in (saga, story):
-        threads.upsert(t)
-    sprints.upsert(sprint)
+        save(threads, t)
+    save(sprints, sprint)
     return threads, sprints, saga, story, sprint
 
 
@@ -51,10 +52,13 @@ def test_each_inconsistency_is_reported() -> None:
     foreign = Thread(owner="2", kind=Kind.TASK, title="Theirs")
     orphan = Thread(owner="1", kind=Kind.STORY, title="Orphan", parent_id="gone")
     for t in (other, second, overlapping, foreign, orphan):
-        threads.upsert(t)
-    sprints.upsert(sprint.model_copy(update={"members": [story.id, "missing", foreign.id]}))
-    sprints.upsert(Sprint(owner="3", name="A", start=date(2026, 1, 1), end=date(2026, 1, 2), state=SprintState.ACTIVE))
-    sprints.upsert(Sprint(owner="3", name="B", start=date(2026, 2, 1), end=date(2026, 2, 2), state=SprintState.ACTIVE))
+        save(threads, t)
+    sprints.upsert(
+        sprint.model_copy(update={"members": [story.id, "missing", foreign.id], "version": sprint.version + 1}),
+        expected_version=sprint.version,
+    )
+    save(sprints, Sprint(owner="3", name="A", start=date(2026, 1, 1), end=date(2026, 1, 2), state=SprintState.ACTIVE))
+    save(sprints, Sprint(owner="3", name="B", start=date(2026, 2, 1), end=date(2026, 2, 2), state=SprintState.ACTIVE))
     problems = "\n".join(check_store(SimpleNamespace(threads=threads, sprints=sprints)).problems)
     assert "running quanta at once" in problems
     assert "sessions overlap" in problems

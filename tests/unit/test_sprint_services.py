@@ -8,6 +8,7 @@ import pytest
 
 from parallel_you.bootstrap import Adapters
 from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, NotFound, utcnow
+from parallel_you.service_layer import save
 from sprints import services
 from sprints.domain import OverlapNeedsConfirmation, Sprint, SprintState
 from sprints.selectors import burndown_get, planning_get, sprint_active, sprint_list
@@ -79,7 +80,7 @@ async def test_capacity_is_prefilled_from_session_history(adapters: Adapters) ->
         energy_band="deep",
     )
     t.sessions = [session, session, session.model_copy(update={"energy_band": "light"})]
-    adapters.threads.upsert(t)
+    save(adapters.threads, t)
     s = await new_sprint(adapters)
     assert s.capacity == {"deep": 2, "moderate": 0, "light": 1}
 

@@ -153,7 +153,7 @@ async def test_a_failed_write_publishes_nothing_and_says_why(adapters: Adapters)
         def __getattr__(self, name: str) -> Any:
             return getattr(adapters.threads, name)
 
-        def upsert(self, doc: Any) -> str:
+        def upsert(self, doc: Any, **when: Any) -> str:
             raise RepoError("disk full")
 
     with pytest.raises(StorageFailed, match="nothing changed"):
