@@ -476,7 +476,8 @@ class _Undo:
     """What an import wrote so far, so a failure can take it back (newest first)."""
 
     created: list[tuple[Repo[Any], str]] = field(default_factory=list)
-    profiles: list[tuple[Repo[Profile], Profile | None, str]] = field(default_factory=list)
+    # (repo, the profile before, its owner, the version the import wrote)
+    profiles: list[tuple[Repo[Profile], Profile | None, str, int]] = field(default_factory=list)
 
     def run(self) -> list[str]:
         left: list[str] = []
@@ -485,12 +486,14 @@ class _Undo:
                 repo.delete(doc_id)
             except RepoError:
                 left.append(doc_id)
-        for repo, before, owner in reversed(self.profiles):
+        for repo, before, owner, written in reversed(self.profiles):
             try:
                 if before is None:
                     repo.delete(owner)
                 else:
-                    repo.upsert(before)
+                    # Over exactly what the import wrote: a change made since is kept, not undone.
+                    restored = before.model_copy(update={"version": written + 1})
+                    repo.upsert(restored, expected_version=written)
             except RepoError:
                 left.append(f"profile {owner}")
         return left
@@ -505,14 +508,21 @@ def _write(
             if plan.profile is not None:
                 profile = plan.profile
                 if plan.profile_read is not None:
+                    # Over the profile the plan read: one changed meanwhile is a Conflict, not lost.
                     profile.version = plan.profile_read.version + 1
-                profiles.upsert(profile)
-                undo.profiles.append((profiles, plan.profile_read, plan.owner))
-            # Documents go in as they were (their versions too): nothing else has read them yet.
+                    profiles.upsert(profile, expected_version=plan.profile_read.version)
+                else:
+                    profile.version = max(profile.version, 1)
+                    profiles.upsert(profile)
+                undo.profiles.append((profiles, plan.profile_read, plan.owner, profile.version))
+            # Documents go in as they were (their versions too, at least 1: a stored document is
+            # never at version 0): nothing else has read them yet, and an id taken meanwhile is a Conflict.
             for thread in plan.threads:
+                thread.version = max(thread.version, 1)
                 threads.upsert(thread)
                 undo.created.append((threads, thread.id))
             for sprint in plan.sprints:
+                sprint.version = max(sprint.version, 1)
                 sprints.upsert(sprint)
                 undo.created.append((sprints, sprint.id))
     except RepoError as exc:

@@ -7,6 +7,7 @@ from typing import Any
 
 from parallel_you.bootstrap import Adapters
 from sprints.domain import ClosedItem, Closing, Sprint, SprintState
+from tests.support.store import put
 from threads.domain import EnergyBand, Kind, Outcome, Profile, Run, Session, State, Thread
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -125,11 +126,11 @@ def seed(app: Adapters, owner: str = "ada") -> dict[str, Any]:
     done.sprint_id = closed.id
     story.sprint_id = active.id
     running.sprint_id = active.id
-    app.profiles.upsert(profile)
+    put(app.profiles, profile)
     for t in (saga, story, blocked, running, done):
-        app.threads.upsert(t)
+        put(app.threads, t)
     for s in (closed, active, planned):
-        app.sprints.upsert(s)
+        put(app.sprints, s)
     return {
         "profile": profile,
         "saga": saga,

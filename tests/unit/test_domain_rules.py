@@ -16,6 +16,7 @@ from sprints import services as sprint_services
 from sprints.documents import SPRINTS
 from sprints.domain import Sprint
 from sprints.selectors import burndown_get
+from tests.support.store import put
 from threads import services
 from threads.documents import THREADS
 from threads.domain import Kind, State, Thread, blocking_cycle, counting
@@ -163,9 +164,9 @@ def test_the_checker_reports_two_quanta_counting_down_at_once() -> None:
         quantum.start(t, T0)
     quantum.pause(paused, T0 + timedelta(minutes=1))
     for t in (first, paused):
-        threads.upsert(t)
+        put(threads, t)
     assert check_store(SimpleNamespace(threads=threads, sprints=sprints)).ok
-    threads.upsert(second)
+    put(threads, second)
     [problem] = check_store(SimpleNamespace(threads=threads, sprints=sprints)).problems
     assert problem.startswith("owner ada: 2 running quanta at once, not paused (")
     assert first.id in problem and second.id in problem and paused.id not in problem
@@ -224,7 +225,7 @@ def test_a_stored_sprint_outside_those_years_still_gives_a_burndown(adapters: Ad
     extra = {"closing": Closing(), "closed_at": datetime(1, 1, 3, tzinfo=UTC)} if state == "closed" else {}
     for start in (date(1, 1, 1), date(9999, 12, 25)):
         sprint = Sprint(owner="ada", name="Old", start=start, end=start + timedelta(days=6), state=state, **extra)
-        adapters.sprints.upsert(sprint)
+        put(adapters.sprints, sprint)
         charts = burndown_get(
             repo=adapters.sprints,
             threads=adapters.threads,
@@ -260,8 +261,8 @@ def test_the_checker_reports_a_circle_of_blocks_and_sprint_dates_out_of_range() 
     t1, t2, t3 = (Thread(owner="ada", kind=Kind.TASK, title=n) for n in ("1", "2", "3"))
     for blocked, by in ((t1, t2), (t2, t3), (t3, t1)):
         blocked.state, blocked.blocked_by = State.BLOCKED, [by.id]
-        threads.upsert(blocked)
-    sprints.upsert(Sprint(owner="ada", name="Old", start=date(1, 1, 1), end=date(1, 1, 7)))
+        put(threads, blocked)
+    put(sprints, Sprint(owner="ada", name="Old", start=date(1, 1, 1), end=date(1, 1, 7)))
     problems = check_store(SimpleNamespace(threads=threads, sprints=sprints)).problems
     assert len(problems) == 2
     assert problems[0].startswith("owner ada: blocks go round in a circle (") and problems[0].count("→") == 3

@@ -21,6 +21,7 @@ from parallel_you.service_layer import save
 from sprints import services as sprint_services
 from sprints.domain import Closing, Sprint, SprintState
 from sprints.selectors import sprint_filter
+from tests.support.store import put
 from threads import services
 from threads.domain import Kind, Thread
 from timers import services as timers
@@ -120,7 +121,7 @@ def test_a_stored_sprint_outside_those_years_still_shows_its_pages(
     sprint = Sprint(
         owner=owner_of(person), name="Old", start=start, end=start + timedelta(days=6), state=state, **closed
     )
-    adapters.sprints.upsert(sprint)
+    put(adapters.sprints, sprint)
     for name in ("sprints:detail", "sprints:burndown", "sprints:summary", "sprints:close", "sprints:edit"):
         for headers in ({}, HX):
             response = client_as.get(reverse(name, args=[sprint.id]), headers=headers)
