@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from parallel_you.domain import InvalidValue, NotFound, utcnow
+from parallel_you.domain import InvalidValue, NotFound
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, publish, remove, save
 from sprints.domain import Closing, Sprint, overlap_check
@@ -71,7 +71,7 @@ async def sprint_create(
                 raise NotFound("There's no such sprint.")
             return existing
     if capacity is None and threads is not None and profiles is not None:
-        capacity = capacity_suggestion(threads=threads, profiles=profiles, owner=owner, today=utcnow().date())
+        capacity = capacity_suggestion(threads=threads, profiles=profiles, owner=owner)
     ids = {"id": sprint_id} if sprint_id is not None else {}
     sprint = Sprint.new(owner=owner, name=name, goal=goal, start=start, end=end, capacity=capacity or {}, **ids)
     overlap_check(sprint, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Annotated
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -22,8 +22,10 @@ from parallel_you.domain import (
     Labelled,
     Timestamp,
     new_id,
+    time_zone_names,
     utcnow,
     validated,
+    zone_of,
 )
 
 MIN_QUANTUM = 5
@@ -455,14 +457,32 @@ Capacity = Annotated[int, Field(ge=0, le=50)]
 
 
 class Profile(Document):
-    """A person's settings: energy bands and daily capacity in quanta per band. `id` is the owner."""
+    """A person's settings: energy bands, daily capacity in quanta per band, and the time zone
+    their days are counted in. `id` is the owner."""
 
     id: str = Field(min_length=1)
     owner: str = Field(min_length=1)
+    time_zone: str = "UTC"
     bands: list[EnergyBand] = Field(default_factory=lambda: [b.model_copy() for b in DEFAULT_BANDS])
     capacity: dict[str, Capacity] = Field(default_factory=dict)
     updated_at: Timestamp = Field(default_factory=utcnow)
     version: int = 0
+
+    @field_validator("time_zone")
+    @classmethod
+    def _time_zone(cls, value: str) -> str:
+        if value not in time_zone_names():
+            raise ValueError(f"“{value[:60]}” isn't a time zone we know: pick one from the list, e.g. Europe/Berlin.")
+        return value
+
+    @property
+    def zone(self) -> tzinfo:
+        return zone_of(self.time_zone)
+
+    def set_time_zone(self, name: str) -> None:
+        validated(Profile, **(self.model_dump() | {"time_zone": name}))
+        self.time_zone = name
+        self.updated_at = utcnow()
 
     @model_validator(mode="after")
     def _bands(self) -> Profile:
