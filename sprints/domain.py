@@ -156,6 +156,12 @@ class Sprint(Document):
         return (self.end - self.start).days + 1
 
     @property
+    def item_count(self) -> int:
+        """The items it holds; a closed sprint counts what it held when it closed (carried-over
+        items left its members)."""
+        return len(self.closing.items) if self.closing is not None else len(self.members)
+
+    @property
     def dates(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range(self.days)]
 

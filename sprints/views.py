@@ -56,6 +56,7 @@ def _burndown_context(burndowns: Burndowns) -> dict[str, Any]:
         "burndown": burndowns,
         "chart": chart_of(burndowns.overall),
         "band_charts": [(b.band, b.chart, chart_of(b.chart, width=200, height=110)) for b in burndowns.bands],
+        "band_list": [b.band for b in burndowns.bands],
     }
 
 

@@ -28,7 +28,7 @@ from parallel_you.domain import (
     zone_of,
 )
 
-MIN_QUANTUM = 5
+MIN_QUANTUM = 1  # the seed says: ramp a quantum up slowly, from small
 MAX_QUANTUM = 240
 DEFAULT_QUANTUM = 25
 TITLE_MAX = 200

@@ -135,22 +135,42 @@ class Bar:
     actual_height: float
     outcome: Outcome
     label: str
+    started_at: datetime
+    value: str  # the actual minutes, written over the bar
+    value_y: float
+
+    @property
+    def centre(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A mark on the chart's minutes axis."""
+
+    y: float
+    label: str
 
 
 CHART_WIDTH = 300
 CHART_HEIGHT = 80
 
 
+def _chart_top(recent: Sequence[Session]) -> float:
+    return max(max(s.planned_minutes, s.actual_minutes) for s in recent) or 1
+
+
 def chart_bars(sessions: Sequence[Session], *, limit: int = 12) -> list[Bar]:
-    """Planned (outline) against actual (filled) minutes for the last `limit` sessions, oldest first."""
+    """Planned (outline) against actual (filled) minutes for the last `limit` sessions, newest
+    first (left), in the order the history table lists them."""
     recent = list(sessions)[-limit:]
     if not recent:
         return []
-    top = max(max(s.planned_minutes, s.actual_minutes) for s in recent) or 1
+    top = _chart_top(recent)
     slot = CHART_WIDTH / limit
     width = slot * 0.7
     bars = []
-    for i, s in enumerate(recent):
+    for i, s in enumerate(reversed(recent)):
         planned_h = CHART_HEIGHT * s.planned_minutes / top
         actual_h = CHART_HEIGHT * s.actual_minutes / top
         bars.append(
@@ -163,6 +183,18 @@ def chart_bars(sessions: Sequence[Session], *, limit: int = 12) -> list[Bar]:
                 actual_height=round(actual_h, 1),
                 outcome=s.outcome,
                 label=f"{s.actual_minutes:g} of {s.planned_minutes} min, {s.outcome.label.lower()}",
+                started_at=s.started_at,
+                value=f"{s.actual_minutes:g}",
+                value_y=round(max(CHART_HEIGHT - actual_h - 2, 6), 1),
             )
         )
     return bars
+
+
+def chart_ticks(sessions: Sequence[Session], *, limit: int = 12) -> list[Tick]:
+    """The minutes axis of `chart_bars`' chart: 0, half and the top."""
+    recent = list(sessions)[-limit:]
+    if not recent:
+        return []
+    top = _chart_top(recent)
+    return [Tick(y=round(CHART_HEIGHT * (1 - v / top), 1), label=f"{v:g}") for v in (0, top / 2, top)]

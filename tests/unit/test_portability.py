@@ -251,7 +251,7 @@ BAD_FILES = {
     "newer version": (lambda: edited(lambda r: r.update(version=2)), "version: this server reads version 1 files"),
     "quantum out of range": (
         lambda: edited(lambda r: thread_titled(r, "Email").update(quantum=999)),
-        "(“Email”).quantum: A quantum is 5 to 240 minutes.",
+        "(“Email”).quantum: A quantum is 1 to 240 minutes.",
     ),
     "missing field": (
         lambda: edited(lambda r: r["sprints"][1].pop("start")),

@@ -35,7 +35,7 @@ async def test_create_writes_then_publishes_the_whole_document(adapters: Adapter
 
 async def test_invalid_input_changes_nothing_and_publishes_nothing(adapters: Adapters) -> None:
     with pytest.raises(InvalidValue) as exc:
-        await services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title="", quantum=1)
+        await services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title="", quantum=0)
     assert set(exc.value.errors) == {"title", "quantum"}
     assert adapters.threads.list(services.thread_filter(owner="ada", archived=None)) == []
     assert topics(adapters) == []

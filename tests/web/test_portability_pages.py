@@ -134,7 +134,7 @@ def test_a_confirmation_for_another_file_only_shows_what_that_file_adds(
         (
             b'{"format": "parallel-you/person", "version": 1, "exported_at": "2026-03-02T09:00:00Z", "owner": "1",'
             b' "threads": [{"owner": "1", "kind": "task", "title": "<b>Big</b>", "quantum": 999}]}',
-            "threads[0] (“&lt;b&gt;Big&lt;/b&gt;”).quantum: A quantum is 5 to 240 minutes.",
+            "threads[0] (“&lt;b&gt;Big&lt;/b&gt;”).quantum: A quantum is 1 to 240 minutes.",
         ),
     ],
 )

@@ -144,7 +144,7 @@ def test_bad_minutes_are_refused_on_the_timer(client_as: Client, person: Any, ad
     extend = client_as.post(reverse("timers:extend", args=[thread.id]), {"minutes": value}, headers=HX)
     assert extend.status_code == 422 and "Add 1 to 240 minutes." in text(extend)
     tune = client_as.post(reverse("timers:tune", args=[thread.id]), {"minutes": value}, headers=HX)
-    assert tune.status_code == 422 and "A quantum is 5 to 240 minutes." in text(tune)
+    assert tune.status_code == 422 and "A quantum is 1 to 240 minutes." in text(tune)
     assert adapters.threads.get(thread.id) == running
 
 

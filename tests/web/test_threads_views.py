@@ -65,9 +65,9 @@ def test_create_as_a_plain_post_redirects_back(client_as: Any, person: Any, adap
     [
         ({"title": ""}, "title", "Give it a title."),
         ({"title": "x" * 201}, "title", "Keep the title to 200 characters or fewer."),
-        ({"quantum": "1"}, "quantum", "A quantum is 5 to 240 minutes."),
-        ({"quantum": "999"}, "quantum", "A quantum is 5 to 240 minutes."),
-        ({"quantum": "soon"}, "quantum", "A quantum is 5 to 240 minutes."),
+        ({"quantum": "0"}, "quantum", "A quantum is 1 to 240 minutes."),
+        ({"quantum": "999"}, "quantum", "A quantum is 1 to 240 minutes."),
+        ({"quantum": "soon"}, "quantum", "A quantum is 1 to 240 minutes."),
         ({"kind": "story"}, "parent_id", "A story belongs to a saga: choose one."),
         ({"parent_id": "not-a-saga"}, "parent_id", "Choose one of your sagas."),
         ({"energy_band": "zen"}, "energy_band", "Choose one of your energy bands."),
@@ -122,7 +122,7 @@ def test_edit_refusals_show_in_the_form_and_change_nothing(
     client_as: Any, person: Any, adapters: Adapters, make_thread: Any
 ) -> None:
     task = make_thread(person, "task", "Keep")
-    data = {"title": " ", "quantum": "2", "energy_band": "deep", "parent_id": ""}
+    data = {"title": " ", "quantum": "0", "energy_band": "deep", "parent_id": ""}
     response = client_as.post(reverse("threads:edit", args=[task.id]), data, headers=hx())
     body = response.content.decode()
     assert response.status_code == 422
