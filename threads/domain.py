@@ -126,6 +126,29 @@ class Session(Document):
     energy_band: str
 
 
+def grace(run: Run, minute: timedelta) -> timedelta:
+    """How far from the deadline a stop still counts as on time: a tenth of the plan, at least a minute."""
+    return max(minute * run.planned_minutes / 10, minute)
+
+
+def outcome_of(run: Run, now: datetime, then: State, minute: timedelta = timedelta(minutes=1)) -> Outcome:
+    """How a quantum went, as the person answered when it ended.
+
+    Well past the deadline (more than the grace): overran, whatever came next. Otherwise Done:
+    completed; "More to do" (back to Ready) before the deadline: stopped early; Park well before
+    the deadline: abandoned; anything else, on time: completed.
+    """
+    until = run.paused_at or now
+    slack = grace(run, minute)
+    if until > run.deadline + slack:
+        return Outcome.OVERRAN
+    if then is State.DONE:
+        return Outcome.COMPLETED
+    if then is State.READY:
+        return Outcome.STOPPED_EARLY if until < run.deadline else Outcome.COMPLETED
+    return Outcome.ABANDONED if until < run.deadline - slack else Outcome.COMPLETED
+
+
 class Thread(Document):
     id: str = Field(default_factory=new_id)
     owner: str = Field(min_length=1)
@@ -305,8 +328,9 @@ class Thread(Document):
     def park(self, now: datetime | None = None) -> None:
         now = now or utcnow()
         self._refuse_if_archived("park")
-        if self.state is State.RUNNING:
-            self.end_quantum(now, then=State.PARKED)
+        if self.state is State.RUNNING and self.run is not None:
+            # Park ends the quantum at once, recorded as the Stop… menu's "Park it" would.
+            self.end_quantum(now, then=State.PARKED, outcome=outcome_of(self.run, now, State.PARKED))
             return
         self._move(State.PARKED, "park", now)
 

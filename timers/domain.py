@@ -9,7 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from threads.domain import MAX_QUANTUM, MIN_QUANTUM, Outcome, Run, Session, State
+from threads.domain import MAX_QUANTUM, MIN_QUANTUM, Outcome, Session
+from threads.domain import grace as grace  # the outcome rule lives beside Thread, which parks by it too
+from threads.domain import outcome_of as outcome_of
 
 # Tuning: grow after this many clean sessions in a row, by this step; shrink after this many
 # overruns or early stops among the last `WINDOW` sessions.
@@ -23,26 +25,6 @@ LONG_BREAK_MINUTES = 15
 # Sessions closer together than this count as "in a row", without a break between them.
 BREAK_GAP = timedelta(minutes=5)
 QUANTA_BEFORE_LONG_BREAK = 3
-
-
-def grace(run: Run, minute: timedelta) -> timedelta:
-    """How far from the deadline a stop still counts as on time: a tenth of the plan, at least a minute."""
-    return max(minute * run.planned_minutes / 10, minute)
-
-
-def outcome_of(run: Run, now: datetime, then: State, minute: timedelta = timedelta(minutes=1)) -> Outcome:
-    """How a quantum went, from when it was stopped and what the person chose next.
-
-    On time (within the grace either side of the deadline) or Done early: completed. Well past
-    the deadline: overran. Well before it: stopped early, or abandoned if it was parked.
-    """
-    until = run.paused_at or now
-    slack = grace(run, minute)
-    if until > run.deadline + slack:
-        return Outcome.OVERRAN
-    if then is State.DONE or until >= run.deadline - slack:
-        return Outcome.COMPLETED
-    return Outcome.ABANDONED if then is State.PARKED else Outcome.STOPPED_EARLY
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,9 @@ def test_a_session_counts_work_without_the_pauses() -> None:
     ("stopped_after", "then", "expected"),
     [
         (25, State.READY, Outcome.COMPLETED),  # on the deadline
-        (23, State.READY, Outcome.COMPLETED),  # within the grace (a tenth of 25, at least a minute)
+        (23, State.READY, Outcome.STOPPED_EARLY),  # "More to do" before the deadline: as the person said
+        (23, State.PARKED, Outcome.COMPLETED),  # within the grace (a tenth of 25, at least a minute)
+        (22, State.PARKED, Outcome.ABANDONED),
         (27, State.READY, Outcome.COMPLETED),
         (28, State.READY, Outcome.OVERRAN),
         (40, State.DONE, Outcome.OVERRAN),

@@ -7,13 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from asgiref.sync import async_to_sync
 from django.urls import reverse
 
 from parallel_you.bootstrap import Adapters
 from tests.web.test_sprints import TODAY, make_sprint, make_story, plan
 from threads import services as threads
-from threads.domain import TITLE_MAX
+from threads.domain import TITLE_MAX, Outcome
 from timers import services as timers
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -142,3 +143,56 @@ def test_the_session_chart_has_axes_values_and_says_one_session(
     assert ">min</text>" in chart
     assert re.search(r'class="bar__value"[^>]*>0</text>', chart)  # stopped at once: 0 actual minutes
     assert re.search(r'class="bar__when"[^>]*>11/3</text>', chart)  # its day, under the bar
+
+
+# --- item 4: one model for ending work ---------------------------------------------------------------------------
+def _running(adapters: Adapters, person: Any, make_thread: Any) -> Any:
+    thread = make_thread(person, "task", "Focus work", quantum=25)
+    return async_to_sync(timers.quantum_start)(
+        repo=adapters.threads, bus=adapters.bus, owner=owner(person), thread_id=thread.id
+    )
+
+
+def test_stop_offers_done_more_to_do_and_park_beside_the_cards_own_park_and_done(
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
+) -> None:
+    thread = _running(adapters, person, make_thread)
+    page = client_as.get(reverse("threads:detail", args=[thread.id])).content.decode()
+    stop_menu = page.split('<details class="timer-stop">', 1)[1].split("</details>", 1)[0]
+    assert re.findall(r'name="then" value="(\w+)"[^>]*>([^<]+)</button>', stop_menu) == [
+        ("done", "Done"),
+        ("ready", "More to do"),
+        ("parked", "Park it"),
+    ]
+    actions = page.split('<div class="actions">', 1)[1].split("</form>", 1)[0]
+    assert 'value="park" data-action="park"' in actions and 'value="done" data-action="done"' in actions
+
+
+def test_the_cards_park_ends_a_running_quantum_at_once_recorded_as_park_it(
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
+) -> None:
+    thread = _running(adapters, person, make_thread)
+    assert thread.run is not None
+    with time_machine.travel(thread.run.started_at + timedelta(minutes=5), tick=False):
+        response = client_as.post(reverse("threads:transition", args=[thread.id]), {"action": "park"})
+    assert response.status_code == 302  # no question asked
+    parked = adapters.threads.get(thread.id)
+    assert parked is not None and parked.state.value == "parked" and parked.run is None
+    assert [s.outcome for s in parked.sessions] == [Outcome.ABANDONED]  # as Stop… → Park it records it
+    topics = [e.topic for e in adapters.bus.emitted]  # type: ignore[attr-defined]
+    assert "task.quantum_stopped" in topics
+
+
+def test_more_to_do_is_recorded_as_stopped_early_even_just_before_the_deadline(
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
+) -> None:
+    thread = _running(adapters, person, make_thread)
+    assert thread.run is not None
+    with time_machine.travel(thread.run.deadline - timedelta(seconds=1), tick=False):
+        response = client_as.post(reverse("timers:stop", args=[thread.id]), {"then": "ready"})
+    assert response.status_code == 302
+    stopped = adapters.threads.get(thread.id)
+    assert stopped is not None and stopped.state.value == "ready"
+    assert [s.outcome for s in stopped.sessions] == [Outcome.STOPPED_EARLY]
+    page = client_as.get(reverse("threads:detail", args=[thread.id])).content.decode()
+    assert '<span class="outcome outcome--stopped_early">Stopped early</span>' in page
