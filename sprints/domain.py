@@ -174,16 +174,22 @@ class Sprint(Document):
 
     @property
     def occupied_until(self) -> date:
-        """A sprint closed early frees the rest of its dates."""
+        return self.occupied_until_in(UTC)
+
+    def occupied_until_in(self, zone: tzinfo) -> date:
+        """A sprint closed early frees the rest of its dates (from the person's day it closed on)."""
         if self.closed_at is not None:
-            return max(self.start, min(self.end, self.closed_at.date()))
+            return max(self.start, min(self.end, day_of(self.closed_at, zone)))
         return self.end
 
-    def overlapping(self, others: Iterable[Sprint]) -> list[Sprint]:
+    def overlapping(self, others: Iterable[Sprint], zone: tzinfo = UTC) -> list[Sprint]:
         return [
             o
             for o in others
-            if o.id != self.id and o.owner == self.owner and o.start <= self.end and self.start <= o.occupied_until
+            if o.id != self.id
+            and o.owner == self.owner
+            and o.start <= self.end
+            and self.start <= o.occupied_until_in(zone)
         ]
 
     # --- planning ---------------------------------------------------------------------------------
@@ -321,8 +327,8 @@ def _date_errors(errors: dict[str, str]) -> dict[str, str]:
     return errors
 
 
-def overlap_check(sprint: Sprint, others: Iterable[Sprint], *, allow_overlap: bool) -> None:
-    clashes = sprint.overlapping(others)
+def overlap_check(sprint: Sprint, others: Iterable[Sprint], *, allow_overlap: bool, zone: tzinfo = UTC) -> None:
+    clashes = sprint.overlapping(others, zone)
     if clashes and not allow_overlap:
         raise OverlapNeedsConfirmation(clashes)
 

@@ -7,7 +7,7 @@ and only then the events are published (the sprint's first, then each thread's `
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from parallel_you.domain import InvalidValue, NotFound
@@ -74,20 +74,30 @@ async def sprint_create(
         capacity = capacity_suggestion(threads=threads, profiles=profiles, owner=owner)
     ids = {"id": sprint_id} if sprint_id is not None else {}
     sprint = Sprint.new(owner=owner, name=name, goal=goal, start=start, end=end, capacity=capacity or {}, **ids)
-    overlap_check(sprint, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
+    zone = profile_get(repo=profiles, owner=owner).zone if profiles is not None else UTC
+    overlap_check(sprint, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap, zone=zone)
     save(repo, sprint)
     await publish(bus, SprintCreated.of(sprint))
     return sprint
 
 
 async def sprint_edit(
-    *, repo: Repo[Sprint], bus: Bus, owner: str, sprint_id: str, allow_overlap: bool = False, **changes: Any
+    *,
+    repo: Repo[Sprint],
+    bus: Bus,
+    owner: str,
+    sprint_id: str,
+    allow_overlap: bool = False,
+    profiles: Repo[Profile] | None = None,
+    **changes: Any,
 ) -> Sprint:
-    """Name, goal, dates; new dates are checked for overlap again."""
+    """Name, goal, dates; new dates are checked for overlap again (a closed sprint's freed days
+    counted in the person's time zone, from `profiles`)."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     edited = sprint.edit(**changes)
     if (edited.start, edited.end) != (sprint.start, sprint.end):
-        overlap_check(edited, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
+        zone = profile_get(repo=profiles, owner=owner).zone if profiles is not None else UTC
+        overlap_check(edited, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap, zone=zone)
     if edited.model_dump(exclude={"updated_at"}) == sprint.model_dump(exclude={"updated_at"}):
         return sprint
     save(repo, edited)

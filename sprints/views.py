@@ -109,7 +109,12 @@ async def sprint_edit(request: HtmxHttpRequest, sprint_id: str) -> HttpResponse:
         edited = await submit(
             form,
             lambda: services.sprint_edit(
-                repo=adapters.sprints, bus=adapters.bus, owner=owner, sprint_id=sprint.id, **form.changes()
+                repo=adapters.sprints,
+                bus=adapters.bus,
+                owner=owner,
+                sprint_id=sprint.id,
+                profiles=adapters.profiles,
+                **form.changes(),
             ),
         )
         if edited is not None:

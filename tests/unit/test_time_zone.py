@@ -12,7 +12,7 @@ from parallel_you.bootstrap import Adapters
 from parallel_you.domain import InvalidValue, day_of, today_in
 from parallel_you.service_layer import save
 from sprints import services as sprint_services
-from sprints.domain import capacity_from_history
+from sprints.domain import OverlapNeedsConfirmation, capacity_from_history
 from sprints.selectors import burndown_get, capacity_suggestion
 from threads import services
 from threads.domain import DEFAULT_BANDS, Outcome, Profile, Session
@@ -125,3 +125,29 @@ async def test_a_new_sprints_capacity_comes_from_days_in_the_persons_zone(adapte
     await _set_zone(adapters, "ada", "Pacific/Auckland")
     assert profile_get(repo=adapters.profiles, owner="ada").time_zone == "Pacific/Auckland"
     assert capacity_suggestion(**common, now=at)["deep"] == 1  # Auckland: 1 quantum on each of 2 days
+
+
+async def test_a_sprint_closed_early_frees_its_days_from_the_persons_closing_day(adapters: Adapters) -> None:
+    # Closed at 11:30 UTC on Monday 2 March: still Monday in UTC, already Tuesday in Auckland, so
+    # in Auckland Tuesday is the last day it holds and a sprint may start on Wednesday.
+    with time_machine.travel(datetime(2026, 3, 1, 9, 0, tzinfo=UTC), tick=False):
+        first = await sprint_services.sprint_create(
+            repo=adapters.sprints, bus=adapters.bus, owner="ada", name="S", start=date(2026, 3, 2), end=date(2026, 3, 6)
+        )
+        common = {"repo": adapters.sprints, "bus": adapters.bus, "owner": "ada", "sprint_id": first.id}
+        await sprint_services.sprint_start(**common)
+    with time_machine.travel(AUCKLAND_AFTER_MIDNIGHT, tick=False):
+        await sprint_services.sprint_close(**common, threads=adapters.threads)
+    closed = adapters.sprints.get(first.id)
+    assert closed is not None
+    assert closed.occupied_until == date(2026, 3, 2)
+    assert closed.occupied_until_in(AUCKLAND) == date(2026, 3, 3)
+    tuesday = {"repo": adapters.sprints, "bus": adapters.bus, "owner": "ada", "start": date(2026, 3, 3)}
+    # In UTC the closed sprint held only Monday: a sprint may start on Tuesday.
+    made = await sprint_services.sprint_create(**tuesday, name="UTC", end=date(2026, 3, 4), profiles=adapters.profiles)
+    await sprint_services.sprint_delete(
+        repo=adapters.sprints, threads=adapters.threads, bus=adapters.bus, owner="ada", sprint_id=made.id
+    )
+    await _set_zone(adapters, "ada", "Pacific/Auckland")
+    with pytest.raises(OverlapNeedsConfirmation):
+        await sprint_services.sprint_create(**tuesday, name="NZ", end=date(2026, 3, 4), profiles=adapters.profiles)
