@@ -72,7 +72,7 @@ class PersonTimeZoneMiddleware:
             user = await request.auser()
             owner = str(user.pk) if user.is_authenticated else None
         self._activate(owner)
-        return cast(HttpResponseBase, await cast(Handler, self.get_response)(request))
+        return await cast(Handler, self.get_response)(request)
 
     @staticmethod
     def _activate(owner: str | None) -> None:
