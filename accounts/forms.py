@@ -9,6 +9,7 @@ from typing import Any
 
 from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt
+from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
@@ -18,6 +19,11 @@ from django.utils import timezone
 
 
 class SignUpForm(UserCreationForm):
+    # Filled by static/js/time-zone.js from the browser; checked by accounts.time_zone.browser_zone.
+    time_zone = forms.CharField(
+        required=False, max_length=100, widget=forms.HiddenInput(attrs={"data-browser-zone": ""})
+    )
+
     class Meta(UserCreationForm.Meta):
         fields = ("username",)
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("tokens/", token_views.token_list, name="tokens"),
     path("tokens/<int:token_id>/revoke/", token_views.token_revoke, name="token_revoke"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("settings/", views.settings_page, name="settings"),
     path("data/", portability_views.data_page, name="account_data"),
     path("data/export/", portability_views.data_export, name="account_data_export"),
     path("data/import/", portability_views.data_import, name="account_data_import"),

@@ -13,7 +13,9 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -23,7 +25,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import LoginForm, SignUpForm, wait_text
+from accounts.time_zone import TimeZoneForm, browser_zone
 from parallel_you import live_sessions
+from parallel_you.bootstrap import current_adapters
+from parallel_you.htmx import HtmxHttpRequest, refused_status, submit
+from parallel_you.web import owner_of
+from threads import services
+from threads.selectors import profile_get
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -49,9 +57,23 @@ def _count_taken_name(request: HttpRequest) -> None:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
+async def signup(request: HttpRequest) -> HttpResponse:
+    response, user = await sync_to_async(_signup)(request)
+    if user is not None:
+        adapters = current_adapters()
+        await services.profile_time_zone_set(
+            profiles=adapters.profiles,
+            bus=adapters.bus,
+            owner=str(user.pk),
+            time_zone=browser_zone(request.POST.get("time_zone")),
+        )
+    return response
+
+
+def _signup(request: HttpRequest) -> tuple[HttpResponse, Any]:
+    """The sign-up page; with a valid form, the new account (signed in) besides the response."""
     if request.user.is_authenticated:
-        return redirect("threads:board")
+        return redirect("threads:board"), None
     if request.method == "POST" and (blocked_for := _signup_blocked_for(request)):
         form = SignUpForm(initial={"username": request.POST.get("username", "")})
         refusal = (
@@ -60,15 +82,38 @@ def signup(request: HttpRequest) -> HttpResponse:
         )
         response = render(request, "registration/signup.html", {"form": form, "refusal": refusal}, status=429)
         response["Retry-After"] = str(math.ceil(blocked_for))
-        return response
+        return response, None
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend=MODEL_BACKEND)
-        return redirect("threads:board")
+        return redirect("threads:board"), user
     if form.has_error("username", "unique"):
         _count_taken_name(request)
-    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200), None
+
+
+@require_http_methods(["GET", "POST"])
+async def settings_page(request: HtmxHttpRequest) -> HttpResponse:
+    """The person's settings: their time zone."""
+    owner = await owner_of(request)
+    adapters = current_adapters()
+    profile = profile_get(repo=adapters.profiles, owner=owner)
+    if request.method == "GET":
+        form = TimeZoneForm(initial={"time_zone": profile.time_zone})
+        return render(request, "accounts/settings.html", {"form": form, "profile": profile})
+    form = TimeZoneForm(request.POST)
+    done = await submit(
+        form,
+        lambda: services.profile_time_zone_set(
+            profiles=adapters.profiles, bus=adapters.bus, owner=owner, time_zone=form.cleaned_data["time_zone"]
+        ),
+    )
+    if done is None:
+        context = {"form": form, "profile": profile}
+        return render(request, "accounts/settings.html", context, status=refused_status(request))
+    messages.success(request, f"Saved: your time zone is {done.time_zone.replace('_', ' ')}.")
+    return redirect("settings")
 
 
 class LoginView(auth_views.LoginView):

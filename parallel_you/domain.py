@@ -6,8 +6,10 @@ Pure Python and pydantic; nothing here imports Django, pymongo, Celery or Channe
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
@@ -35,6 +37,29 @@ def utcnow() -> datetime:
 
 
 Timestamp = Annotated[datetime, AfterValidator(to_millis)]
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    """The IANA zone names this machine knows (Europe/Berlin, Pacific/Auckland, UTC, ...)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def zone_of(name: str) -> tzinfo:
+    """The zone called `name`; UTC for a name this machine doesn't know."""
+    return zoneinfo.ZoneInfo(name) if name in time_zone_names() else UTC
+
+
+def day_of(moment: datetime, zone: tzinfo = UTC) -> date:
+    """The calendar day `moment` falls on for a person living in `zone`."""
+    try:
+        return moment.astimezone(zone).date()
+    except OverflowError:  # a stored instant at the very edge of the calendar (year 1 or 9999)
+        return moment.date()
+
+
+def today_in(zone: tzinfo = UTC, now: datetime | None = None) -> date:
+    return day_of(now or utcnow(), zone)
 
 
 class Labelled(StrEnum):

@@ -131,6 +131,7 @@ MIDDLEWARE = [
     "parallel_you.middleware.AuthenticationMiddleware",
     "parallel_you.middleware.LoginRequiredMiddleware",
     "parallel_you.middleware.MessageMiddleware",
+    "accounts.time_zone.PersonTimeZoneMiddleware",
     "parallel_you.middleware.XFrameOptionsMiddleware",
     "parallel_you.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

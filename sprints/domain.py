@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Annotated
 
 from pydantic import Field, ValidationError, model_validator
@@ -21,6 +21,7 @@ from parallel_you.domain import (
     InvalidValue,
     Labelled,
     Timestamp,
+    day_of,
     friendly_errors,
     new_id,
     utcnow,
@@ -155,6 +156,12 @@ class Sprint(Document):
         return (self.end - self.start).days + 1
 
     @property
+    def item_count(self) -> int:
+        """The items it holds; a closed sprint counts what it held when it closed (carried-over
+        items left its members)."""
+        return len(self.closing.items) if self.closing is not None else len(self.members)
+
+    @property
     def dates(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range(self.days)]
 
@@ -167,16 +174,22 @@ class Sprint(Document):
 
     @property
     def occupied_until(self) -> date:
-        """A sprint closed early frees the rest of its dates."""
+        return self.occupied_until_in(UTC)
+
+    def occupied_until_in(self, zone: tzinfo) -> date:
+        """A sprint closed early frees the rest of its dates (from the person's day it closed on)."""
         if self.closed_at is not None:
-            return max(self.start, min(self.end, self.closed_at.date()))
+            return max(self.start, min(self.end, day_of(self.closed_at, zone)))
         return self.end
 
-    def overlapping(self, others: Iterable[Sprint]) -> list[Sprint]:
+    def overlapping(self, others: Iterable[Sprint], zone: tzinfo = UTC) -> list[Sprint]:
         return [
             o
             for o in others
-            if o.id != self.id and o.owner == self.owner and o.start <= self.end and self.start <= o.occupied_until
+            if o.id != self.id
+            and o.owner == self.owner
+            and o.start <= self.end
+            and self.start <= o.occupied_until_in(zone)
         ]
 
     # --- planning ---------------------------------------------------------------------------------
@@ -314,8 +327,8 @@ def _date_errors(errors: dict[str, str]) -> dict[str, str]:
     return errors
 
 
-def overlap_check(sprint: Sprint, others: Iterable[Sprint], *, allow_overlap: bool) -> None:
-    clashes = sprint.overlapping(others)
+def overlap_check(sprint: Sprint, others: Iterable[Sprint], *, allow_overlap: bool, zone: tzinfo = UTC) -> None:
+    clashes = sprint.overlapping(others, zone)
     if clashes and not allow_overlap:
         raise OverlapNeedsConfirmation(clashes)
 
@@ -377,16 +390,21 @@ def capacity_rows(bands: Sequence[EnergyBand], sprint: Sprint, members: Iterable
 
 
 def capacity_from_history(
-    sessions: Iterable[Session], bands: Sequence[EnergyBand], *, today: date, window: int = HISTORY_DAYS
+    sessions: Iterable[Session],
+    bands: Sequence[EnergyBand],
+    *,
+    today: date,
+    window: int = HISTORY_DAYS,
+    zone: tzinfo = UTC,
 ) -> dict[str, int]:
     """Quanta a day per band the person really did: sessions per band over the days they worked.
 
     Looks at the last `window` days; a day without any session is a day off, not a day of zero.
-    Empty when there's no history in the window.
+    Empty when there's no history in the window. Days are the person's, in `zone`.
     """
     since = today - timedelta(days=window)
-    recent = [s for s in sessions if since <= s.started_at.date() <= today]
-    worked_days = {s.started_at.date() for s in recent}
+    recent = [s for s in sessions if since <= day_of(s.started_at, zone) <= today]
+    worked_days = {day_of(s.started_at, zone) for s in recent}
     if not worked_days:
         return {}
     per_band = Counter(s.energy_band for s in recent)
@@ -451,17 +469,22 @@ def burndown(items: Iterable[BurnItem], *, start: date, end: date, today: date |
     return Burndown(labels=labels, total=total, remaining=remaining, ideal=ideal)
 
 
-def burn_items(threads: Iterable[Thread], band: str | None = None) -> list[BurnItem]:
+def burn_items(threads: Iterable[Thread], band: str | None = None, zone: tzinfo = UTC) -> list[BurnItem]:
+    """Each thread's estimate and the day (in the person's `zone`) it was done."""
     return [
-        BurnItem(t.estimate, t.energy_band, t.completed_at.date() if t.state is State.DONE and t.completed_at else None)
+        BurnItem(
+            t.estimate,
+            t.energy_band,
+            day_of(t.completed_at, zone) if t.state is State.DONE and t.completed_at else None,
+        )
         for t in threads
         if band is None or t.energy_band == band
     ]
 
 
-def closed_burn_items(closing: Closing, band: str | None = None) -> list[BurnItem]:
+def closed_burn_items(closing: Closing, band: str | None = None, zone: tzinfo = UTC) -> list[BurnItem]:
     return [
-        BurnItem(i.estimate, i.energy_band, i.completed_at.date() if i.done and i.completed_at else None)
+        BurnItem(i.estimate, i.energy_band, day_of(i.completed_at, zone) if i.done and i.completed_at else None)
         for i in closing.items
         if band is None or i.energy_band == band
     ]

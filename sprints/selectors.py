@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from parallel_you.domain import NotFound, utcnow
+from parallel_you.domain import NotFound, day_of, today_in
 from parallel_you.repo import FilterSpec, Repo
 from sprints.domain import (
     Burndown,
@@ -68,11 +68,15 @@ def sprint_index(*, repo: Repo[Sprint], owner: str) -> SprintIndex:
     )
 
 
-def capacity_suggestion(*, threads: Repo[Thread], profiles: Repo[Profile], owner: str, today: date) -> dict[str, int]:
-    """Quanta a day per band for a new sprint: from the session history once there is one."""
+def capacity_suggestion(
+    *, threads: Repo[Thread], profiles: Repo[Profile], owner: str, now: datetime | None = None
+) -> dict[str, int]:
+    """Quanta a day per band for a new sprint: from the session history once there is one, its
+    days counted in the person's time zone."""
     profile = profile_get(repo=profiles, owner=owner)
     sessions = [s for t in threads.list(thread_filter(owner=owner, archived=None)) for s in t.sessions]
-    history = capacity_from_history(sessions, profile.bands, today=today)
+    today = today_in(profile.zone, now)
+    history = capacity_from_history(sessions, profile.bands, today=today, zone=profile.zone)
     return starting_capacity(profile.bands, profile.capacity, history)
 
 
@@ -218,30 +222,32 @@ def burndown_get(
     profiles: Repo[Profile],
     owner: str,
     sprint_id: str,
-    today: date | None = None,
+    now: datetime | None = None,
 ) -> Burndowns:
-    """Remaining quanta per day against the ideal line, overall and for each band that holds work."""
+    """Remaining quanta per day against the ideal line, overall and for each band that holds work.
+    Days (today, the day each item was done) are the person's, in their profile's time zone."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     profile = profile_get(repo=profiles, owner=owner)
-    day: date | None = today or utcnow().date()
+    zone = profile.zone
+    day: date | None = today_in(zone, now)
     if sprint.closing is not None:
         closing = sprint.closing
 
         def items(band: str | None = None) -> list[BurnItem]:
-            return closed_burn_items(closing, band)
+            return closed_burn_items(closing, band, zone)
 
         used = {i.energy_band for i in closing.items}
     else:
         members = members_of(threads=threads, sprint=sprint)
 
         def items(band: str | None = None) -> list[BurnItem]:
-            return burn_items(members, band)
+            return burn_items(members, band, zone)
 
         used = {t.energy_band for t in members}
     if sprint.state is SprintState.PLANNED:
         day = None
     elif sprint.closed_at is not None and day is not None:
-        day = min(day, sprint.closed_at.date())
+        day = min(day, day_of(sprint.closed_at, zone))
     bands = [b for b in profile.bands if b.id in used] + [
         EnergyBand(id=b, name=b) for b in sorted(used) if profile.band(b) is None
     ]

@@ -7,11 +7,11 @@ and only then the events are published (the sprint's first, then each thread's `
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from parallel_you.bus.base import Envelope
-from parallel_you.domain import InvalidValue, NotFound, utcnow
+from parallel_you.domain import InvalidValue, NotFound
 from parallel_you.repo import Conflict, Repo
 from parallel_you.service_layer import (
     CONFLICT_ATTEMPTS,
@@ -94,10 +94,11 @@ async def sprint_create(
                 raise NotFound("There's no such sprint.")
             return existing
     if capacity is None and threads is not None and profiles is not None:
-        capacity = capacity_suggestion(threads=threads, profiles=profiles, owner=owner, today=utcnow().date())
+        capacity = capacity_suggestion(threads=threads, profiles=profiles, owner=owner)
     ids = {"id": sprint_id} if sprint_id is not None else {}
     sprint = Sprint.new(owner=owner, name=name, goal=goal, start=start, end=end, capacity=capacity or {}, **ids)
-    overlap_check(sprint, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
+    zone = profile_get(repo=profiles, owner=owner).zone if profiles is not None else UTC
+    overlap_check(sprint, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap, zone=zone)
     await commit(repo, bus, sprint, SprintCreated.of(sprint))
     return sprint
 
@@ -111,15 +112,18 @@ async def sprint_edit(
     sprint_id: str,
     allow_overlap: bool = False,
     read_version: int | None = None,
+    profiles: Repo[Profile] | None = None,
     **changes: Any,
 ) -> Sprint:
-    """Name, goal, dates; new dates are checked for overlap again. Many writers: as thread_edit,
-    refused if the sprint changed since `read_version`, else re-applied to the current sprint."""
+    """Name, goal, dates; new dates are checked for overlap again (a closed sprint's freed days
+    counted in the person's time zone, from `profiles`). Many writers: as thread_edit, refused if
+    the sprint changed since `read_version`, else re-applied to the current sprint."""
     sprint = sprint_get(repo=repo, owner=owner, sprint_id=sprint_id)
     refuse_if_changed(sprint, read_version)
     edited = sprint.edit(**changes)
     if (edited.start, edited.end) != (sprint.start, sprint.end):
-        overlap_check(edited, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap)
+        zone = profile_get(repo=profiles, owner=owner).zone if profiles is not None else UTC
+        overlap_check(edited, sprint_list(repo=repo, owner=owner), allow_overlap=allow_overlap, zone=zone)
     if edited.model_dump(exclude={"updated_at"}) == sprint.model_dump(exclude={"updated_at"}):
         return sprint
     await commit(repo, bus, edited, SprintUpdated.of(edited))

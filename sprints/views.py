@@ -56,6 +56,7 @@ def _burndown_context(burndowns: Burndowns) -> dict[str, Any]:
         "burndown": burndowns,
         "chart": chart_of(burndowns.overall),
         "band_charts": [(b.band, b.chart, chart_of(b.chart, width=200, height=110)) for b in burndowns.bands],
+        "band_list": [b.band for b in burndowns.bands],
     }
 
 
@@ -108,7 +109,12 @@ async def sprint_edit(request: HtmxHttpRequest, sprint_id: str) -> HttpResponse:
         edited = await submit(
             form,
             lambda: services.sprint_edit(
-                repo=adapters.sprints, bus=adapters.bus, owner=owner, sprint_id=sprint.id, **form.changes()
+                repo=adapters.sprints,
+                bus=adapters.bus,
+                owner=owner,
+                sprint_id=sprint.id,
+                profiles=adapters.profiles,
+                **form.changes(),
             ),
         )
         if edited is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Annotated
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -22,8 +22,10 @@ from parallel_you.domain import (
     Labelled,
     Timestamp,
     new_id,
+    time_zone_names,
     utcnow,
     validated,
+    zone_of,
 )
 
 MIN_QUANTUM = 1  # ramp a quantum up slowly from small
@@ -122,6 +124,29 @@ class Session(Document):
     actual_minutes: float = Field(ge=0)
     outcome: Outcome
     energy_band: str
+
+
+def grace(run: Run, minute: timedelta) -> timedelta:
+    """How far from the deadline a stop still counts as on time: a tenth of the plan, at least a minute."""
+    return max(minute * run.planned_minutes / 10, minute)
+
+
+def outcome_of(run: Run, now: datetime, then: State, minute: timedelta = timedelta(minutes=1)) -> Outcome:
+    """How a quantum went, as the person answered when it ended.
+
+    Well past the deadline (more than the grace): overran, whatever came next. Otherwise Done:
+    completed; "More to do" (back to Ready) before the deadline: stopped early; Park well before
+    the deadline: abandoned; anything else, on time: completed.
+    """
+    until = run.paused_at or now
+    slack = grace(run, minute)
+    if until > run.deadline + slack:
+        return Outcome.OVERRAN
+    if then is State.DONE:
+        return Outcome.COMPLETED
+    if then is State.READY:
+        return Outcome.STOPPED_EARLY if until < run.deadline else Outcome.COMPLETED
+    return Outcome.ABANDONED if until < run.deadline - slack else Outcome.COMPLETED
 
 
 class Thread(Document):
@@ -303,8 +328,9 @@ class Thread(Document):
     def park(self, now: datetime | None = None) -> None:
         now = now or utcnow()
         self._refuse_if_archived("park")
-        if self.state is State.RUNNING:
-            self.end_quantum(now, then=State.PARKED)
+        if self.state is State.RUNNING and self.run is not None:
+            # Park ends the quantum at once, recorded as the Stop… menu's "Park it" would.
+            self.end_quantum(now, then=State.PARKED, outcome=outcome_of(self.run, now, State.PARKED))
             return
         self._move(State.PARKED, "park", now)
 
@@ -455,14 +481,32 @@ Capacity = Annotated[int, Field(ge=0, le=50)]
 
 
 class Profile(Document):
-    """A person's settings: energy bands and daily capacity in quanta per band. `id` is the owner."""
+    """A person's settings: energy bands, daily capacity in quanta per band, and the time zone
+    their days are counted in. `id` is the owner."""
 
     id: str = Field(min_length=1)
     owner: str = Field(min_length=1)
+    time_zone: str = "UTC"
     bands: list[EnergyBand] = Field(default_factory=lambda: [b.model_copy() for b in DEFAULT_BANDS])
     capacity: dict[str, Capacity] = Field(default_factory=dict)
     updated_at: Timestamp = Field(default_factory=utcnow)
     version: int = 0
+
+    @field_validator("time_zone")
+    @classmethod
+    def _time_zone(cls, value: str) -> str:
+        if value not in time_zone_names():
+            raise ValueError(f"“{value[:60]}” isn't a time zone we know: pick one from the list, e.g. Europe/Berlin.")
+        return value
+
+    @property
+    def zone(self) -> tzinfo:
+        return zone_of(self.time_zone)
+
+    def set_time_zone(self, name: str) -> None:
+        validated(Profile, **(self.model_dump() | {"time_zone": name}))
+        self.time_zone = name
+        self.updated_at = utcnow()
 
     @model_validator(mode="after")
     def _bands(self) -> Profile:

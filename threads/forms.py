@@ -31,6 +31,16 @@ _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _TOKEN_NAMESPACE = uuid.UUID("0b5e4f0e-8d1c-4f57-9a3e-6d2f1c7b9a10")
 
 
+class UncutCharField(forms.CharField):
+    """A CharField whose input carries no `maxlength`: a browser silently cuts pasted text at it,
+    so a too-long title is sent whole and refused with a message instead."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 class CreateOnce(forms.Form):
     """A create form with a token per render (a hidden field): the same token sent twice (a double
     click, a retry after a slow network) names the same new document, so it is made once.
@@ -57,7 +67,7 @@ class ThreadForm(CreateOnce):
     """Create (with `kind`) or edit (without) a saga, story or task."""
 
     kind = forms.ChoiceField(choices=KIND_CHOICES, initial=Kind.TASK.value)
-    title = forms.CharField(
+    title = UncutCharField(
         max_length=TITLE_MAX,
         error_messages={
             "required": "Give it a title.",
@@ -80,7 +90,7 @@ class ThreadForm(CreateOnce):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
     )
-    notes = forms.CharField(
+    notes = UncutCharField(
         required=False,
         max_length=NOTES_MAX,
         error_messages={"max_length": f"Keep the notes to {NOTES_MAX} characters or fewer."},

@@ -209,6 +209,16 @@ async def _profile_save(*, profiles: Repo[Profile], bus: Bus, profile: Profile) 
     return profile
 
 
+@reapply_on_conflict  # the profile as it is now
+async def profile_time_zone_set(*, profiles: Repo[Profile], bus: Bus, owner: str, time_zone: str) -> Profile:
+    """The time zone the person's times are shown in and their days counted in (an IANA name)."""
+    profile = profile_get(repo=profiles, owner=owner)
+    if profile.time_zone == time_zone:
+        return profile
+    profile.set_time_zone(time_zone)
+    return await _profile_save(profiles=profiles, bus=bus, profile=profile)
+
+
 @reapply_on_conflict  # energy bands: actions on the profile as it is now
 async def energy_band_add(
     *, profiles: Repo[Profile], bus: Bus, owner: str, name: str, colour: str = "#64748b"

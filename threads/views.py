@@ -429,10 +429,16 @@ def _bands_context(owner: str) -> dict[str, Any]:
 
 
 def _bands_response(
-    request: HtmxHttpRequest, owner: str, *, form: EnergyBandForm | None = None, band_id: str | None = None
+    request: HtmxHttpRequest,
+    owner: str,
+    *,
+    form: EnergyBandForm | None = None,
+    band_id: str | None = None,
+    saved: str = "",
 ) -> HttpResponse:
-    """The energy bands page or region; an invalid `form` is shown in place of band `band_id`'s (or the add form)."""
-    context = _bands_context(owner)
+    """The energy bands page or region; an invalid `form` is shown in place of band `band_id`'s (or
+    the add form); `saved` says what a change just saved."""
+    context = _bands_context(owner) | {"saved": saved}
     if form is not None:
         if band_id is None:
             context["add_form"] = form
@@ -464,8 +470,13 @@ async def energy_bands(request: HtmxHttpRequest) -> HttpResponse:
     )
     if form.errors:
         return _bands_response(request, owner, form=form)
+    return _bands_saved(request, owner, f"Added the energy band “{form.cleaned_data['name']}”.")
+
+
+def _bands_saved(request: HtmxHttpRequest, owner: str, saved: str) -> HttpResponse:
     if is_fragment(request):
-        return _bands_response(request, owner)
+        return _bands_response(request, owner, saved=saved)
+    messages.success(request, saved)
     return redirect("threads:energy_bands")
 
 
@@ -490,9 +501,7 @@ async def energy_band_change(request: HtmxHttpRequest, band_id: str) -> HttpResp
     )
     if form.errors:
         return _bands_response(request, owner, form=form, band_id=band_id)
-    if is_fragment(request):
-        return _bands_response(request, owner)
-    return redirect("threads:energy_bands")
+    return _bands_saved(request, owner, f"Saved the energy band “{form.cleaned_data['name']}”.")
 
 
 @require_http_methods(["GET", "POST"])

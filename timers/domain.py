@@ -9,7 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from threads.domain import MAX_QUANTUM, MIN_QUANTUM, Outcome, Run, Session, State
+from threads.domain import MAX_QUANTUM, MIN_QUANTUM, Outcome, Session
+from threads.domain import grace as grace  # the outcome rule lives beside Thread, which parks by it too
+from threads.domain import outcome_of as outcome_of
 
 # Tuning: grow after this many clean sessions in a row, by this step; shrink after this many
 # overruns or early stops among the last `WINDOW` sessions.
@@ -23,26 +25,6 @@ LONG_BREAK_MINUTES = 15
 # Sessions closer together than this count as "in a row", without a break between them.
 BREAK_GAP = timedelta(minutes=5)
 QUANTA_BEFORE_LONG_BREAK = 3
-
-
-def grace(run: Run, minute: timedelta) -> timedelta:
-    """How far from the deadline a stop still counts as on time: a tenth of the plan, at least a minute."""
-    return max(minute * run.planned_minutes / 10, minute)
-
-
-def outcome_of(run: Run, now: datetime, then: State, minute: timedelta = timedelta(minutes=1)) -> Outcome:
-    """How a quantum went, from when it was stopped and what the person chose next.
-
-    On time (within the grace either side of the deadline) or Done early: completed. Well past
-    the deadline: overran. Well before it: stopped early, or abandoned if it was parked.
-    """
-    until = run.paused_at or now
-    slack = grace(run, minute)
-    if until > run.deadline + slack:
-        return Outcome.OVERRAN
-    if then is State.DONE or until >= run.deadline - slack:
-        return Outcome.COMPLETED
-    return Outcome.ABANDONED if then is State.PARKED else Outcome.STOPPED_EARLY
 
 
 @dataclass(frozen=True)
@@ -135,22 +117,42 @@ class Bar:
     actual_height: float
     outcome: Outcome
     label: str
+    started_at: datetime
+    value: str  # the actual minutes, written over the bar
+    value_y: float
+
+    @property
+    def centre(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A mark on the chart's minutes axis."""
+
+    y: float
+    label: str
 
 
 CHART_WIDTH = 300
 CHART_HEIGHT = 80
 
 
+def _chart_top(recent: Sequence[Session]) -> float:
+    return max(max(s.planned_minutes, s.actual_minutes) for s in recent) or 1
+
+
 def chart_bars(sessions: Sequence[Session], *, limit: int = 12) -> list[Bar]:
-    """Planned (outline) against actual (filled) minutes for the last `limit` sessions, oldest first."""
+    """Planned (outline) against actual (filled) minutes for the last `limit` sessions, newest
+    first (left), in the order the history table lists them."""
     recent = list(sessions)[-limit:]
     if not recent:
         return []
-    top = max(max(s.planned_minutes, s.actual_minutes) for s in recent) or 1
+    top = _chart_top(recent)
     slot = CHART_WIDTH / limit
     width = slot * 0.7
     bars = []
-    for i, s in enumerate(recent):
+    for i, s in enumerate(reversed(recent)):
         planned_h = CHART_HEIGHT * s.planned_minutes / top
         actual_h = CHART_HEIGHT * s.actual_minutes / top
         bars.append(
@@ -163,6 +165,18 @@ def chart_bars(sessions: Sequence[Session], *, limit: int = 12) -> list[Bar]:
                 actual_height=round(actual_h, 1),
                 outcome=s.outcome,
                 label=f"{s.actual_minutes:g} of {s.planned_minutes} min, {s.outcome.label.lower()}",
+                started_at=s.started_at,
+                value=f"{s.actual_minutes:g}",
+                value_y=round(max(CHART_HEIGHT - actual_h - 2, 6), 1),
             )
         )
     return bars
+
+
+def chart_ticks(sessions: Sequence[Session], *, limit: int = 12) -> list[Tick]:
+    """The minutes axis of `chart_bars`' chart: 0, half and the top."""
+    recent = list(sessions)[-limit:]
+    if not recent:
+        return []
+    top = _chart_top(recent)
+    return [Tick(y=round(CHART_HEIGHT * (1 - v / top), 1), label=f"{v:g}") for v in (0, top / 2, top)]

@@ -23,7 +23,7 @@ def start(
     now = now or utcnow()
     if minutes is not None and not MIN_QUANTUM <= minutes <= MAX_QUANTUM:
         raise InvalidValue({"minutes": f"A quantum is {MIN_QUANTUM} to {MAX_QUANTUM} minutes."})
-    planned = minutes or thread.quantum
+    planned = thread.quantum if minutes is None else minutes
     run = Run(started_at=now, deadline=now + minute * planned, planned_minutes=planned)
     thread.begin_quantum(run, now)
     return run

@@ -8,7 +8,7 @@ from datetime import datetime
 from parallel_you.repo import Repo
 from threads.domain import Profile, Session, State, Thread, counting
 from threads.selectors import profile_get, thread_filter
-from timers.domain import Bar, Suggestion, chart_bars, quanta_in_a_row, suggest_quantum
+from timers.domain import Bar, Suggestion, Tick, chart_bars, chart_ticks, quanta_in_a_row, suggest_quantum
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class HistoryRow:
 class History:
     rows: list[HistoryRow]
     bars: list[Bar]
+    ticks: list[Tick]
     suggestion: Suggestion | None
     band_name: str
 
@@ -42,7 +43,13 @@ def history_get(*, repo: Repo[Thread], profiles: Repo[Profile], thread: Thread) 
             band_sessions, band=thread.energy_band, band_name=band_name, current=thread.quantum
         )
     rows = [HistoryRow(s, names.get(s.energy_band, s.energy_band.capitalize())) for s in reversed(thread.sessions)]
-    return History(rows=rows, bars=chart_bars(thread.sessions), suggestion=suggestion, band_name=band_name)
+    return History(
+        rows=rows,
+        bars=chart_bars(thread.sessions),
+        ticks=chart_ticks(thread.sessions),
+        suggestion=suggestion,
+        band_name=band_name,
+    )
 
 
 def streak_get(*, repo: Repo[Thread], owner: str, now: datetime) -> int:

@@ -232,7 +232,7 @@ def test_a_stored_sprint_outside_those_years_still_gives_a_burndown(adapters: Ad
             profiles=adapters.profiles,
             owner="ada",
             sprint_id=sprint.id,
-            today=date(2026, 3, 2),
+            now=datetime(2026, 3, 2, 12, tzinfo=UTC),
         )
         assert len(charts.overall.labels) == 8
 

@@ -9,7 +9,7 @@ import pytest
 from parallel_you.domain import IllegalTransition, InvalidValue
 from threads.domain import MAX_QUANTUM, MIN_QUANTUM, Kind, Outcome, Session, State, Thread
 from timers import quantum
-from timers.domain import chart_bars, outcome_of, quanta_in_a_row
+from timers.domain import chart_bars, chart_ticks, outcome_of, quanta_in_a_row
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -79,7 +79,9 @@ def test_a_session_counts_work_without_the_pauses() -> None:
     ("stopped_after", "then", "expected"),
     [
         (25, State.READY, Outcome.COMPLETED),  # on the deadline
-        (23, State.READY, Outcome.COMPLETED),  # within the grace (a tenth of 25, at least a minute)
+        (23, State.READY, Outcome.STOPPED_EARLY),  # "More to do" before the deadline: as the person said
+        (23, State.PARKED, Outcome.COMPLETED),  # within the grace (a tenth of 25, at least a minute)
+        (22, State.PARKED, Outcome.ABANDONED),
         (27, State.READY, Outcome.COMPLETED),
         (28, State.READY, Outcome.OVERRAN),
         (40, State.DONE, Outcome.OVERRAN),
@@ -113,10 +115,20 @@ def test_quanta_in_a_row_stop_at_the_first_real_break() -> None:
     assert quanta_in_a_row(sessions, T0 + timedelta(minutes=130)) == 0
 
 
-def test_chart_bars_scale_to_the_longest_session() -> None:
+def test_chart_bars_scale_to_the_longest_session_newest_first() -> None:
     bars = chart_bars([session(0, 20), session(30, 40)])
-    assert [b.planned_height for b in bars] == [40.0, 80.0]
-    assert bars[1].actual_y == 0.0 and bars[0].label == "20 of 20 min, completed"
+    # Newest first (left), as the history table lists them.
+    assert [b.planned_height for b in bars] == [80.0, 40.0]
+    assert bars[0].actual_y == 0.0 and bars[1].label == "20 of 20 min, completed"
+    assert [b.value for b in bars] == ["40", "20"]
+    assert bars[0].started_at > bars[1].started_at
+    assert bars[0].centre < bars[1].centre
+
+
+def test_chart_ticks_mark_zero_half_and_the_top() -> None:
+    ticks = chart_ticks([session(0, 20), session(30, 45)])
+    assert [(t.y, t.label) for t in ticks] == [(80.0, "0"), (40.0, "22.5"), (0.0, "45")]
+    assert chart_ticks([]) == []
 
 
 def test_a_quantum_of_a_length_out_of_bounds_is_refused_and_nothing_changes() -> None:

@@ -24,3 +24,13 @@ def minutes(value: float) -> str:
     total = round(value or 0)
     hours, mins = divmod(total, 60)
     return f"{hours} h {mins} min" if hours else f"{mins} min"
+
+
+@register.filter
+def band_name(band_id: str, bands: Any) -> str:
+    """An energy band's name as the person calls it now (`bands`: their EnergyBands); a band they
+    have since removed reads as its id."""
+    for band in bands or ():
+        if band.id == band_id:
+            return str(band.name)
+    return str(band_id).capitalize()

@@ -1,0 +1,83 @@
+"""The person's own time zone: the form that picks it and the middleware that uses it.
+
+Every page renders times in the zone stored on the person's profile (threads.domain.Profile), and
+days are counted in it by the selectors, which read the same profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django import forms
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
+from django.utils import timezone
+
+from parallel_you.bootstrap import current_adapters
+from parallel_you.domain import time_zone_names, zone_of
+from threads.selectors import profile_get
+
+UNKNOWN_ZONE = "Pick a time zone from the list, for example Europe/Berlin."
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        help_text="Times are shown in it, and your days (today, a sprint's days, your history) start at its midnight.",
+        error_messages={"required": UNKNOWN_ZONE, "invalid_choice": UNKNOWN_ZONE},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = zone_choices()
+
+
+def browser_zone(value: object) -> str:
+    """The zone a browser reported (sign-up's hidden field), or UTC when it's missing or unknown."""
+    return value if isinstance(value, str) and value in time_zone_names() else "UTC"
+
+
+Handler = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
+
+
+class PersonTimeZoneMiddleware:
+    """Activate the signed-in person's time zone for the request (templates' |date and |time then
+    show their local times). A request without a session cookie is anonymous: UTC, no lookup."""
+
+    async_capable = True
+    sync_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self._acall(request)
+        user = request.user if settings.SESSION_COOKIE_NAME in request.COOKIES else None
+        self._activate(str(user.pk) if user is not None and user.is_authenticated else None)
+        return self.get_response(request)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        owner = None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            user = await request.auser()
+            owner = str(user.pk) if user.is_authenticated else None
+        self._activate(owner)
+        return await cast(Handler, self.get_response)(request)
+
+    @staticmethod
+    def _activate(owner: str | None) -> None:
+        if owner is None:
+            timezone.deactivate()
+            return
+        profile = profile_get(repo=current_adapters().profiles, owner=owner)
+        timezone.activate(zone_of(profile.time_zone))
