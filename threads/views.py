@@ -8,6 +8,7 @@ is always what the repo holds. Someone else's id is a 404 everywhere (pages, fra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -37,6 +38,7 @@ from threads import selectors, services
 from threads.cards import rendered_cards
 from threads.domain import BOARD_STATES, Kind, Thread
 from threads.forms import BlockForm, EnergyBandForm, EnergyBandRemoveForm, ThreadForm
+from threads.selectors import LANE_STATES
 from timers import selectors as timer_selectors
 
 NO_THREAD = "There's no such thread."
@@ -53,9 +55,20 @@ def _thread_form(owner: str, data: Any = None, *, thread: Thread | None = None, 
 
 
 COLUMN_LIMIT = 40
+# Browser-side board preferences (static/js/board.js writes them): the lanes a person closed and
+# the state shown on a phone. Cookies, so a live refresh renders them as the person left them.
+LANES_CLOSED_COOKIE = "board_lanes_closed"
+TAB_COOKIE = "board_tab"
+TABS = tuple(state.value for state in LANE_STATES)
 
 
-def _board_context(owner: str, params: QueryDict) -> dict[str, Any]:
+def _board_prefs(cookies: Mapping[str, str], params: QueryDict) -> tuple[frozenset[str], str]:
+    closed = frozenset(k for k in cookies.get(LANES_CLOSED_COOKIE, "").split(".") if k)
+    tab = params.get("tab") or cookies.get(TAB_COOKIE, "")
+    return closed, tab if tab in TABS else TABS[0]
+
+
+def _board_context(owner: str, params: QueryDict, cookies: Mapping[str, str] | None = None) -> dict[str, Any]:
     adapters = current_adapters()
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     filters = {
@@ -84,16 +97,22 @@ def _board_context(owner: str, params: QueryDict) -> dict[str, Any]:
         for state in BOARD_STATES
     ]
     query["all"] = "1"
+    closed, tab = _board_prefs(cookies or {}, params)
+    lanes = selectors.board_lanes(board, closed=closed, limit=None if show_all else COLUMN_LIMIT)
+    rendered = [*board.now, *(t for lane in lanes for _, shown, _ in lane.columns for t in shown)]
     cards = board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner)
     return {
         "board": board,
         "columns": columns,
+        "lanes": lanes,
+        "tab": tab,
+        "tabs": [(state, sum(t.kind is not Kind.SAGA for t in board.columns[state])) for state in LANE_STATES],
         "show_all_url": reverse("threads:board") + f"?{query.urlencode()}",
         "profile": profile,
         "filters": filters,
         "filtered": any(filters.values()),
         "here": here,
-        "cards_html": rendered_cards([t for _, shown, _ in columns for t in shown], cards, here=here, inline=True),
+        "cards_html": rendered_cards(rendered, cards, here=here, inline=True),
         **cards,
     }
 
@@ -167,7 +186,7 @@ def _region_response(
     elif name == "threads:archive":
         context, template, target = _archive_context(owner, params), "threads/_archive.html", "#archive"
     elif name == "threads:board":
-        context, template, target = _board_context(owner, params), "threads/_board.html", "#board"
+        context, template, target = _board_context(owner, params, request.COOKIES), "threads/_board.html", "#board"
     else:
         # Another page (a sprint board) shows this card: answer with the card and let the page
         # re-fetch whatever else it shows.
@@ -204,7 +223,7 @@ def _form_response(request: HtmxHttpRequest, form: Any, thread: Thread, page: st
 @vary_on_headers("HX-Request")
 async def board(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
-    context = _board_context(owner, request.GET)
+    context = _board_context(owner, request.GET, request.COOKIES)
     if is_fragment(request):
         return render(request, "threads/_board.html", context)
     kind = Kind.SAGA.value if context["board"].empty else Kind.TASK.value
@@ -278,7 +297,13 @@ async def thread_new(request: HtmxHttpRequest) -> HttpResponse:
     fresh = _thread_form(owner, initial={"kind": form.kind_value.value, **keep})
     page = _current_page(request)
     params = page[2] if page and page[0] == "threads:board" else QueryDict()
-    context = {"form": fresh, "focus": True, "created": created, "oob_board": True, **_board_context(owner, params)}
+    context = {
+        "form": fresh,
+        "focus": True,
+        "created": created,
+        "oob_board": True,
+        **_board_context(owner, params, request.COOKIES),
+    }
     return render(request, "threads/_new_form.html", context)
 
 

@@ -6,7 +6,10 @@
  *   an in-flight click, an open inline form, or a region held with data-hold;
  * - keeps keyboard focus on the same card across a region swap;
  * - opens confirmation <dialog>s swapped into #dialog-slot;
- * - keyboard shortcuts (listed in the ? overlay) that never fire while typing in a field.
+ * - keyboard shortcuts (listed in the ? overlay) that never fire while typing in a field;
+ * - remembers closed saga lanes and the phone's state tab in cookies (the server renders them, so
+ *   a live refresh keeps them); a lane opened again is re-fetched (a closed lane has no cards);
+ * - closes a card's "More" menu on Esc or a click elsewhere.
  */
 (function () {
   "use strict";
@@ -183,6 +186,62 @@
     if (control) control.click();
     return Boolean(control);
   }
+
+  var YEAR = 365 * 24 * 3600;
+
+  function setCookie(name, value) {
+    document.cookie = name + "=" + encodeURIComponent(value) + "; path=/; max-age=" + YEAR + "; SameSite=Lax";
+  }
+
+  function closedLanes() {
+    var match = document.cookie.match(/(?:^|; )board_lanes_closed=([^;]*)/);
+    return match ? decodeURIComponent(match[1]).split(".").filter(Boolean) : [];
+  }
+
+  // <details> "toggle" does not bubble: listen in the capture phase.
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      var lane = event.target;
+      if (!lane.matches || !lane.matches("details[data-lane]")) return;
+      var key = lane.dataset.lane;
+      var closed = closedLanes().filter(function (k) {
+        return k !== key;
+      });
+      if (!lane.open) closed.push(key);
+      setCookie("board_lanes_closed", closed.join("."));
+      if (lane.open && !lane.querySelector(".lane__body")) refresh(lane.closest("[data-live-region]"));
+    },
+    true
+  );
+
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest && event.target.closest(".tab[data-tab]");
+    if (tab) {
+      event.preventDefault();
+      var region = tab.closest("[data-live-region]");
+      setCookie("board_tab", tab.dataset.tab);
+      region.dataset.tab = tab.dataset.tab;
+      region.querySelectorAll(".tab[data-tab]").forEach(function (other) {
+        if (other === tab) other.setAttribute("aria-current", "true");
+        else other.removeAttribute("aria-current");
+      });
+      return;
+    }
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = event.target.closest && event.target.closest("details.menu[open]");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+      event.preventDefault();
+    }
+  });
 
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
