@@ -24,7 +24,14 @@
     document.querySelectorAll("[data-theme-toggle]").forEach(function (button) {
       var dark = current() === "dark";
       button.setAttribute("aria-pressed", dark ? "true" : "false");
-      button.textContent = dark ? "Light mode" : "Dark mode";
+      var icon = document.createElement("span");
+      icon.setAttribute("aria-hidden", "true");
+      icon.textContent = dark ? "☀" : "☾";
+      var word = document.createElement("span");
+      word.className = "theme-toggle__word";
+      word.textContent = dark ? " Light mode" : " Dark mode";
+      button.replaceChildren(icon, word);
+      button.setAttribute("aria-label", dark ? "Light mode" : "Dark mode");
     });
   }
 

@@ -51,9 +51,9 @@ def no_horizontal_scroll(page: Any) -> None:
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow} px"
 
 
-def shot(page: Any, name: str, size: str) -> None:
+def shot(page: Any, name: str, size: str, *, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{size}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{size}.png"), full_page=full_page)
 
 
 def test_lanes_and_the_now_strip_whatever_the_scroll_or_filter(page: Any, server: Server, size: str) -> None:
@@ -70,6 +70,7 @@ def test_lanes_and_the_now_strip_whatever_the_scroll_or_filter(page: Any, server
     (ARTIFACTS).mkdir(exist_ok=True)
     (ARTIFACTS / f"heights-{size}.json").write_text(json.dumps({"board_height_px": page_height(page)}))
     shot(page, "board", size)
+    shot(page, "board-first-screen", size, full_page=False)
     no_horizontal_scroll(page)
 
     # Scrolled to the bottom, the Now strip is still on screen.
@@ -106,6 +107,8 @@ def test_the_phone_shows_now_first_one_state_at_a_time_and_big_targets(page: Any
     new_form = page.locator("#new-thread").bounding_box()
     assert now and first_lane and new_form and now["y"] < new_form["y"] < first_lane["y"]
     assert now["y"] + now["height"] <= 844  # on the first screen
+    first_card = page.locator(".lanes article[data-thread-id]").first.bounding_box()
+    assert first_card and first_card["y"] + first_card["height"] <= 844, first_card  # and a card below it
 
     # One state at a time: Ready first, then the tab chosen (remembered across a reload).
     visible = page.locator("#board article[data-thread-id]:visible")
