@@ -150,7 +150,14 @@ def _card_response(
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     cards = selectors.card_context(repo=adapters.threads, owner=owner, threads=[thread], profile=profile)
     cards |= timer_selectors.controls_context(repo=adapters.threads, owner=owner)
-    context = {"thread": thread, "errors": errors or {}, "here": next_url(request), **cards}
+    # Swapped into a page by htmx (Cancel, a live update): edit and block in place again, as the board does.
+    context = {
+        "thread": thread,
+        "errors": errors or {},
+        "here": next_url(request),
+        "inline": is_fragment(request),
+        **cards,
+    }
     return render(request, "threads/_card.html", context, status=status)
 
 

@@ -102,9 +102,20 @@
     var card = document.activeElement && document.activeElement.closest && document.activeElement.closest("[data-thread-id]");
     if (card) focusedId = card.id;
   }
+  // Focus inside an inline form (edit, block): the card it stands for gets the focus back when the
+  // form is swapped out (Cancel, Esc, Save).
+  var returnTo = null;
   document.body.addEventListener("htmx:beforeRequest", function () {
     focusedId = null;
     noteFocusedCard();
+    var inline = document.activeElement && document.activeElement.closest && document.activeElement.closest("[data-inline-form]");
+    if (inline && inline.dataset.threadFor) returnTo = "thread-" + inline.dataset.threadFor;
+  });
+  var opening = null;
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var opener = event.detail.elt.closest && event.detail.elt.closest("[data-action=edit], [data-action=block]");
+    var card = opener && opener.closest("[data-thread-id]");
+    if (card) opening = opener.dataset.action + "-" + card.dataset.threadId;
   });
   // A live refresh may have been sent before a card took the focus (j/k): look again just before
   // the swap, so the focus survives it.
@@ -141,6 +152,19 @@
     var target = event.detail.target;
     if (target && target.querySelectorAll) {
       target.querySelectorAll("dialog[data-open-on-load]").forEach(openDialog);
+    }
+    // An inline form just opened: put the focus in its first field, so typing edits and Esc cancels.
+    var form = opening ? document.getElementById(opening) : null;
+    opening = null;
+    if (form && !form.contains(document.activeElement)) {
+      var field = form.querySelector("input:not([type=hidden]):not([disabled]), textarea, select");
+      if (field) field.focus();
+    } else if (returnTo) {
+      var card = document.getElementById(returnTo);
+      if (card && !document.querySelector("[data-inline-form]")) {
+        card.focus({ preventScroll: true });
+        returnTo = null;
+      }
     }
   });
 
@@ -186,6 +210,33 @@
     if (control) control.click();
     return Boolean(control);
   }
+
+  // "Block…": a search box over the form's list of threads (shown only with JS; without it the
+  // list is all there is). A ticked thread stays ticked while hidden, so it is still sent.
+  function showFilters(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("[data-filter-list][hidden]").forEach(function (box) {
+      box.hidden = false;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    showFilters(document);
+  });
+  document.body.addEventListener("htmx:load", function (event) {
+    showFilters(event.detail.elt.parentNode || document);
+  });
+  document.addEventListener("input", function (event) {
+    var box = event.target.closest && event.target.closest("[data-filter-list]");
+    if (!box) return;
+    var needle = event.target.value.trim().toLocaleLowerCase();
+    var shown = 0;
+    var choices = box.closest("form").querySelectorAll(".field--blocked_by .check");
+    choices.forEach(function (choice) {
+      var match = !needle || choice.textContent.toLocaleLowerCase().indexOf(needle) !== -1;
+      choice.hidden = !match;
+      if (match) shown += 1;
+    });
+    box.querySelector("[data-filter-count]").textContent = needle ? shown + " of " + choices.length + " shown" : "";
+  });
 
   var YEAR = 365 * 24 * 3600;
 
@@ -270,9 +321,18 @@
       case "?":
         if (helpDialog()) openDialog(helpDialog());
         break;
-      case "s":
-        handled = clickIn(card, ".timer button[type=submit]");
+      case "s": {
+        // Start a Ready card; on a running one open "Stop…" (it asks how it went) at its first answer.
+        var stop = card && card.querySelector(".timer-running:not([hidden]) details.timer-stop");
+        if (stop) {
+          stop.open = true;
+          var answer = stop.querySelector("button");
+          if (answer) answer.focus();
+        } else {
+          handled = clickIn(card, ".timer form[action$='/start/'] button[type=submit]");
+        }
         break;
+      }
       case "e":
         handled = clickIn(card, "[data-action=edit]");
         break;

@@ -187,3 +187,21 @@ def test_the_help_overlay_and_nav_are_on_every_page(client_as: Any) -> None:
         assert 'aria-current="page"' in body
         for target in ("threads:board", "threads:archive", "threads:energy_bands"):
             assert f'href="{reverse(target)}"' in body
+
+
+def test_the_edit_form_title_label_names_its_field_and_no_id_repeats(
+    client_as: Any, person: Any, make_thread: Any
+) -> None:
+    task = make_thread(person, "task", "Buy paper")
+    body = client_as.get(reverse("threads:edit", args=[task.id]), headers=HX).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', body)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    label = re.search(r'<label for="([^"]+)">Title</label>', body)
+    assert label is not None
+    assert re.search(rf'<input[^>]*name="title"[^>]*id="{label.group(1)}"', body)
+
+
+def test_a_card_fetched_by_htmx_edits_in_place(client_as: Any, person: Any, make_thread: Any) -> None:
+    task = make_thread(person, "task", "Buy paper")
+    fragment = client_as.get(reverse("threads:card", args=[task.id]), {"next": "/"}, headers=HX).content.decode()
+    assert 'data-action="edit"' in fragment and f'hx-get="/threads/{task.id}/edit/' in fragment
