@@ -36,7 +36,8 @@
   // script may hold its region too (data-hold, e.g. during a drag), then dispatch
   // `parallel-you:release` on it.
   function held(region) {
-    return region.hasAttribute("data-hold") || Boolean(region.querySelector("[data-inline-form], [data-hold]"));
+    // An open "More" menu holds it too: a refresh would close it under the person's pointer.
+    return region.hasAttribute("data-hold") || Boolean(region.querySelector("[data-inline-form], [data-hold], details.menu[open]"));
   }
 
   function refresh(region) {
@@ -254,6 +255,10 @@
     "toggle",
     function (event) {
       var lane = event.target;
+      if (lane.matches && lane.matches("details.menu") && !lane.open) {
+        lane.dispatchEvent(new CustomEvent("parallel-you:release", { bubbles: true }));
+        return;
+      }
       if (!lane.matches || !lane.matches("details[data-lane]")) return;
       var key = lane.dataset.lane;
       var closed = closedLanes().filter(function (k) {

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import sign_up
 from tests.e2e.test_board import card
 from tests.e2e.test_timers import task_for
+from tests.support.http import WebClient
 from tests.support.servers import Server, start_server
 
 pytestmark = pytest.mark.chromium
@@ -124,3 +125,29 @@ def test_the_alert_takes_the_focus_closes_on_esc_and_leaves_the_now_strip_clear(
     page.keyboard.press("Escape")
     expect(alert).to_be_hidden()
     expect(page.locator(f"#thread-{task.id}")).to_be_focused()
+
+
+def test_an_open_more_menu_holds_the_live_refresh_until_it_closes(context: Any, server: Server) -> None:
+    page = context.new_page()
+    username = sign_up(page)
+    task_for(server, username, "Sort the mail", quantum=25)
+    page.goto("/")
+    expect(page.locator("body[data-live=open]")).to_be_attached(timeout=TIMEOUT)
+    mine = card(page, "ready", "Sort the mail")
+    mine.locator("summary.menu__toggle").click()
+    menu = mine.locator("details.menu")
+    expect(menu).to_have_attribute("open", "")
+    page.evaluate("window.__events = 0; document.body.addEventListener('parallel-you:event', () => window.__events++)")
+    elsewhere = WebClient(server.url)
+    elsewhere.log_in(username)
+    response = elsewhere.post(
+        "/threads/new/", {"kind": "task", "title": "Made elsewhere", "energy_band": "deep", "quantum": "25"}
+    )
+    assert response.status == 200, response.text[:300]
+    # The change arrives, but the board waits: the menu stays open under the person's pointer.
+    page.wait_for_function("window.__events > 0")
+    page.wait_for_load_state("networkidle")
+    expect(menu).to_have_attribute("open", "")
+    expect(card(page, "ready", "Made elsewhere")).to_have_count(0)
+    page.keyboard.press("Escape")
+    expect(card(page, "ready", "Made elsewhere")).to_be_visible(timeout=TIMEOUT)
