@@ -98,7 +98,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.ended is not None:
             return
         self.ended = code
-        self.loop.call_soon_threadsafe(self._close_soon, code)
+        try:
+            self.loop.call_soon_threadsafe(self._close_soon, code)
+        except RuntimeError:  # the loop is gone (server shutting down): so is the socket
+            pass
 
     def _close_soon(self, code: int) -> None:
         self.closing = self.loop.create_task(self._close(code))

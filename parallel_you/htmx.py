@@ -7,9 +7,9 @@ still works as plain form posts and redirects, and triggers go through `django_h
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +20,8 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from parallel_you.domain import DomainError, InvalidValue, NotFound
+
+T = TypeVar("T")
 
 # A page that shows documents re-fetches its live parts when a response carries this event.
 CHANGED_EVENT = "parallel-you:changed"
@@ -78,6 +80,18 @@ def add_domain_errors(form: forms.Form, exc: DomainError) -> None:
     errors = exc.errors if isinstance(exc, InvalidValue) else {exc.field or "__all__": exc.message}
     for name, message in errors.items():
         form.add_error(name if name in form.fields else None, message)
+
+
+async def submit(form: forms.Form, change: Callable[[], Awaitable[T]]) -> T | None:
+    """Validate `form`, then make the change; None when the form or the domain refuses, with the
+    reason shown on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        return await change()
+    except DomainError as exc:
+        add_domain_errors(form, exc)
+        return None
 
 
 def form_refusal(form: forms.Form) -> InvalidValue:

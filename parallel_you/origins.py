@@ -61,7 +61,9 @@ def origin_allowed(scope: dict[str, Any]) -> bool:
     host = _header(scope, b"host")
     if host:
         domain, _port = split_domain_port(host)
-        if domain and validate_host(domain, settings.ALLOWED_HOSTS):
+        # As Django's HttpRequest.get_host: with DEBUG and no ALLOWED_HOSTS, localhost is allowed.
+        allowed = settings.ALLOWED_HOSTS or ([".localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
+        if domain and validate_host(domain, allowed):
             own = parse_origin(f"{_scheme(scope)}://{host}")
             if own is not None and own == origin:
                 return True

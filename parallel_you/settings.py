@@ -180,7 +180,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = BASE_DIR / env.str("STATIC_ROOT", default="staticfiles")  # relative: to the project folder
 # DEBUG=0 serves what `manage.py collectstatic` put in STATIC_ROOT: content-hashed names (cached
 # for ever by browsers) with gzip copies (brotli too when the brotli package is installed).
 # DEBUG=1 serves static/ as it is.
@@ -244,6 +244,8 @@ SIGNUP_TAKEN_LIMIT = 10
 SIGNUP_TAKEN_WINDOW = timedelta(minutes=15)
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database: live sockets end with theirs by watching the rows (live_sessions.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

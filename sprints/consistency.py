@@ -1,5 +1,5 @@
 """Invariants across sprints and their threads: membership that agrees on both sides, one active
-sprint per person. Registered with parallel_you/consistency.py at start-up."""
+sprint per person, dates within the years a sprint may have. Registered with parallel_you/consistency.py at start-up."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Protocol
 
 from parallel_you.consistency import Report
 from parallel_you.repo import FilterSpec, Repo
-from sprints.domain import Sprint, SprintState
+from sprints.domain import Sprint, SprintState, dates_out_of_range
 from threads.domain import Thread
 
 
@@ -39,6 +39,8 @@ def check_sprints(adapters: Stores, report: Report) -> None:
     for s in all_sprints:
         if s.state is SprintState.ACTIVE:
             active[s.owner] += 1
+        if dates_out_of_range(s.start, s.end):
+            problem(f"sprint {s.id}: dates out of range ({s.start} – {s.end})")
         for member in s.members:
             listed = by_id.get(member)
             if listed is None:

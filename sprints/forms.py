@@ -31,6 +31,10 @@ class SprintForm(CreateOnce):
         help_text="Keep these dates even though another sprint has some of them.",
     )
 
+    def changes(self) -> dict[str, Any]:
+        """The cleaned values as service keyword arguments."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "token"}
+
     def show_overlap(self) -> bool:
         return "start" in self.errors and "overlap" in " ".join(str(e) for e in self.errors["start"])
 

@@ -20,7 +20,6 @@ from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError, NotFound
 from parallel_you.htmx import (
     HtmxHttpRequest,
-    add_domain_errors,
     changed,
     form_refusal,
     go,
@@ -28,6 +27,7 @@ from parallel_you.htmx import (
     page_or_fragment,
     refused,
     refused_status,
+    submit,
 )
 from parallel_you.web import owner_of
 from sprints import services
@@ -42,6 +42,7 @@ from sprints.selectors import (
     sprint_get,
     sprint_index,
 )
+from threads.cards import rendered_cards
 from threads.domain import BOARD_STATES
 from threads.selectors import board_get, profile_get, thread_get
 from threads.services import thread_edit
@@ -71,25 +72,20 @@ async def sprint_new(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     adapters = current_adapters()
     form = SprintForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            sprint = await services.sprint_create(
+    if request.method == "POST":
+        sprint = await submit(
+            form,
+            lambda: services.sprint_create(
                 repo=adapters.sprints,
                 bus=adapters.bus,
                 owner=owner,
                 sprint_id=form.created_id(owner),
-                name=data["name"],
-                goal=data["goal"],
-                start=data["start"],
-                end=data["end"],
-                allow_overlap=data["allow_overlap"],
                 threads=adapters.threads,
                 profiles=adapters.profiles,
-            )
-        except DomainError as exc:
-            add_domain_errors(form, exc)
-        else:
+                **form.changes(),
+            ),
+        )
+        if sprint is not None:
             return go(request, reverse("sprints:detail", args=[sprint.id]))
     return _form_page(request, form, None)
 
@@ -108,20 +104,14 @@ async def sprint_edit(request: HtmxHttpRequest, sprint_id: str) -> HttpResponse:
     adapters = current_adapters()
     sprint = sprint_get(repo=adapters.sprints, owner=owner, sprint_id=sprint_id)
     form = SprintForm(request.POST) if request.method == "POST" else SprintForm.of(sprint)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            await services.sprint_edit(
-                repo=adapters.sprints,
-                bus=adapters.bus,
-                owner=owner,
-                sprint_id=sprint.id,
-                allow_overlap=data["allow_overlap"],
-                **{k: data[k] for k in ("name", "goal", "start", "end")},
-            )
-        except DomainError as exc:
-            add_domain_errors(form, exc)
-        else:
+    if request.method == "POST":
+        edited = await submit(
+            form,
+            lambda: services.sprint_edit(
+                repo=adapters.sprints, bus=adapters.bus, owner=owner, sprint_id=sprint.id, **form.changes()
+            ),
+        )
+        if edited is not None:
             return go(request, reverse("sprints:detail", args=[sprint.id]))
     return _form_page(request, form, sprint)
 
@@ -370,23 +360,24 @@ async def sprint_close(request: HtmxHttpRequest, sprint_id: str) -> HttpResponse
         sprint_id=sprint_id,
     )
     form = CloseForm(request.POST or None, planned=planning.planned_sprints)
-    if request.method == "POST" and form.is_valid():
-        try:
-            closing = await services.sprint_close(
+    closing = None
+    if request.method == "POST":
+        closing = await submit(
+            form,
+            lambda: services.sprint_close(
                 repo=adapters.sprints,
                 threads=adapters.threads,
                 bus=adapters.bus,
                 owner=owner,
                 sprint_id=sprint_id,
                 carry_to=form.cleaned_data["carry_to"],
-            )
-        except DomainError as exc:
-            add_domain_errors(form, exc)
-        else:
-            where = f"“{closing.carried_to_name}”" if closing.carried_to else "the backlog"
-            note = f" {len(closing.not_done)} unfinished went to {where}." if closing.not_done else ""
-            messages.success(request, f"Closed “{planning.sprint.name}”.{note}")
-            return go(request, reverse("sprints:summary", args=[sprint_id]))
+            ),
+        )
+    if closing is not None:
+        where = f"“{closing.carried_to_name}”" if closing.carried_to else "the backlog"
+        note = f" {len(closing.not_done)} unfinished went to {where}." if closing.not_done else ""
+        messages.success(request, f"Closed “{planning.sprint.name}”.{note}")
+        return go(request, reverse("sprints:summary", args=[sprint_id]))
     status = refused_status(request) if form.errors else 200
     return render(
         request, "sprints/close.html", {"planning": planning, "sprint": planning.sprint, "form": form}, status=status
@@ -422,6 +413,8 @@ async def sprint_board(request: HtmxHttpRequest) -> HttpResponse:
         ]
         context["held"] = board.shown
         context |= board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner)
+        shown = [t for _, threads in context["columns"] for t in threads]
+        context["cards_html"] = rendered_cards(shown, context, here=context["here"], inline=True)
     if request.htmx:
         return render(request, "sprints/_board.html", context)
     if sprint is not None:

@@ -1,5 +1,5 @@
 """Invariants across threads: sessions in order and not overlapping, parents and blockers that belong to
-the same person, one quantum counting down per person (any number paused, as `threads.domain.counting`
+the same person, blocks that make no circle, one quantum counting down per person (any number paused, as `threads.domain.counting`
 says). Registered with parallel_you/consistency.py at start-up."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Protocol
 from parallel_you.consistency import Report
 from parallel_you.domain import InvalidValue
 from parallel_you.repo import FilterSpec, Repo
-from threads.domain import Kind, Thread, counting
+from threads.domain import Kind, State, Thread, blocking_cycle, counting
 
 
 class Stores(Protocol):
@@ -47,6 +47,14 @@ def check_threads(adapters: Stores, report: Report) -> None:
             other = by_id.get(blocker)
             if other is not None and other.owner != t.owner:
                 problem(f"{name}: blocked by another person's thread {blocker}")
+
+    blocked = {t.id: t for t in all_threads if t.state is State.BLOCKED}
+    circles: set[frozenset[str]] = set()
+    for t in blocked.values():
+        circle = blocking_cycle(t, t.blocked_by, blocked)
+        if circle and frozenset(c.id for c in circle) not in circles:
+            circles.add(frozenset(c.id for c in circle))
+            problem(f"owner {t.owner}: blocks go round in a circle ({' → '.join(c.id for c in circle)})")
 
     for t in counting(all_threads):
         running[t.owner].append(t.id)

@@ -310,6 +310,7 @@ class Thread(Document):
 
     def unpark(self, now: datetime | None = None) -> None:
         now = now or utcnow()
+        self._refuse_if_archived("unpark")
         if self.state is not State.PARKED:
             raise IllegalTransition(f"“{self.title}” isn't parked, so there's nothing to unpark.")
         self._move(State.READY, "unpark", now)
@@ -325,6 +326,7 @@ class Thread(Document):
         """Blocked by these threads and/or a note. `others` (the person's threads by id) lets the
         block be checked for a cycle: a thread can't wait, however indirectly, on itself."""
         now = now or utcnow()
+        self._refuse_if_archived("block")
         blocked_by = list(dict.fromkeys(blocked_by or []))
         note = note.strip()
         if not blocked_by and not note:
@@ -337,7 +339,6 @@ class Thread(Document):
             raise InvalidValue({"blocked_by": f"That would make a circle of blocks: {chain}. Take one of them out."})
         if len(note) > 2000:
             raise InvalidValue({"blocked_note": "Keep the note to 2000 characters or fewer."})
-        self._refuse_if_archived("block")
         if self.state is State.RUNNING:
             self._end_run(now)
         self._move(State.BLOCKED, "block", now)
@@ -346,6 +347,7 @@ class Thread(Document):
 
     def unblock(self, now: datetime | None = None) -> None:
         now = now or utcnow()
+        self._refuse_if_archived("unblock")
         if self.state is not State.BLOCKED:
             raise IllegalTransition(f"“{self.title}” isn't blocked.")
         self._move(State.READY, "unblock", now)
@@ -354,6 +356,7 @@ class Thread(Document):
 
     def finish(self, now: datetime | None = None) -> None:
         now = now or utcnow()
+        self._refuse_if_archived("finish")
         if self.state is State.RUNNING:
             self.end_quantum(now, outcome=Outcome.COMPLETED, then=State.DONE)
             return
@@ -364,6 +367,7 @@ class Thread(Document):
 
     def reopen(self, now: datetime | None = None) -> None:
         now = now or utcnow()
+        self._refuse_if_archived("reopen")
         if self.state is not State.DONE:
             raise IllegalTransition(f"“{self.title}” isn't done, so there's nothing to reopen.")
         self._move(State.READY, "reopen", now)
@@ -490,6 +494,7 @@ class Profile(Document):
 
     def add_band(self, name: str, colour: str = "#64748b") -> EnergyBand:
         name = name.strip()
+        check_visible(name=name)
         base = slugify(name)
         band_id, n = base, 2
         while self.band(band_id):
@@ -502,6 +507,8 @@ class Profile(Document):
         band = self.band(band_id)
         if band is None:
             raise DomainError("There's no such energy band.")
+        if name is not None:
+            check_visible(name=name)
         changed = validated(
             EnergyBand, id=band.id, name=band.name if name is None else name, colour=colour or band.colour
         )

@@ -24,7 +24,6 @@ from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError, NotFound
 from parallel_you.htmx import (
     HtmxHttpRequest,
-    add_domain_errors,
     changed,
     is_fragment,
     next_url,
@@ -32,11 +31,12 @@ from parallel_you.htmx import (
     page_or_fragment,
     refused,
     refused_status,
+    submit,
 )
 from parallel_you.web import owner_of
 from threads import selectors, services
 from threads.cards import rendered_cards
-from threads.domain import BOARD_STATES, Kind, Thread
+from threads.domain import Kind, Thread
 from threads.forms import BlockForm, EnergyBandForm, EnergyBandRemoveForm, ThreadForm
 from threads.selectors import LANE_STATES
 from timers import selectors as timer_selectors
@@ -90,20 +90,15 @@ def _board_context(owner: str, params: QueryDict, cookies: Mapping[str, str] | N
     if show_all:
         query["all"] = "1"
     here = reverse("threads:board") + (f"?{query.urlencode()}" if query else "")
-    # A column shows its first COLUMN_LIMIT cards unless the person asks for all: a page of
-    # hundreds of cards is slow to send, to re-fetch live and to scan.
-    columns = [
-        (state, board.columns[state] if show_all else board.columns[state][:COLUMN_LIMIT], len(board.columns[state]))
-        for state in BOARD_STATES
-    ]
     query["all"] = "1"
     closed, tab = _board_prefs(cookies or {}, params)
+    # Each state shows its first COLUMN_LIMIT cards over all lanes unless the person asks for all:
+    # a page of hundreds of cards is slow to send, to re-fetch live and to scan.
     lanes = selectors.board_lanes(board, closed=closed, limit=None if show_all else COLUMN_LIMIT)
     rendered = [*board.now, *(t for lane in lanes for _, shown, _ in lane.columns for t in shown)]
     cards = board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner)
     return {
         "board": board,
-        "columns": columns,
         "lanes": lanes,
         "tab": tab,
         "tabs": [(state, sum(t.kind is not Kind.SAGA for t in board.columns[state])) for state in LANE_STATES],
@@ -150,25 +145,29 @@ def _card_response(
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     cards = selectors.card_context(repo=adapters.threads, owner=owner, threads=[thread], profile=profile)
     cards |= timer_selectors.controls_context(repo=adapters.threads, owner=owner)
+    here = next_url(request)
     # Swapped into a page by htmx (Cancel, a live update): edit and block in place again, as the board does.
+    inline = is_fragment(request)
+    cards_html = rendered_cards([thread], cards, here=here, inline=inline)
     context = {
         "thread": thread,
         "errors": errors or {},
-        "here": next_url(request),
-        "inline": is_fragment(request),
+        "here": here,
+        "inline": inline,
+        "cards_html": cards_html,
         **cards,
     }
     return render(request, "threads/_card.html", context, status=status)
 
 
 def _current_page(request: HtmxHttpRequest) -> tuple[str, dict[str, Any], QueryDict] | None:
-    url = request.htmx.current_url_abs_path if request.htmx else None
-    if not url:
-        return None
-    parts = urlsplit(url)
     try:
+        url = request.htmx.current_url_abs_path if request.htmx else None
+        if not url:
+            return None
+        parts = urlsplit(url)
         match = resolve(parts.path)
-    except Resolver404:
+    except (ValueError, Resolver404):  # a header that isn't a URL of this site
         return None
     return match.view_name, match.kwargs, QueryDict(parts.query)
 
@@ -277,19 +276,18 @@ async def thread_new(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, template, {"form": form, "focus": True, "here": next_url(request)})
     form = _thread_form(owner, request.POST)
     created: Thread | None = None
-    if form.is_valid():
-        try:
-            created = await services.thread_create(
-                repo=adapters.threads,
-                bus=adapters.bus,
-                owner=owner,
-                kind=form.kind_value,
-                profiles=adapters.profiles,
-                thread_id=form.created_id(owner),
-                **form.changes(),
-            )
-        except DomainError as exc:
-            add_domain_errors(form, exc)
+    created = await submit(
+        form,
+        lambda: services.thread_create(
+            repo=adapters.threads,
+            bus=adapters.bus,
+            owner=owner,
+            kind=form.kind_value,
+            profiles=adapters.profiles,
+            thread_id=form.created_id(owner),
+            **form.changes(),
+        ),
+    )
     fragment = is_fragment(request)
     if created is None:
         template = page_or_fragment(request, "threads/new.html", "threads/_new_form.html")
@@ -324,20 +322,19 @@ async def thread_edit(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
         form = _thread_form(owner, thread=thread, initial=thread.model_dump())
     else:
         form = _thread_form(owner, request.POST, thread=thread)
-        if form.is_valid():
-            try:
-                await services.thread_edit(
-                    repo=adapters.threads,
-                    bus=adapters.bus,
-                    owner=owner,
-                    thread_id=thread.id,
-                    profiles=adapters.profiles,
-                    **form.changes(),
-                )
-            except DomainError as exc:
-                add_domain_errors(form, exc)
-            else:
-                return _done(request, owner, thread_id=thread.id, default=reverse("threads:detail", args=[thread.id]))
+        done = await submit(
+            form,
+            lambda: services.thread_edit(
+                repo=adapters.threads,
+                bus=adapters.bus,
+                owner=owner,
+                thread_id=thread.id,
+                profiles=adapters.profiles,
+                **form.changes(),
+            ),
+        )
+        if done is not None:
+            return _done(request, owner, thread_id=thread.id, default=reverse("threads:detail", args=[thread.id]))
     return _form_response(request, form, thread, "threads/edit.html", "threads/_edit_form.html")
 
 
@@ -372,21 +369,20 @@ async def thread_block(request: HtmxHttpRequest, thread_id: str) -> HttpResponse
         form = BlockForm(initial=initial, choices=choices, auto_id=f"block-{thread.id}-%s")
     else:
         form = BlockForm(request.POST, choices=choices, auto_id=f"block-{thread.id}-%s")
-        if form.is_valid():
-            try:
-                await services.thread_transition(
-                    repo=adapters.threads,
-                    bus=adapters.bus,
-                    owner=owner,
-                    thread_id=thread.id,
-                    action="block",
-                    blocked_by=form.cleaned_data["blocked_by"],
-                    note=form.cleaned_data["note"],
-                )
-            except DomainError as exc:
-                add_domain_errors(form, exc)
-            else:
-                return _done(request, owner, thread_id=thread.id)
+        done = await submit(
+            form,
+            lambda: services.thread_transition(
+                repo=adapters.threads,
+                bus=adapters.bus,
+                owner=owner,
+                thread_id=thread.id,
+                action="block",
+                blocked_by=form.cleaned_data["blocked_by"],
+                note=form.cleaned_data["note"],
+            ),
+        )
+        if done is not None:
+            return _done(request, owner, thread_id=thread.id)
     return _form_response(request, form, thread, "threads/block.html", "threads/_block_form.html")
 
 
@@ -464,13 +460,12 @@ async def energy_bands(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _bands_response(request, owner)
     form = EnergyBandForm(request.POST, auto_id="band-new-%s")
-    if form.is_valid():
-        try:
-            await services.energy_band_add(
-                profiles=adapters.profiles, bus=adapters.bus, owner=owner, **form.cleaned_data
-            )
-        except DomainError as exc:
-            add_domain_errors(form, exc)
+    await submit(
+        form,
+        lambda: services.energy_band_add(
+            profiles=adapters.profiles, bus=adapters.bus, owner=owner, **form.cleaned_data
+        ),
+    )
     if form.errors:
         return _bands_response(request, owner, form=form)
     if is_fragment(request):
@@ -491,13 +486,12 @@ async def energy_band_change(request: HtmxHttpRequest, band_id: str) -> HttpResp
     adapters = current_adapters()
     _band_or_404(owner, band_id)
     form = EnergyBandForm(request.POST, auto_id=f"band-{band_id}-%s")
-    if form.is_valid():
-        try:
-            await services.energy_band_change(
-                profiles=adapters.profiles, bus=adapters.bus, owner=owner, band_id=band_id, **form.cleaned_data
-            )
-        except DomainError as exc:
-            add_domain_errors(form, exc)
+    await submit(
+        form,
+        lambda: services.energy_band_change(
+            profiles=adapters.profiles, bus=adapters.bus, owner=owner, band_id=band_id, **form.cleaned_data
+        ),
+    )
     if form.errors:
         return _bands_response(request, owner, form=form, band_id=band_id)
     if is_fragment(request):
@@ -516,23 +510,22 @@ async def energy_band_remove(request: HtmxHttpRequest, band_id: str) -> HttpResp
     form = EnergyBandRemoveForm(data, bands=profile.bands, removing=band_id)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                await services.energy_band_remove(
-                    profiles=adapters.profiles,
-                    threads=adapters.threads,
-                    bus=adapters.bus,
-                    owner=owner,
-                    band_id=band_id,
-                    move_to=form.cleaned_data["move_to"] or None,
-                )
-            except DomainError as exc:
-                add_domain_errors(form, exc)
-            else:
-                messages.success(request, f"Removed the energy band “{band.name}”.")
-                if is_fragment(request):
-                    return HttpResponseClientRedirect(reverse("threads:energy_bands"))
-                return redirect("threads:energy_bands")
+        done = await submit(
+            form,
+            lambda: services.energy_band_remove(
+                profiles=adapters.profiles,
+                threads=adapters.threads,
+                bus=adapters.bus,
+                owner=owner,
+                band_id=band_id,
+                move_to=form.cleaned_data["move_to"] or None,
+            ),
+        )
+        if done is not None:
+            messages.success(request, f"Removed the energy band “{band.name}”.")
+            if is_fragment(request):
+                return HttpResponseClientRedirect(reverse("threads:energy_bands"))
+            return redirect("threads:energy_bands")
         status = refused_status(request)
     context = {"band": band, "form": form, "in_use": in_use, "only_band": len(profile.bands) == 1}
     return render(request, "threads/energy_band_remove.html", context, status=status)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from parallel_you.domain import IllegalTransition, InvalidValue, utcnow
-from threads.domain import MAX_QUANTUM, Outcome, Run, Session, State, Thread
+from threads.domain import MAX_QUANTUM, MIN_QUANTUM, Outcome, Run, Session, State, Thread
 
 MINUTE = timedelta(minutes=1)
 
@@ -21,6 +21,8 @@ def start(
     """Start a quantum of `minutes` (default: the thread's quantum). `minute` is how long a minute
     lasts: tests shorten it to run a whole quantum in seconds."""
     now = now or utcnow()
+    if minutes and not MIN_QUANTUM <= minutes <= MAX_QUANTUM:
+        raise InvalidValue({"minutes": f"A quantum is {MIN_QUANTUM} to {MAX_QUANTUM} minutes."})
     planned = minutes or thread.quantum
     run = Run(started_at=now, deadline=now + minute * planned, planned_minutes=planned)
     thread.begin_quantum(run, now)

@@ -221,7 +221,9 @@ class MessageBus(Protocol):
 
     async def close(self) -> None: ...
 
-    async def emit(self, topic: str, payload: dict[str, Any]) -> Envelope: ...
+    async def emit(self, topic: str, payload: dict[str, Any]) -> Envelope:
+        """Publish a new envelope (transports that subclass this port share this one)."""
+        return await self.publish(Envelope.create(topic, payload))
 
     async def publish(self, envelope: Envelope) -> Envelope: ...
 

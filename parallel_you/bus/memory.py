@@ -12,11 +12,11 @@ import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from .base import (
     Envelope,
     Handler,
+    MessageBus,
     Subscription,
     check_group_pattern,
     topic_matches,
@@ -45,7 +45,7 @@ class _MemorySubscription:
         self.bus._forget(self)
 
 
-class MemoryBus:
+class MemoryBus(MessageBus):
     """The default transport: all components in one process and one event loop."""
 
     def __init__(self) -> None:
@@ -70,9 +70,6 @@ class MemoryBus:
     async def close(self) -> None:
         for subscription in list(self._subscriptions):
             await subscription.cancel()
-
-    async def emit(self, topic: str, payload: dict[str, Any]) -> Envelope:
-        return await self.publish(Envelope.create(topic, payload))
 
     async def publish(self, envelope: Envelope) -> Envelope:
         """Deliver an envelope made earlier, keeping its id."""

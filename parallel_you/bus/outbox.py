@@ -59,7 +59,7 @@ HELD_CODEC: Codec[HeldMessage] = Codec(dump=asdict, load=_load)
 OLDEST_FIRST = FilterSpec(order_by=("emitted_at",))
 
 
-class OutboxBus:
+class OutboxBus(MessageBus):
     """A MessageBus that never loses an event it accepted: publish now, or hold and relay later."""
 
     def __init__(self, inner: MessageBus, outbox: Repo[HeldMessage], *, retry_every: float = 1.0) -> None:
@@ -99,9 +99,6 @@ class OutboxBus:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._relay
         await self.inner.close()
-
-    async def emit(self, topic: str, payload: dict[str, Any]) -> Envelope:
-        return await self.publish(Envelope.create(topic, payload))
 
     async def publish(self, envelope: Envelope) -> Envelope:
         if not self._paused:

@@ -29,7 +29,6 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import aio_pika
 import aiormq
@@ -49,6 +48,7 @@ from .base import (
     BusUnavailable,
     Envelope,
     Handler,
+    MessageBus,
     Subscription,
     check_group_pattern,
     topic_matches,
@@ -239,7 +239,7 @@ class _RabbitSubscription:
             )
 
 
-class RabbitMQBus:
+class RabbitMQBus(MessageBus):
     """Message bus on a durable RabbitMQ topic exchange (across processes and machines).
 
     ``subscribe(pattern, handler, group=G)`` consumes from the durable queue
@@ -344,9 +344,6 @@ class RabbitMQBus:
         if connection is not None:
             with contextlib.suppress(*_BROKER_ERRORS):
                 await connection.close()
-
-    async def emit(self, topic: str, payload: dict[str, Any]) -> Envelope:
-        return await self.publish(Envelope.create(topic, payload))
 
     async def publish(self, envelope: Envelope) -> Envelope:
         """Publish an envelope made earlier (the outbox re-sends held ones with their own id)."""

@@ -54,8 +54,15 @@ def server(tmp_path: Path) -> Iterator[Server]:
 def context(browser: Any, server: Server) -> Iterator[Any]:
     ctx = browser.new_context(base_url=server.url)
     ctx.set_default_timeout(10_000)
+    # Every page must work under the Content-Security-Policy: Chromium reports each thing it
+    # refused (an inline script or handler, an injected style, a foreign origin) on the console.
+    refused: list[str] = []
+    ctx.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     yield ctx
     ctx.close()
+    assert refused == [], "the Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 def sign_up(page: Any, username: str | None = None, password: str = "a-long-Passw0rd!") -> str:

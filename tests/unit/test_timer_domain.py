@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from parallel_you.domain import IllegalTransition, InvalidValue
-from threads.domain import Kind, Outcome, Session, State, Thread
+from threads.domain import MAX_QUANTUM, MIN_QUANTUM, Kind, Outcome, Session, State, Thread
 from timers import quantum
 from timers.domain import chart_bars, outcome_of, quanta_in_a_row
 
@@ -117,3 +117,11 @@ def test_chart_bars_scale_to_the_longest_session() -> None:
     bars = chart_bars([session(0, 20), session(30, 40)])
     assert [b.planned_height for b in bars] == [40.0, 80.0]
     assert bars[1].actual_y == 0.0 and bars[0].label == "20 of 20 min, completed"
+
+
+def test_a_quantum_of_a_length_out_of_bounds_is_refused_and_nothing_changes() -> None:
+    thread = Thread.new(owner="1", kind=Kind.TASK, title="t")
+    for minutes in (MIN_QUANTUM - 1, MAX_QUANTUM + 1, 10**9):
+        with pytest.raises(InvalidValue, match="A quantum is"):
+            quantum.start(thread, T0, minutes=minutes)
+        assert thread.state is State.READY and thread.run is None

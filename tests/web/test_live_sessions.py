@@ -101,6 +101,9 @@ async def test_a_password_change_ends_the_persons_other_sessions_and_renews_its_
     await reconnected.disconnect()
     refused = live_socket(second)
     assert (await refused.connect())[0] is False
+    # The other session is over for pages too, and this browser's goes on.
+    assert (await second.get("/")).status_code == 302
+    assert (await first.get("/")).status_code == 200
 
 
 async def test_deleting_a_session_row_closes_its_socket(two_sessions: Any, adapters: Adapters, person: Any) -> None:

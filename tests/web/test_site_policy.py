@@ -123,3 +123,30 @@ def test_favicon_ico_at_the_root_is_not_a_404(client: Any, adapters: Any) -> Non
     assert response.status_code == 301
     icon = _get(client, response["Location"])
     assert icon.status_code == 200 and icon.body[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_the_cached_header_is_django_csps_and_a_per_view_policy_still_applies() -> None:
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from parallel_you.middleware import ContentSecurityPolicyMiddleware
+
+    def through(middleware_class: type, response: HttpResponse) -> HttpResponse:
+        middleware = middleware_class(lambda request: response)
+        request = RequestFactory().get("/")
+        middleware.process_request(request)
+        return middleware.process_response(request, response)
+
+    ours, theirs = through(ContentSecurityPolicyMiddleware, HttpResponse()), through(CSPMiddleware, HttpResponse())
+    assert ours["Content-Security-Policy"] == theirs["Content-Security-Policy"]
+    assert (
+        through(ContentSecurityPolicyMiddleware, HttpResponse())["Content-Security-Policy"]
+        == (theirs["Content-Security-Policy"])
+    )
+    widened = HttpResponse()
+    widened._csp_update = {"img-src": ["https://images.example"]}  # what @csp_update sets
+    assert (
+        "img-src 'self' https://images.example"
+        in through(ContentSecurityPolicyMiddleware, widened)["Content-Security-Policy"]
+    )

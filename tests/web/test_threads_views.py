@@ -333,3 +333,13 @@ def test_the_detail_page_shows_fields_blockers_what_it_blocks_and_sessions(
     assert "Stories and tasks" in body and "First" in body and "Second" in body
     fragment = client_as.get(reverse("threads:detail", args=[saga.id]), headers=hx()).content.decode()
     assert fragment.lstrip().startswith('<section id="thread-detail"')
+
+
+@pytest.mark.parametrize("current", ["http://[::1", "not a url", "/no/such/page/"])
+def test_a_page_url_that_is_not_one_of_ours_gets_the_card_back(
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any, current: str
+) -> None:
+    task = make_thread(person, "task", "Walk")
+    response = post_action(client_as, task, "park", {"HX-Request": "true", "HX-Current-URL": current})
+    assert response.status_code == 200 and f'id="thread-{task.id}"' in response.content.decode()
+    assert adapters.threads.get(task.id).state is State.PARKED  # type: ignore[union-attr]
