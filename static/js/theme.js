@@ -39,6 +39,10 @@
   if (chosen === "light" || chosen === "dark") root.setAttribute("data-theme", chosen);
 
   document.addEventListener("DOMContentLoaded", label);
+  if (window.matchMedia) {
+    var query = window.matchMedia("(prefers-color-scheme: dark)");
+    if (query.addEventListener) query.addEventListener("change", label);
+  }
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-theme-toggle]");
     if (!button) return;

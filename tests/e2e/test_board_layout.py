@@ -144,3 +144,28 @@ def test_no_page_scrolls_sideways_and_screenshots(page: Any, server: Server, siz
     shot(page, "sprint-board", size)
     page.goto("/timers/" + made[RUNNING_TITLE].id + "/")
     no_horizontal_scroll(page)
+
+
+def test_dark_mode_follows_the_system_and_the_toggle_is_remembered(page: Any, server: Server, size: str) -> None:
+    if size != "desktop":
+        pytest.skip("one size is enough")
+    seeded(page, server)
+
+    def background() -> str:
+        return str(page.evaluate("getComputedStyle(document.documentElement).backgroundColor"))
+
+    page.emulate_media(color_scheme="dark")
+    assert background() == "rgb(17, 20, 24)"  # the dark --bg, from the system setting
+    shot(page, "board-dark", size, full_page=False)
+    toggle = page.locator("[data-theme-toggle]")
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    toggle.click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")
+    assert background() == "rgb(247, 247, 245)"
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")  # remembered
+    assert background() == "rgb(247, 247, 245)"
+    page.emulate_media(color_scheme="light")
+    page.locator("[data-theme-toggle]").click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    assert background() == "rgb(17, 20, 24)"
