@@ -268,6 +268,10 @@ class Lane:
         return sum(total - len(shown) for _, shown, total in self.columns)
 
     @property
+    def shown(self) -> int:
+        return sum(len(shown) for _, shown, _ in self.columns)
+
+    @property
     def states(self) -> list[str]:
         return [state.value for state, _, total in self.columns if total]
 

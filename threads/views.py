@@ -35,7 +35,7 @@ from parallel_you.htmx import (
 )
 from parallel_you.web import owner_of
 from threads import selectors, services
-from threads.cards import rendered_cards
+from threads.cards import rendered_cards, rendered_lanes
 from threads.domain import Kind, Thread
 from threads.forms import BlockForm, EnergyBandForm, EnergyBandRemoveForm, ThreadForm
 from threads.selectors import LANE_STATES
@@ -68,7 +68,9 @@ def _board_prefs(cookies: Mapping[str, str], params: QueryDict) -> tuple[frozens
     return closed, tab if tab in TABS else TABS[0]
 
 
-def _board_context(owner: str, params: QueryDict, cookies: Mapping[str, str] | None = None) -> dict[str, Any]:
+def _board_context(
+    owner: str, params: QueryDict, cookies: Mapping[str, str] | None = None, errors: dict[str, str] | None = None
+) -> dict[str, Any]:
     adapters = current_adapters()
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     filters = {
@@ -97,17 +99,25 @@ def _board_context(owner: str, params: QueryDict, cookies: Mapping[str, str] | N
     lanes = selectors.board_lanes(board, closed=closed, limit=None if show_all else COLUMN_LIMIT)
     rendered = [*board.now, *(t for lane in lanes for _, shown, _ in lane.columns for t in shown)]
     cards = board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner)
+    cards_html = rendered_cards(rendered, cards, here=here, inline=True)
+    show_all_url = reverse("threads:board") + f"?{query.urlencode()}"
+    lanes_html = rendered_lanes(
+        lanes, cards, cards_html, here=here, show_all_url=show_all_url, limit=COLUMN_LIMIT, errors=errors
+    )
     return {
         "board": board,
+        "lanes_html": lanes_html,
+        "errors": errors or {},
         "lanes": lanes,
+        "limit": COLUMN_LIMIT,
         "tab": tab,
         "tabs": [(state, sum(t.kind is not Kind.SAGA for t in board.columns[state])) for state in LANE_STATES],
-        "show_all_url": reverse("threads:board") + f"?{query.urlencode()}",
+        "show_all_url": show_all_url,
         "profile": profile,
         "filters": filters,
         "filtered": any(filters.values()),
         "here": here,
-        "cards_html": rendered_cards(rendered, cards, here=here, inline=True),
+        "cards_html": cards_html,
         **cards,
     }
 
@@ -192,7 +202,11 @@ def _region_response(
     elif name == "threads:archive":
         context, template, target = _archive_context(owner, params), "threads/_archive.html", "#archive"
     elif name == "threads:board":
-        context, template, target = _board_context(owner, params, request.COOKIES), "threads/_board.html", "#board"
+        context, template, target = (
+            _board_context(owner, params, request.COOKIES, errors),
+            "threads/_board.html",
+            "#board",
+        )
     else:
         # Another page (a sprint board) shows this card: answer with the card and let the page
         # re-fetch whatever else it shows.
