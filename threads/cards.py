@@ -19,6 +19,7 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 from threads.domain import Thread
+from threads.selectors import Lane
 
 CARD_TEMPLATE = "threads/_card_article.html"
 CARD_SECONDS = 24 * 3600
@@ -44,6 +45,70 @@ def rendered_cards(threads: list[Thread], cards: dict[str, Any], *, here: str, i
             context = Context({**cards, "thread": thread, "here": here, "inline": inline, "csrf_deferred": True})
             html = fresh[keys[thread.id]] = template.render(context)
         out[thread.id] = mark_safe(html)  # noqa: S308 (rendered by the autoescaping card template)
+    if fresh:
+        cache.set_many(fresh, CARD_SECONDS)
+    return out
+
+
+LANE_TEMPLATE = "threads/_lane.html"
+
+
+def _lane_signature(lane: Lane, card_keys: Any, here: str, show_all_url: str, limit: int) -> str:
+    saga = lane.saga
+    parts = [
+        lane.key,
+        lane.open,
+        (saga.version, saga.updated_at.isoformat(), saga.title, saga.state.value) if saga else None,
+        lane.progress,
+        [(state.value, total, [(t.id, card_keys[t.id]) for t in shown]) for state, shown, total in lane.columns],
+        here,
+        show_all_url,
+        limit,
+    ]
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+    return f"lane:{lane.key}:{digest}"
+
+
+def rendered_lanes(
+    lanes: list[Lane],
+    cards: dict[str, Any],
+    cards_html: dict[str, SafeString],
+    *,
+    here: str,
+    show_all_url: str,
+    limit: int,
+    errors: dict[str, str] | None = None,
+) -> list[SafeString]:
+    """HTML of each lane, in order: like the cards, cached under everything a lane shows (its cards'
+    own keys included), so a board of many lanes costs one cache round trip more than its cards.
+    A lane holding a card with an error (a refused action) is rendered afresh, not cached."""
+    errors = errors or {}
+    keys = [_lane_signature(lane, cards["card_keys"], here, show_all_url, limit) for lane in lanes]
+    found: dict[str, str] = cache.get_many(keys)
+    template = cast(BackendTemplate, get_template(LANE_TEMPLATE)).template
+    fresh: dict[str, str] = {}
+    out: list[SafeString] = []
+    for lane, key in zip(lanes, keys, strict=True):
+        erred = any(t.id in errors for _, shown, _ in lane.columns for t in shown)
+        html = None if erred else found.get(key)
+        if html is None:
+            context = Context(
+                {
+                    **cards,
+                    "lane": lane,
+                    "cards_html": cards_html,
+                    "here": here,
+                    "inline": True,
+                    "show_all_url": show_all_url,
+                    "limit": limit,
+                    "errors": errors,
+                    "csrf_deferred": True,
+                }
+            )
+            html = template.render(context)
+            if not erred:
+                fresh[key] = html
+        out.append(mark_safe(html))  # noqa: S308 (rendered by the autoescaping lane template)
     if fresh:
         cache.set_many(fresh, CARD_SECONDS)
     return out

@@ -189,6 +189,10 @@ class Board:
     cards: dict[str, Any] = field(default_factory=dict)
     total: int = 0
     shown: int = 0
+    # What is running or paused, whatever the filters: the board's "Now" strip.
+    now: list[Thread] = field(default_factory=list)
+    # The sagas whose lanes the board shows: shown themselves or holding a shown thread.
+    lane_sagas: list[Thread] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -221,8 +225,91 @@ def board_get(
     columns: dict[State, list[Thread]] = {state: [] for state in BOARD_STATES}
     for thread in shown:
         columns[thread.state].append(thread)
-    cards = card_context(repo=repo, owner=owner, threads=shown, profile=profile or Profile.default(owner), live=live)
-    return Board(columns=columns, sagas=sagas, cards=cards, total=len(live), shown=len(shown))
+    now = [t for t in live if t.state is State.RUNNING]
+    parents = {t.parent_id for t in shown}
+    shown_ids = {t.id for t in shown}
+    lane_sagas = [s for s in sagas if s.id in shown_ids or s.id in parents]
+    extra = {t.id: t for t in (*now, *lane_sagas) if t.id not in shown_ids}
+    cards = card_context(
+        repo=repo, owner=owner, threads=[*shown, *extra.values()], profile=profile or Profile.default(owner), live=live
+    )
+    return Board(
+        columns=columns,
+        sagas=sagas,
+        cards=cards,
+        total=len(live),
+        shown=len(shown),
+        now=now,
+        lane_sagas=lane_sagas,
+    )
+
+
+# The states a lane shows: Running is in the board's "Now" strip.
+LANE_STATES = (State.READY, State.PARKED, State.BLOCKED, State.DONE)
+NO_SAGA = "none"
+
+
+@dataclass
+class Lane:
+    """One saga's stories by state (or, with no saga, the tasks and stories outside any)."""
+
+    key: str
+    saga: Thread | None
+    columns: list[tuple[State, list[Thread], int]]
+    progress: tuple[int, int] | None = None
+    open: bool = True
+
+    @property
+    def total(self) -> int:
+        return sum(total for _, _, total in self.columns)
+
+    @property
+    def hidden(self) -> int:
+        return sum(total - len(shown) for _, shown, total in self.columns)
+
+    @property
+    def shown(self) -> int:
+        return sum(len(shown) for _, shown, _ in self.columns)
+
+    @property
+    def states(self) -> list[str]:
+        return [state.value for state, _, total in self.columns if total]
+
+
+def board_lanes(
+    board: Board, *, closed: set[str] | frozenset[str] = frozenset(), limit: int | None = None
+) -> list[Lane]:
+    """The board's shown threads in lanes: one per saga in the board's order, then the threads
+    outside any saga. A closed lane (its key in `closed`) renders no card; open lanes show at most
+    `limit` cards of each state in all (the first lanes first), so a big board stays as cheap to
+    render as one with that many cards per column."""
+    by_lane: dict[str, dict[State, list[Thread]]] = {}
+    saga_ids = {s.id for s in board.lane_sagas}
+    for state in LANE_STATES:
+        for thread in board.columns.get(state, []):
+            if thread.kind is Kind.SAGA:
+                continue
+            key = thread.parent_id if thread.parent_id in saga_ids else NO_SAGA
+            by_lane.setdefault(key or NO_SAGA, {}).setdefault(state, []).append(thread)
+    progress: dict[str, tuple[int, int]] = board.cards.get("saga_progress", {})
+    order: list[tuple[str, Thread | None]] = [(s.id, s) for s in board.lane_sagas]
+    if NO_SAGA in by_lane:
+        order.append((NO_SAGA, None))
+    room = {state: limit for state in LANE_STATES}
+    lanes: list[Lane] = []
+    for key, saga in order:
+        threads = by_lane.get(key, {})
+        is_open = key not in closed
+        columns: list[tuple[State, list[Thread], int]] = []
+        for state in LANE_STATES:
+            all_here = threads.get(state, [])
+            left = room[state]
+            shown = [] if not is_open else all_here if left is None else all_here[:left]
+            if is_open and left is not None:
+                room[state] = left - len(shown)
+            columns.append((state, shown, len(all_here)))
+        lanes.append(Lane(key=key, saga=saga, columns=columns, progress=progress.get(key), open=is_open))
+    return lanes
 
 
 def archive_get(*, repo: Repo[Thread], owner: str, text: str = "") -> list[Thread]:

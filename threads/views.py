@@ -8,6 +8,7 @@ is always what the repo holds. Someone else's id is a 404 everywhere (pages, fra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -36,9 +37,10 @@ from parallel_you.htmx import (
 from parallel_you.service_layer import ChangedElsewhere
 from parallel_you.web import owner_of
 from threads import selectors, services
-from threads.cards import rendered_cards
-from threads.domain import BOARD_STATES, Kind, Thread
+from threads.cards import rendered_cards, rendered_lanes
+from threads.domain import Kind, Thread
 from threads.forms import BlockForm, EnergyBandForm, EnergyBandRemoveForm, ThreadForm
+from threads.selectors import LANE_STATES
 from timers import selectors as timer_selectors
 
 NO_THREAD = "There's no such thread."
@@ -61,9 +63,22 @@ def _thread_form(owner: str, data: Any = None, *, thread: Thread | None = None, 
 
 
 COLUMN_LIMIT = 40
+# Browser-side board preferences (static/js/board.js writes them): the lanes a person closed and
+# the state shown on a phone. Cookies, so a live refresh renders them as the person left them.
+LANES_CLOSED_COOKIE = "board_lanes_closed"
+TAB_COOKIE = "board_tab"
+TABS = tuple(state.value for state in LANE_STATES)
 
 
-def _board_context(owner: str, params: QueryDict) -> dict[str, Any]:
+def _board_prefs(cookies: Mapping[str, str], params: QueryDict) -> tuple[frozenset[str], str]:
+    closed = frozenset(k for k in cookies.get(LANES_CLOSED_COOKIE, "").split(".") if k)
+    tab = params.get("tab") or cookies.get(TAB_COOKIE, "")
+    return closed, tab if tab in TABS else TABS[0]
+
+
+def _board_context(
+    owner: str, params: QueryDict, cookies: Mapping[str, str] | None = None, errors: dict[str, str] | None = None
+) -> dict[str, Any]:
     adapters = current_adapters()
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     filters = {
@@ -85,23 +100,32 @@ def _board_context(owner: str, params: QueryDict) -> dict[str, Any]:
     if show_all:
         query["all"] = "1"
     here = reverse("threads:board") + (f"?{query.urlencode()}" if query else "")
-    # A column shows its first COLUMN_LIMIT cards unless the person asks for all: a page of
-    # hundreds of cards is slow to send, to re-fetch live and to scan.
-    columns = [
-        (state, board.columns[state] if show_all else board.columns[state][:COLUMN_LIMIT], len(board.columns[state]))
-        for state in BOARD_STATES
-    ]
     query["all"] = "1"
+    closed, tab = _board_prefs(cookies or {}, params)
+    # Each state shows its first COLUMN_LIMIT cards over all lanes unless the person asks for all:
+    # a page of hundreds of cards is slow to send, to re-fetch live and to scan.
+    lanes = selectors.board_lanes(board, closed=closed, limit=None if show_all else COLUMN_LIMIT)
+    rendered = [*board.now, *(t for lane in lanes for _, shown, _ in lane.columns for t in shown)]
     cards = board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner)
+    cards_html = rendered_cards(rendered, cards, here=here, inline=True)
+    show_all_url = reverse("threads:board") + f"?{query.urlencode()}"
+    lanes_html = rendered_lanes(
+        lanes, cards, cards_html, here=here, show_all_url=show_all_url, limit=COLUMN_LIMIT, errors=errors
+    )
     return {
         "board": board,
-        "columns": columns,
-        "show_all_url": reverse("threads:board") + f"?{query.urlencode()}",
+        "lanes_html": lanes_html,
+        "errors": errors or {},
+        "lanes": lanes,
+        "limit": COLUMN_LIMIT,
+        "tab": tab,
+        "tabs": [(state, sum(t.kind is not Kind.SAGA for t in board.columns[state])) for state in LANE_STATES],
+        "show_all_url": show_all_url,
         "profile": profile,
         "filters": filters,
         "filtered": any(filters.values()),
         "here": here,
-        "cards_html": rendered_cards([t for _, shown, _ in columns for t in shown], cards, here=here, inline=True),
+        "cards_html": cards_html,
         **cards,
     }
 
@@ -140,8 +164,17 @@ def _card_response(
     cards = selectors.card_context(repo=adapters.threads, owner=owner, threads=[thread], profile=profile)
     cards |= timer_selectors.controls_context(repo=adapters.threads, owner=owner)
     here = next_url(request)
-    cards_html = rendered_cards([thread], cards, here=here, inline=False)
-    context = {"thread": thread, "errors": errors or {}, "here": here, "cards_html": cards_html, **cards}
+    # Swapped into a page by htmx (Cancel, a live update): edit and block in place again, as the board does.
+    inline = is_fragment(request)
+    cards_html = rendered_cards([thread], cards, here=here, inline=inline)
+    context = {
+        "thread": thread,
+        "errors": errors or {},
+        "here": here,
+        "inline": inline,
+        "cards_html": cards_html,
+        **cards,
+    }
     return render(request, "threads/_card.html", context, status=status)
 
 
@@ -177,7 +210,11 @@ def _region_response(
     elif name == "threads:archive":
         context, template, target = _archive_context(owner, params), "threads/_archive.html", "#archive"
     elif name == "threads:board":
-        context, template, target = _board_context(owner, params), "threads/_board.html", "#board"
+        context, template, target = (
+            _board_context(owner, params, request.COOKIES, errors),
+            "threads/_board.html",
+            "#board",
+        )
     else:
         # Another page (a sprint board) shows this card: answer with the card and let the page
         # re-fetch whatever else it shows.
@@ -216,7 +253,7 @@ def _form_response(
 @vary_on_headers("HX-Request")
 async def board(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
-    context = _board_context(owner, request.GET)
+    context = _board_context(owner, request.GET, request.COOKIES)
     if is_fragment(request):
         return render(request, "threads/_board.html", context)
     kind = Kind.SAGA.value if context["board"].empty else Kind.TASK.value
@@ -289,7 +326,13 @@ async def thread_new(request: HtmxHttpRequest) -> HttpResponse:
     fresh = _thread_form(owner, initial={"kind": form.kind_value.value, **keep})
     page = _current_page(request)
     params = page[2] if page and page[0] == "threads:board" else QueryDict()
-    context = {"form": fresh, "focus": True, "created": created, "oob_board": True, **_board_context(owner, params)}
+    context = {
+        "form": fresh,
+        "focus": True,
+        "created": created,
+        "oob_board": True,
+        **_board_context(owner, params, request.COOKIES),
+    }
     return render(request, "threads/_new_form.html", context)
 
 

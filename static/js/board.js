@@ -6,7 +6,10 @@
  *   an in-flight click, an open inline form, or a region held with data-hold;
  * - keeps keyboard focus on the same card across a region swap;
  * - opens confirmation <dialog>s swapped into #dialog-slot;
- * - keyboard shortcuts (listed in the ? overlay) that never fire while typing in a field.
+ * - keyboard shortcuts (listed in the ? overlay) that never fire while typing in a field;
+ * - remembers closed saga lanes and the phone's state tab in cookies (the server renders them, so
+ *   a live refresh keeps them); a lane opened again is re-fetched (a closed lane has no cards);
+ * - closes a card's "More" menu on Esc or a click elsewhere.
  */
 (function () {
   "use strict";
@@ -36,7 +39,8 @@
   // script may hold its region too (data-hold, e.g. during a drag), then dispatch
   // `parallel-you:release` on it.
   function held(region) {
-    return region.hasAttribute("data-hold") || Boolean(region.querySelector("[data-inline-form], [data-hold]"));
+    // An open "More" menu holds it too: a refresh would close it under the person's pointer.
+    return region.hasAttribute("data-hold") || Boolean(region.querySelector("[data-inline-form], [data-hold], details.menu[open]"));
   }
 
   function refresh(region) {
@@ -102,9 +106,20 @@
     var card = document.activeElement && document.activeElement.closest && document.activeElement.closest("[data-thread-id]");
     if (card) focusedId = card.id;
   }
+  // Focus inside an inline form (edit, block): the card it stands for gets the focus back when the
+  // form is swapped out (Cancel, Esc, Save).
+  var returnTo = null;
   document.body.addEventListener("htmx:beforeRequest", function () {
     focusedId = null;
     noteFocusedCard();
+    var inline = document.activeElement && document.activeElement.closest && document.activeElement.closest("[data-inline-form]");
+    if (inline && inline.dataset.threadFor) returnTo = "thread-" + inline.dataset.threadFor;
+  });
+  var opening = null;
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var opener = event.detail.elt.closest && event.detail.elt.closest("[data-action=edit], [data-action=block]");
+    var card = opener && opener.closest("[data-thread-id]");
+    if (card) opening = opener.dataset.action + "-" + card.dataset.threadId;
   });
   // A live refresh may have been sent before a card took the focus (j/k): look again just before
   // the swap, so the focus survives it.
@@ -141,6 +156,19 @@
     var target = event.detail.target;
     if (target && target.querySelectorAll) {
       target.querySelectorAll("dialog[data-open-on-load]").forEach(openDialog);
+    }
+    // An inline form just opened: put the focus in its first field, so typing edits and Esc cancels.
+    var form = opening ? document.getElementById(opening) : null;
+    opening = null;
+    if (form && !form.contains(document.activeElement)) {
+      var field = form.querySelector("input:not([type=hidden]):not([disabled]), textarea, select");
+      if (field) field.focus();
+    } else if (returnTo) {
+      var card = document.getElementById(returnTo);
+      if (card && !document.querySelector("[data-inline-form]")) {
+        card.focus({ preventScroll: true });
+        returnTo = null;
+      }
     }
   });
 
@@ -187,6 +215,93 @@
     return Boolean(control);
   }
 
+  // "Block…": a search box over the form's list of threads (shown only with JS; without it the
+  // list is all there is). A ticked thread stays ticked while hidden, so it is still sent.
+  function showFilters(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("[data-filter-list][hidden]").forEach(function (box) {
+      box.hidden = false;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    showFilters(document);
+  });
+  document.body.addEventListener("htmx:load", function (event) {
+    showFilters(event.detail.elt.parentNode || document);
+  });
+  document.addEventListener("input", function (event) {
+    var box = event.target.closest && event.target.closest("[data-filter-list]");
+    if (!box) return;
+    var needle = event.target.value.trim().toLocaleLowerCase();
+    var shown = 0;
+    var choices = box.closest("form").querySelectorAll(".field--blocked_by .check");
+    choices.forEach(function (choice) {
+      var match = !needle || choice.textContent.toLocaleLowerCase().indexOf(needle) !== -1;
+      choice.hidden = !match;
+      if (match) shown += 1;
+    });
+    box.querySelector("[data-filter-count]").textContent = needle ? shown + " of " + choices.length + " shown" : "";
+  });
+
+  var YEAR = 365 * 24 * 3600;
+
+  function setCookie(name, value) {
+    document.cookie = name + "=" + encodeURIComponent(value) + "; path=/; max-age=" + YEAR + "; SameSite=Lax";
+  }
+
+  function closedLanes() {
+    var match = document.cookie.match(/(?:^|; )board_lanes_closed=([^;]*)/);
+    return match ? decodeURIComponent(match[1]).split(".").filter(Boolean) : [];
+  }
+
+  // <details> "toggle" does not bubble: listen in the capture phase.
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      var lane = event.target;
+      if (lane.matches && lane.matches("details.menu") && !lane.open) {
+        lane.dispatchEvent(new CustomEvent("parallel-you:release", { bubbles: true }));
+        return;
+      }
+      if (!lane.matches || !lane.matches("details[data-lane]")) return;
+      var key = lane.dataset.lane;
+      var closed = closedLanes().filter(function (k) {
+        return k !== key;
+      });
+      if (!lane.open) closed.push(key);
+      setCookie("board_lanes_closed", closed.join("."));
+      if (lane.open && !lane.querySelector(".lane__body")) refresh(lane.closest("[data-live-region]"));
+    },
+    true
+  );
+
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest && event.target.closest(".tab[data-tab]");
+    if (tab) {
+      event.preventDefault();
+      var region = tab.closest("[data-live-region]");
+      setCookie("board_tab", tab.dataset.tab);
+      region.dataset.tab = tab.dataset.tab;
+      region.querySelectorAll(".tab[data-tab]").forEach(function (other) {
+        if (other === tab) other.setAttribute("aria-current", "true");
+        else other.removeAttribute("aria-current");
+      });
+      return;
+    }
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = event.target.closest && event.target.closest("details.menu[open]");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
     var target = event.target;
@@ -214,9 +329,18 @@
       case "?":
         if (helpDialog()) openDialog(helpDialog());
         break;
-      case "s":
-        handled = clickIn(card, ".timer button[type=submit]");
+      case "s": {
+        // Start a Ready card; on a running one open "Stop…" (it asks how it went) at its first answer.
+        var stop = card && card.querySelector(".timer-running:not([hidden]) details.timer-stop");
+        if (stop) {
+          stop.open = true;
+          var answer = stop.querySelector("button");
+          if (answer) answer.focus();
+        } else {
+          handled = clickIn(card, ".timer form[action$='/start/'] button[type=submit]");
+        }
         break;
+      }
       case "e":
         handled = clickIn(card, "[data-action=edit]");
         break;

@@ -114,6 +114,12 @@
       region.addEventListener("htmx:afterRequest", function (event) {
         if (event.detail.successful) dismiss();
       });
+      region.addEventListener("keydown", function (event) {
+        if (event.key !== "Escape") return;
+        event.preventDefault();
+        event.stopPropagation();
+        dismiss();
+      });
     }
     return region;
   }
@@ -122,9 +128,15 @@
     var region = document.getElementById("timer-alert");
     if (!region || region.hidden) return;
     if (threadId && region.dataset.threadId !== threadId) return;
+    var hadFocus = region.contains(document.activeElement);
     region.hidden = true;
     region.replaceChildren();
     document.title = baseTitle;
+    // Give the focus back to where it was when the alert took it (if that is still on the page).
+    // By id: a live refresh may have replaced that element meanwhile; else the thread's card.
+    var back = (region._returnId && document.getElementById(region._returnId)) || document.getElementById("thread-" + region.dataset.threadId);
+    region._returnId = null;
+    if (hadFocus && back) back.focus({ preventScroll: true });
   }
 
   function showAlert(threadId, runId, title) {
@@ -163,6 +175,11 @@
     close.addEventListener("click", function () { dismiss(); });
     region.appendChild(close);
     region.hidden = false;
+    // The alert takes the focus (on its first choice) so the keyboard can answer it at once; Esc
+    // dismisses it (keydown below) and the focus goes back.
+    if (!region.contains(document.activeElement)) region._returnId = document.activeElement && document.activeElement.id;
+    var first = region.querySelector("button, a[href]");
+    if (first) first.focus({ preventScroll: true });
     notify(title, runId);
     beep();
   }

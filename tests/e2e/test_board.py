@@ -11,9 +11,23 @@ from tests.e2e.conftest import sign_up
 TIMEOUT = 5_000
 
 
-def card(page: Any, column: str, title: str) -> Any:
+def card(page: Any, state: str, title: str) -> Any:
+    """A card on the board by its state and title (a running one is in the Now strip)."""
     heading = page.get_by_role("heading", name=title, exact=True)
-    return page.locator(f"#column-{column} article[data-thread-id]", has=heading)
+    where = "#now" if state == "running" else "#board .lanes"
+    return page.locator(f"{where} article[data-thread-id][data-state={state}]", has=heading)
+
+
+def lane(page: Any, title: str) -> Any:
+    return page.locator("details.lane", has=page.locator(".lane__title", has_text=title))
+
+
+def act(card: Any, role: str, name: str) -> None:
+    """Use a card's control, opening its More menu first when the control is in there."""
+    expect(card).to_be_visible(timeout=TIMEOUT)
+    if card.locator(".menu__body").get_by_role(role, name=name, exact=True, include_hidden=True).count():
+        card.locator("summary.menu__toggle").click()
+    card.get_by_role(role, name=name, exact=True).click()
 
 
 def add(page: Any, kind: str, title: str, saga: str | None = None) -> None:
@@ -33,12 +47,13 @@ def test_a_new_person_plans_blocks_finishes_and_archives(context: Any) -> None:
     expect(page.locator("#board-empty")).to_contain_text("Your board is empty")
 
     add(page, "saga", "Write the book")
-    expect(card(page, "ready", "Write the book")).to_be_visible(timeout=TIMEOUT)
+    expect(lane(page, "Write the book")).to_be_visible(timeout=TIMEOUT)
     add(page, "story", "Outline", saga="Write the book")
     add(page, "story", "Draft chapter one", saga="Write the book")
     add(page, "task", "Buy paper", saga="— none —")
-    expect(page.locator("#column-ready article[data-thread-id]")).to_have_count(4, timeout=TIMEOUT)
-    expect(card(page, "ready", "Draft chapter one").locator(".thread-card__saga")).to_have_text("Write the book")
+    expect(page.locator("article[data-state=ready]")).to_have_count(3, timeout=TIMEOUT)
+    expect(lane(page, "Write the book").locator("article")).to_have_count(2)
+    expect(lane(page, "Outside any saga")).to_contain_text("Buy paper")
 
     # A validation error shows next to the field and saves nothing.
     page.select_option("#new-kind", "story")
@@ -49,7 +64,7 @@ def test_a_new_person_plans_blocks_finishes_and_archives(context: Any) -> None:
     expect(page.locator("#board")).not_to_contain_text("Orphan")
 
     # Block one story on the other, in place.
-    card(page, "ready", "Draft chapter one").get_by_role("link", name="Block…").click()
+    act(card(page, "ready", "Draft chapter one"), "link", "Block…")
     form = page.locator("form[data-inline-form]")
     form.get_by_label("Outline (Story, Ready)").check()
     form.get_by_role("button", name="Block").click()
@@ -57,14 +72,14 @@ def test_a_new_person_plans_blocks_finishes_and_archives(context: Any) -> None:
     expect(blocked).to_contain_text("Blocked by Outline", timeout=TIMEOUT)
 
     # The blocker is done: the story shows as ready to unblock.
-    card(page, "ready", "Outline").get_by_role("button", name="Done").click()
+    act(card(page, "ready", "Outline"), "button", "Done")
     expect(card(page, "done", "Outline")).to_be_visible(timeout=TIMEOUT)
     expect(blocked).to_contain_text("Ready to unblock", timeout=TIMEOUT)
-    blocked.get_by_role("button", name="Unblock").click()
+    act(blocked, "button", "Unblock")
     expect(card(page, "ready", "Draft chapter one")).to_be_visible(timeout=TIMEOUT)
 
     # Archive the finished story and find it on the archive page.
-    card(page, "done", "Outline").get_by_role("button", name="Archive").click()
+    act(card(page, "done", "Outline"), "button", "Archive")
     expect(page.locator("#board")).not_to_contain_text("Outline", timeout=TIMEOUT)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Archive").click()
     expect(page.locator("#archive")).to_contain_text("Outline", timeout=TIMEOUT)
@@ -105,13 +120,14 @@ def test_delete_a_saga_asks_first_and_says_what_goes_with_it(context: Any) -> No
     sign_up(page)
     add(page, "saga", "Garden")
     add(page, "story", "Dig beds", saga="Garden")
-    card(page, "ready", "Garden").get_by_role("link", name="Delete…").click()
+    lane(page, "Garden").get_by_role("link", name="Open the saga Garden").click()
+    page.get_by_role("link", name="Delete…").click()
     dialog = page.locator("dialog[open]")
     expect(dialog).to_contain_text("Its 1 story and tasks will be deleted with it", timeout=TIMEOUT)
     expect(dialog).to_contain_text("Dig beds")
     dialog.get_by_role("button", name="Cancel").click()
     expect(page.locator("dialog[open]")).to_have_count(0)
-    card(page, "ready", "Garden").get_by_role("link", name="Delete…").click()
+    page.get_by_role("link", name="Delete…").click()
     page.locator("dialog[open]").get_by_role("button", name="Delete all 2").click()
     expect(page.locator(".message--success")).to_contain_text("Deleted “Garden” and its 1 story and tasks.")
     expect(page.locator("#board-empty")).to_be_visible()

@@ -8,7 +8,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_up
-from tests.e2e.test_board import add, card
+from tests.e2e.test_board import act, add, card
 from tests.support.http import WebClient
 from tests.support.servers import Server
 
@@ -25,14 +25,14 @@ def open_tabs(context: Any) -> tuple[Any, Any]:
     return first, second
 
 
-def test_a_saga_created_in_one_tab_appears_in_the_other_without_reload(context: Any) -> None:
+def test_a_task_created_in_one_tab_appears_in_the_other_without_reload(context: Any) -> None:
     first, second = open_tabs(context)
     second.evaluate("window.__notReloaded = true")
 
-    add(first, "saga", "Learn the cello")
+    add(first, "task", "Learn the cello")
     expect(card(second, "ready", "Learn the cello")).to_be_visible(timeout=TIMEOUT)
 
-    card(second, "ready", "Learn the cello").get_by_role("button", name="Park").click()
+    act(card(second, "ready", "Learn the cello"), "button", "Park")
     expect(card(first, "parked", "Learn the cello")).to_be_visible(timeout=TIMEOUT)
     assert second.evaluate("window.__notReloaded") is True
 
@@ -44,7 +44,7 @@ def test_tabs_reconnect_and_resync_after_the_web_process_restarts(context: Any, 
     second.goto("/")
     for tab in (first, second):
         expect(tab.locator("body[data-live=open]")).to_be_attached(timeout=TIMEOUT)
-    add(first, "saga", "Before the restart")
+    add(first, "task", "Before the restart")
     expect(card(second, "ready", "Before the restart")).to_be_visible(timeout=TIMEOUT)
 
     server.stop()
@@ -57,7 +57,7 @@ def test_tabs_reconnect_and_resync_after_the_web_process_restarts(context: Any, 
     elsewhere = WebClient(server.url)
     elsewhere.log_in(username)
     response = elsewhere.post(
-        "/threads/new/", {"kind": "saga", "title": "Made elsewhere", "energy_band": "deep", "quantum": "25"}
+        "/threads/new/", {"kind": "task", "title": "Made elsewhere", "energy_band": "deep", "quantum": "25"}
     )
     assert response.status == 200, response.text[:300]
 
@@ -66,7 +66,7 @@ def test_tabs_reconnect_and_resync_after_the_web_process_restarts(context: Any, 
     for tab in (first, second):
         expect(tab.locator("body[data-live=open]")).to_be_attached(timeout=15_000)
         expect(tab.locator("#live-status")).to_be_hidden()
-    add(first, "saga", "After the restart")
+    add(first, "task", "After the restart")
     expect(card(second, "ready", "After the restart")).to_be_visible(timeout=TIMEOUT)
     for tab in (first, second):
         expect(card(tab, "ready", "Before the restart")).to_be_visible()

@@ -27,6 +27,7 @@ def test_download_my_data_and_import_it_into_another_account(browser: Any, serve
     sign_up(page)
     add(page, "saga", "Write the book")
     add(page, "story", "Outline", saga="Write the book")
+    page.click("summary.account-menu__toggle")  # the account menu in the header
     page.click("text=Your data")
     with page.expect_download() as download:
         page.click("text=Download my data (.json)")

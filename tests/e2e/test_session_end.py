@@ -37,6 +37,7 @@ def test_logging_out_ends_the_live_updates_of_that_sessions_other_tabs(context: 
     live(first, "open")
     live(second, "open")
 
+    first.locator("summary.account-menu__toggle").click()  # the account menu in the header
     first.get_by_role("button", name="Log out").click()
     first.wait_for_url("**/accounts/login/")
     live(second, "ended", timeout=1_000)

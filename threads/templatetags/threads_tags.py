@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from threads.domain import State, Thread
+
 register = template.Library()
 
 
@@ -34,3 +36,14 @@ def band_name(band_id: str, bands: Any) -> str:
         if band.id == band_id:
             return str(band.name)
     return str(band_id).capitalize()
+
+
+# The one move a card offers outside its menu, by state (Start and the countdown are the timer's).
+PRIMARY = {State.PARKED: "unpark", State.BLOCKED: "unblock", State.DONE: "archive"}
+
+
+@register.filter
+def primary_action(thread: Thread) -> str:
+    """The action that matters now for this thread, when it is one of its actions; "" otherwise."""
+    action = "unarchive" if thread.archived else PRIMARY.get(thread.state, "")
+    return action if action in thread.actions else ""

@@ -1,0 +1,153 @@
+"""Rough edges a new user hit on the board, each fixed and checked in a real Chromium:
+`e` puts the focus in the edit form (Esc cancels, the focus returns to the card); `s` on a running
+card stops it as the help says; the edit form's Title label names its field; "Block…" is
+searchable; the time's-up alert takes the focus, closes on Esc and leaves the Now strip clear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_up
+from tests.e2e.test_board import card
+from tests.e2e.test_timers import task_for
+from tests.support.http import WebClient
+from tests.support.servers import Server, start_server
+
+pytestmark = pytest.mark.chromium
+TIMEOUT = 5_000
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    # A "minute" of one second: a 5-minute quantum lasts 5 seconds.
+    started = start_server(tmp_path / "server", PARALLEL_YOU_SECONDS_PER_MINUTE="1")
+    yield started
+    started.stop()
+
+
+def focus_card(page: Any, state: str, title: str) -> Any:
+    found = card(page, state, title)
+    expect(found).to_be_visible(timeout=TIMEOUT)
+    found.focus()
+    expect(found).to_be_focused()
+    return found
+
+
+def test_e_edits_with_the_focus_in_the_form_esc_cancels_and_the_focus_returns(context: Any, server: Server) -> None:
+    page = context.new_page()
+    task = task_for(server, sign_up(page), "Water the plants", quantum=25)
+    page.goto("/")
+    focus_card(page, "ready", "Water the plants")
+    page.keyboard.press("e")
+    form = page.locator(f"#edit-{task.id}")
+    # The Title label names the title field (its id no longer clashes with the form's heading).
+    title = form.get_by_label("Title", exact=True)
+    expect(title).to_be_focused(timeout=TIMEOUT)
+    expect(title).to_have_value("Water the plants")
+    assert page.evaluate("document.querySelectorAll('[id]').length") == page.evaluate(
+        "new Set([...document.querySelectorAll('[id]')].map(e => e.id)).size"
+    )
+    page.keyboard.press("Escape")
+    expect(form).to_have_count(0, timeout=TIMEOUT)
+    expect(page.locator(f"#thread-{task.id}")).to_be_focused(timeout=TIMEOUT)
+    # Cancel by button: the focus comes back to the card too.
+    page.keyboard.press("e")
+    expect(form.get_by_label("Title", exact=True)).to_be_focused(timeout=TIMEOUT)
+    form.get_by_role("link", name="Cancel").click()
+    expect(page.locator(f"#thread-{task.id}")).to_be_focused(timeout=TIMEOUT)
+
+
+def test_s_starts_then_stops_as_the_help_says(context: Any, server: Server) -> None:
+    page = context.new_page()
+    task_for(server, sign_up(page), "Read a chapter", quantum=25)
+    page.goto("/")
+    page.locator("body").press("?")
+    expect(page.locator("#help-dialog")).to_contain_text("Start the focused card's quantum, or stop it")
+    page.keyboard.press("Escape")
+    focus_card(page, "ready", "Read a chapter")
+    page.keyboard.press("s")
+    running = card(page, "running", "Read a chapter")
+    expect(running.locator(".countdown")).to_be_visible(timeout=TIMEOUT)
+    focus_card(page, "running", "Read a chapter")
+    page.keyboard.press("s")
+    # Not a pause: "Stop…" opens at its first answer.
+    expect(running.locator("details.timer-stop")).to_have_attribute("open", "", timeout=TIMEOUT)
+    expect(running.locator(".timer-stop__form button").first).to_be_focused()
+    expect(running.locator(".timer-state")).to_have_count(0)
+    page.keyboard.press("Enter")
+    expect(card(page, "done", "Read a chapter")).to_be_visible(timeout=TIMEOUT)
+
+
+def test_block_is_a_searchable_list(context: Any, server: Server) -> None:
+    page = context.new_page()
+    username = sign_up(page)
+    for title in ("Call the plumber", "Buy tiles", "Pick a colour", "Measure the wall"):
+        task_for(server, username, title, quantum=25)
+    page.goto("/")
+    target = card(page, "ready", "Measure the wall")
+    expect(target).to_be_visible(timeout=TIMEOUT)
+    target.locator("summary.menu__toggle").click()
+    target.get_by_role("link", name="Block…").click()
+    form = page.locator("form[data-inline-form]")
+    search = form.get_by_label("Find a thread")
+    expect(search).to_be_focused(timeout=TIMEOUT)
+    search.fill("TILES")
+    expect(form.locator(".check:visible")).to_have_count(1)
+    expect(form.locator("[data-filter-count]")).to_have_text("1 of 3 shown")
+    form.get_by_label("Buy tiles (Task, Ready)").check()
+    search.fill("plumb")
+    form.get_by_label("Call the plumber (Task, Ready)").check()
+    search.fill("")
+    expect(form.locator(".check:visible")).to_have_count(3)
+    form.get_by_role("button", name="Block").click()
+    blocked = card(page, "blocked", "Measure the wall")
+    expect(blocked).to_contain_text("Call the plumber", timeout=TIMEOUT)
+    expect(blocked).to_contain_text("Buy tiles")
+
+
+def test_the_alert_takes_the_focus_closes_on_esc_and_leaves_the_now_strip_clear(context: Any, server: Server) -> None:
+    page = context.new_page()
+    task = task_for(server, sign_up(page), "Short sprint", quantum=5)
+    page.goto("/")
+    focus_card(page, "ready", "Short sprint")
+    page.keyboard.press("s")
+    alert = page.locator("#timer-alert")
+    expect(alert).to_be_visible(timeout=10_000)
+    expect(alert.get_by_role("button").first).to_be_focused()
+    now, box = page.locator("#now").bounding_box(), alert.bounding_box()
+    assert now and box and (box["y"] >= now["y"] + now["height"] or box["y"] + box["height"] <= now["y"]), (now, box)
+    page.keyboard.press("Escape")
+    expect(alert).to_be_hidden()
+    expect(page.locator(f"#thread-{task.id}")).to_be_focused()
+
+
+def test_an_open_more_menu_holds_the_live_refresh_until_it_closes(context: Any, server: Server) -> None:
+    page = context.new_page()
+    username = sign_up(page)
+    task_for(server, username, "Sort the mail", quantum=25)
+    page.goto("/")
+    expect(page.locator("body[data-live=open]")).to_be_attached(timeout=TIMEOUT)
+    mine = card(page, "ready", "Sort the mail")
+    mine.locator("summary.menu__toggle").click()
+    menu = mine.locator("details.menu")
+    expect(menu).to_have_attribute("open", "")
+    page.evaluate("window.__events = 0; document.body.addEventListener('parallel-you:event', () => window.__events++)")
+    elsewhere = WebClient(server.url)
+    elsewhere.log_in(username)
+    response = elsewhere.post(
+        "/threads/new/", {"kind": "task", "title": "Made elsewhere", "energy_band": "deep", "quantum": "25"}
+    )
+    assert response.status == 200, response.text[:300]
+    # The change arrives, but the board waits: the menu stays open under the person's pointer.
+    page.wait_for_function("window.__events > 0")
+    page.wait_for_load_state("networkidle")
+    expect(menu).to_have_attribute("open", "")
+    expect(card(page, "ready", "Made elsewhere")).to_have_count(0)
+    page.keyboard.press("Escape")
+    expect(card(page, "ready", "Made elsewhere")).to_be_visible(timeout=TIMEOUT)
