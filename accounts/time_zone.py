@@ -6,13 +6,13 @@ days are counted in it by the selectors, which read the same profile.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, cast
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest
 from django.utils import timezone
 
 from parallel_you.bootstrap import current_adapters
@@ -43,36 +43,35 @@ def browser_zone(value: object) -> str:
     return value if isinstance(value, str) and value in time_zone_names() else "UTC"
 
 
-Handler = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
-
-
 class PersonTimeZoneMiddleware:
     """Activate the signed-in person's time zone for the request (templates' |date and |time then
-    show their local times). A request without a session cookie is anonymous: UTC, no lookup."""
+    show their local times); anyone else gets UTC.
+
+    It works at the view step, after LoginRequiredMiddleware has loaded the user (in its one thread
+    hop, parallel_you/middleware.py): asking for the user earlier would cost a hop of its own on
+    every request. A view that needs no login (log-in, sign-up) is shown in UTC."""
 
     async_capable = True
     sync_capable = True
 
     def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
         self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
+        if iscoroutinefunction(get_response):
             markcoroutinefunction(self)
+            # Django's handler reads the instance's process_view: the coroutine runs on the loop.
+            self.process_view = self._aprocess_view  # type: ignore[method-assign]
 
     def __call__(self, request: HttpRequest) -> Any:
-        if self.is_async:
-            return self._acall(request)
-        user = request.user if settings.SESSION_COOKIE_NAME in request.COOKIES else None
-        self._activate(str(user.pk) if user is not None and user.is_authenticated else None)
+        timezone.deactivate()
         return self.get_response(request)
 
-    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
-        owner = None
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
-            user = await request.auser()
-            owner = str(user.pk) if user.is_authenticated else None
-        self._activate(owner)
-        return await cast(Handler, self.get_response)(request)
+    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> None:
+        user = request.user if settings.SESSION_COOKIE_NAME in request.COOKIES else None
+        self._activate(str(user.pk) if user is not None and user.is_authenticated else None)
+
+    async def _aprocess_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> None:
+        user = getattr(request, "_acached_user", None)  # loaded by LoginRequiredMiddleware, if at all
+        self._activate(str(user.pk) if user is not None and user.is_authenticated else None)
 
     @staticmethod
     def _activate(owner: str | None) -> None:

@@ -18,6 +18,7 @@ def put(adapters: Adapters, kind: Kind, title: str, parent: Thread | None = None
         thread.finish()
     elif state is State.PARKED:
         thread.park()
+    thread.version = 1  # stored as a service would: a stored document is at version 1 or more
     adapters.threads.upsert(thread)
     return thread
 
