@@ -59,7 +59,7 @@ class PersonTimeZoneMiddleware:
         if iscoroutinefunction(get_response):
             markcoroutinefunction(self)
             # Django's handler reads the instance's process_view: the coroutine runs on the loop.
-            self.process_view = self._aprocess_view  # type: ignore[method-assign]
+            self.process_view = self._aprocess_view  # type: ignore[method-assign,assignment]
 
     def __call__(self, request: HttpRequest) -> Any:
         timezone.deactivate()
