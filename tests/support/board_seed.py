@@ -85,6 +85,7 @@ def seed_forty(server: Server, username: str) -> dict[str, Thread]:
     try:
         for thread in made.values():
             thread.ensure_valid()
+            thread.version = 1  # stored as a service would: a stored document is at version 1 or more
             repo.upsert(thread)
     finally:
         repo.close()
