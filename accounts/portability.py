@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -90,7 +90,10 @@ class ImportPlan:
     profile_read: Profile | None
     threads: list[Thread]
     sprints: list[Sprint]
+    # old id -> new id, for every id that was taken (the file's documents, and references to
+    # documents the person had deleted); `clashing` counts the file's documents among them.
     remapped: dict[str, str] = field(default_factory=dict)
+    clashing: int = 0
     bands_added: list[str] = field(default_factory=list)
 
     @property
@@ -363,6 +366,19 @@ def _merge_profile(
     return merged, renames, added
 
 
+DocT = TypeVar("DocT", Thread, Sprint)
+
+
+def _revalidate(model: type[DocT], rows: list[dict[str, Any]], where: str, problems: list[str]) -> list[DocT]:
+    docs = []
+    for i, row in enumerate(rows):
+        try:
+            docs.append(model.model_validate(row))
+        except ValidationError as exc:
+            problems += [f"{where}[{i}].{line}" for line in _validation_problems(exc, row)]
+    return docs
+
+
 def _plan_person(
     person: PersonData | PersonExport,
     *,
@@ -450,15 +466,17 @@ def _plan_person(
                 item["id"] = ref(item["id"])
                 item["energy_band"] = band(item["energy_band"])
         new_sprints.append(data)
-    try:
-        planned_threads = [Thread.model_validate(d) for d in new_threads]
-        planned_sprints = [Sprint.model_validate(d) for d in new_sprints]
-        if profile is not None:
+    # The file was valid; check again what remapping made of it, so the store only gets valid documents.
+    problems = []
+    planned_threads = _revalidate(Thread, new_threads, f"{prefix}threads", problems)
+    planned_sprints = _revalidate(Sprint, new_sprints, f"{prefix}sprints", problems)
+    if profile is not None:
+        try:
             profile.ensure_valid()
-    except ValidationError as exc:
-        raise ImportRefused([f"{prefix}{line}" for line in _validation_problems(exc, None)]) from None
-    except InvalidValue as exc:
-        raise ImportRefused([f"{prefix}profile.{k}: {v}" for k, v in exc.errors.items()]) from None
+        except InvalidValue as exc:
+            problems += [f"{prefix}profile.{k}: {v}" for k, v in exc.errors.items()]
+    if problems:
+        raise ImportRefused(problems)
     return ImportPlan(
         owner=owner,
         profile=profile,
@@ -466,6 +484,7 @@ def _plan_person(
         threads=planned_threads,
         sprints=planned_sprints,
         remapped=remap,
+        clashing=len(held & set(remap)),
         bands_added=added,
     )
 

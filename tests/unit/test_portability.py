@@ -215,6 +215,7 @@ async def test_references_to_deleted_threads_keep_pointing_at_nothing() -> None:
 
     # Where those ids are taken, the copies get free ones, so they still point at nothing.
     again = await import_into(target, "8", file.model_copy(update={"threads": [], "sprints": [file.sprints[0]]}))
+    assert (again.clashing, len(again.remapped)) == (1, 3)  # the sprint; the ids it refers to
     closing = target.sprints.get(again.remapped[docs["closed"].id]).closing  # type: ignore[union-attr]
     assert closing is not None
     assert closing.carried_to == again.remapped[docs["active"].id]
