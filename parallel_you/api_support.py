@@ -40,7 +40,9 @@ class Error(Schema):
 
     code: str = Field(examples=["not_found"])
     message: str
-    details: dict[str, str] = Field(default_factory=dict)
+    details: dict[str, str | list[str]] = Field(
+        default_factory=dict, description="Per field, a message; a refused import: `problems`, a list"
+    )
     current: dict[str, Any] | None = None
 
 
@@ -57,7 +59,7 @@ class ApiError(Exception):
         code: str,
         message: str,
         *,
-        details: dict[str, str] | None = None,
+        details: dict[str, str | list[str]] | None = None,
         current: BaseModel | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:

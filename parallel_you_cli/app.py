@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -356,6 +357,69 @@ def sprint(as_json: JsonOption = False) -> None:
             "over" if row["over"] else "",
         )
     out.print(table)
+
+
+# --- your data -------------------------------------------------------------------------------------
+def _counted(counts: dict[str, int]) -> str:
+    parts = [
+        f"{counts.get(name, 0)} {name if counts.get(name, 0) != 1 else name[:-1]}" for name in ("threads", "sprints")
+    ]
+    plural = {"saga": "sagas", "story": "stories", "task": "tasks"}
+    kinds = ", ".join(f"{counts[k]} {k if counts[k] == 1 else plural[k]}" for k in plural if counts.get(k))
+    return f"{parts[0]} ({kinds}) and {parts[1]}" if kinds else " and ".join(parts)
+
+
+@app.command("export")
+@friendly
+def export_data(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output)")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Everything of yours as one JSON document (the same file as Settings › Your data)."""
+    document = api().get("/export")
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"Couldn't write {output}: {exc.strerror or exc}.", 2) from None
+    threads, sprints = len(document.get("threads", [])), len(document.get("sprints", []))
+    if as_json:
+        show_json({"file": str(output), "threads": threads, "sprints": sprints})
+    else:
+        out.print(f"Exported {threads} threads and {sprints} sprints to {output}.", markup=False)
+
+
+@app.command("import")
+@friendly
+def import_data(
+    file: Annotated[Path, typer.Argument(help="A file made by `parallel-you export` or the Your data page")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only check the file and say what it would add")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Add an exported file's threads, sprints and energy bands to your account (all or nothing)."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise CliError(f"Couldn't read {file}: {exc.strerror or exc}.", 2) from None
+    headers = {"Content-Type": "application/json"}
+    result = api().request("POST", "/import", content=data, headers=headers, params={"dry_run": str(dry_run).lower()})
+    if as_json:
+        show_json(result)
+        return
+    counts = result["counts"]
+    what = f"{_counted(counts)}, {counts.get('sessions', 0)} past sessions"
+    if result["bands_added"]:
+        what += f", energy bands {', '.join(result['bands_added'])}"
+    renamed = f" ({result['remapped']} ids were taken here and got new ones)" if result["remapped"] else ""
+    if dry_run:
+        out.print(f"{file} would add {what}{renamed}. Nothing was written.", markup=False)
+    else:
+        out.print(f"Imported {what}{renamed}.", markup=False)
 
 
 # --- watch ------------------------------------------------------------------------------------------

@@ -37,7 +37,12 @@ def _explain(response: httpx.Response) -> CliError:
         return CliError(message or "Too many failed sign-ins: wait a few minutes.", 5)
     text = message or f"The server answered {response.status_code}."
     if isinstance(details, dict):
-        extra = [f"  {field}: {why}" for field, why in details.items() if why != message and field != "current"]
+        extra: list[str] = []
+        for field, why in details.items():
+            if isinstance(why, list):
+                extra += [f"  {item}" for item in why if item not in (message or "")]
+            elif why != message and field != "current":
+                extra.append(f"  {field}: {why}")
         text = "\n".join([text, *extra])
     return CliError(text, 2 if response.status_code < 500 else 6)
 

@@ -6,6 +6,7 @@ shows in `parallel-you watch`, down to the time's-up at the server's deadline.
 
 from __future__ import annotations
 
+import json
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -169,3 +170,28 @@ def test_watch_reconnects_and_resyncs_after_the_server_restarts(cli: Cli, server
         assert running["thread_id"] == added["id"]
     finally:
         watch.stop()
+
+
+def test_export_from_one_account_imports_into_another(cli: Cli, server: Server, tmp_path: Path) -> None:
+    logged_in(cli, server, "ada")
+    saga = cli.json("add", "Garden", "--kind", "saga")
+    cli.json("add", "Dig beds", "--saga", saga["id"][:8])
+    cli.json("add", "Buy seeds")
+    exported = tmp_path / "ada.json"
+    assert f"Exported 3 threads and 0 sprints to {exported}." in cli.run("export", "-o", str(exported)).stdout
+    assert json.loads(cli.run("export").stdout)["threads"] == json.loads(exported.read_text())["threads"]
+
+    other = Cli(tmp_path / "other-config")
+    logged_in(other, server, "grace")
+    truncated = tmp_path / "cut.json"
+    truncated.write_text(exported.read_text()[:200])
+    refused = other.run("import", str(truncated), check=False)
+    assert refused.returncode == 2 and "Nothing was imported" in refused.stderr and "cut short" in refused.stderr
+    planned = other.run("import", str(exported), "--dry-run").stdout
+    assert "would add 3 threads (1 saga, 2 tasks) and 0 sprints" in planned and "Nothing was written." in planned
+    assert other.json("ls") == []
+
+    assert other.json("import", str(exported))["counts"]["threads"] == 3
+
+    titles = sorted(t["title"] for t in other.json("ls"))
+    assert titles == ["Buy seeds", "Dig beds", "Garden"]
