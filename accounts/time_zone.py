@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import time_zone_names, zone_of
+from parallel_you.repo import RepoError
 from threads.selectors import profile_get
 
 UNKNOWN_ZONE = "Pick a time zone from the list, for example Europe/Berlin."
@@ -78,5 +79,11 @@ class PersonTimeZoneMiddleware:
         if owner is None:
             timezone.deactivate()
             return
-        profile = profile_get(repo=current_adapters().profiles, owner=owner)
+        try:
+            profile = profile_get(repo=current_adapters().profiles, owner=owner)
+        except RepoError:
+            # The store is away: show UTC rather than fail here; the view's own store call meets
+            # the same error and answers with the store's message (StoreProblemMiddleware).
+            timezone.deactivate()
+            return
         timezone.activate(zone_of(profile.time_zone))

@@ -121,7 +121,9 @@ def test_the_alert_takes_the_focus_closes_on_esc_and_leaves_the_now_strip_clear(
     expect(alert).to_be_visible(timeout=10_000)
     expect(alert.get_by_role("button").first).to_be_focused()
     now, box = page.locator("#now").bounding_box(), alert.bounding_box()
-    assert now and box and (box["y"] >= now["y"] + now["height"] or box["y"] + box["height"] <= now["y"]), (now, box)
+    assert box
+    # The Now strip, when a live refresh after the expiry still shows it, is not under the alert.
+    assert now is None or box["y"] >= now["y"] + now["height"] or box["y"] + box["height"] <= now["y"], (now, box)
     page.keyboard.press("Escape")
     expect(alert).to_be_hidden()
     expect(page.locator(f"#thread-{task.id}")).to_be_focused()

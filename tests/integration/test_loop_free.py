@@ -56,7 +56,9 @@ def board_pings(latency_ms: int, off_loop: str) -> list[float]:
                 round_trips += pings
         finally:
             server.stop()
-    assert len(round_trips) >= 10 * ROUNDS, round_trips
+    # Enough pings for a p99 to mean something; with store calls on the loop (the control) each
+    # ping waits seconds, so a round there may see only a few.
+    assert len(round_trips) >= (ROUNDS if off_loop == "off" else 10 * ROUNDS), round_trips
     return round_trips
 
 
