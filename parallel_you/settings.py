@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "threads",
     "sprints",
     "timers",
+    "pace",
 ]
 
 MIDDLEWARE = [

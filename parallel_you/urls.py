@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("sprints/", include("sprints.urls")),
     path("timers/", include("timers.urls")),
+    path("pace/", include("pace.urls")),
     path("", include("threads.urls")),
 ]

@@ -83,6 +83,9 @@ def test_a_new_person_plans_blocks_finishes_and_archives(context: Any) -> None:
     expect(page.locator("#board")).not_to_contain_text("Outline", timeout=TIMEOUT)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Archive").click()
     expect(page.locator("#archive")).to_contain_text("Outline", timeout=TIMEOUT)
+    # The list shows as soon as the HTML is parsed; the search box listens once htmx has started
+    # (deferred scripts, then DOMContentLoaded): typing before that is a plain form a person submits.
+    page.wait_for_load_state()
     page.fill("#filter-text", "nothing like it")
     expect(page.locator("#archive")).to_contain_text("Nothing archived matches", timeout=TIMEOUT)
     page.fill("#filter-text", "outl")

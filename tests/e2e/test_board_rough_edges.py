@@ -6,6 +6,7 @@ searchable; the time's-up alert takes the focus, closes on Esc and leaves the No
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -153,3 +154,41 @@ def test_an_open_more_menu_holds_the_live_refresh_until_it_closes(context: Any, 
     expect(card(page, "ready", "Made elsewhere")).to_have_count(0)
     page.keyboard.press("Escape")
     expect(card(page, "ready", "Made elsewhere")).to_be_visible(timeout=TIMEOUT)
+
+
+def test_a_live_refresh_sent_before_a_search_does_not_land_after_it(context: Any, server: Server) -> None:
+    """The archive's search box answers into the live region from outside it: a refresh that left
+    with the old URL and answers late must not put the unfiltered list back over the results."""
+    page = context.new_page()
+    username = sign_up(page)
+    client = WebClient(server.url)
+    client.log_in(username)
+    for title in ("Outline", "Index"):
+        task = task_for(server, username, title, quantum=25)
+        for action in ("done", "archive"):
+            response = client.post(f"/threads/{task.id}/transition/", {"action": action})
+            assert response.status == 200, response.text[:300]
+    page.goto("/archive/")
+    expect(page.locator("#archive .archive-item")).to_have_count(2, timeout=TIMEOUT)
+
+    # Hold the first live refresh's answer until the search has answered.
+    held: list[Any] = []
+
+    def hold_first_refresh(route: Any) -> None:
+        if not held and route.request.headers.get("x-live-refresh"):
+            held.append(route)
+        else:
+            route.fallback()
+
+    page.route("**/archive/*", hold_first_refresh)
+    with page.expect_request(lambda request: bool(request.headers.get("x-live-refresh"))):
+        page.evaluate("document.body.dispatchEvent(new CustomEvent('parallel-you:changed'))")
+    page.fill("#filter-text", "outl")
+    expect(page.locator("#archive .archive-item")).to_have_count(1, timeout=TIMEOUT)
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_load_state("networkidle")
+    # The late answer was dropped and the region refreshed again, from the searched URL.
+    expect(page.locator("#archive .archive-item")).to_have_count(1, timeout=TIMEOUT)
+    expect(page.locator("#archive")).to_contain_text("Outline")
+    expect(page).to_have_url(re.compile(r"/archive/\?q=outl$"))

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PaceConfig(AppConfig):
+    """Sustainable pace: one fatigue clock per person, breaks that count, daily caps per energy band."""
+
+    name = "pace"
+    verbose_name = "Pace"
