@@ -7,7 +7,8 @@ in the domain and the services; this module only translates their answers into H
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Literal, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
@@ -25,6 +26,29 @@ def owner_of(request: HttpRequest) -> str:
     """The owner id of the person the request was authenticated as (token or session)."""
     user: Any = request.auth  # type: ignore[attr-defined]
     return str(user.pk)
+
+
+T = TypeVar("T")
+Port = Literal["threads", "sprints", "profiles", "scheduler"]
+
+
+async def call(
+    request: HttpRequest,
+    service: Callable[..., Awaitable[T]],
+    /,
+    *,
+    repo: Port | None = None,
+    uses: Sequence[Port] = (),
+    **arguments: Any,
+) -> T:
+    """Run a keyword-only service for the person asking: `repo=` the adapter `repo` names, the
+    adapters named in `uses` under their own names (`threads=`, `scheduler=`), the bus, the owner,
+    then the endpoint's own `arguments`. The one place an endpoint's service call is wired."""
+    a = adapters()
+    ports: dict[str, Any] = {name: getattr(a, name) for name in uses}
+    if repo is not None:
+        ports["repo"] = getattr(a, repo)
+    return await service(**ports, bus=a.bus, owner=owner_of(request), **arguments)
 
 
 class Input(Schema):
@@ -94,6 +118,12 @@ def etag_of(document: Any) -> str:
 
 def set_etag(response: HttpResponse, document: Any) -> None:
     response["ETag"] = etag_of(document)
+
+
+def tagged(response: HttpResponse, document: T) -> T:
+    """`document`, its version set as the response's ETag: a write's answer."""
+    set_etag(response, document)
+    return document
 
 
 def created(response: HttpResponse, document: Any, location: str) -> None:
