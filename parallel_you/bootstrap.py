@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 
@@ -117,6 +117,14 @@ def make_scheduler(transport: str) -> ExpiryScheduler:
     raise ValueError(f"Unknown bus transport {transport!r}")
 
 
+class Stores(TypedDict):
+    """The document repos by name, as the services that read or write all of them take them."""
+
+    threads: Repo[Thread]
+    sprints: Repo[Sprint]
+    profiles: Repo[Profile]
+
+
 @dataclass
 class Adapters:
     """The adapters one process works with, and what starts and stops with them on its event loop."""
@@ -128,6 +136,9 @@ class Adapters:
     scheduler: ExpiryScheduler
     startup: list[Hook] = field(default_factory=list)
     shutdown: list[Hook] = field(default_factory=list)
+
+    def stores(self) -> Stores:
+        return Stores(threads=self.threads, sprints=self.sprints, profiles=self.profiles)
 
     async def start(self) -> None:
         for hook in self.startup:
