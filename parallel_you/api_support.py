@@ -8,13 +8,13 @@ in the domain and the services; this module only translates their answers into H
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
 
-from parallel_you.bootstrap import Adapters, current_adapters
+from parallel_you.bootstrap import Adapters, Port, current_adapters
 
 
 def adapters() -> Adapters:
@@ -29,7 +29,6 @@ def owner_of(request: HttpRequest) -> str:
 
 
 T = TypeVar("T")
-Port = Literal["threads", "sprints", "profiles", "scheduler"]
 
 
 async def call(
@@ -41,14 +40,8 @@ async def call(
     uses: Sequence[Port] = (),
     **arguments: Any,
 ) -> T:
-    """Run a keyword-only service for the person asking: `repo=` the adapter `repo` names, the
-    adapters named in `uses` under their own names (`threads=`, `scheduler=`), the bus, the owner,
-    then the endpoint's own `arguments`. The one place an endpoint's service call is wired."""
-    a = adapters()
-    ports: dict[str, Any] = {name: getattr(a, name) for name in uses}
-    if repo is not None:
-        ports["repo"] = getattr(a, repo)
-    return await service(**ports, bus=a.bus, owner=owner_of(request), **arguments)
+    """Run a keyword-only service for the person asking, wired as `Adapters.call` says."""
+    return await adapters().call(service, owner=owner_of(request), repo=repo, uses=uses, **arguments)
 
 
 class Input(Schema):
