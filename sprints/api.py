@@ -124,9 +124,7 @@ class CapacityOut(Schema):
 @router.get("/{sprint_id}/capacity", response={200: CapacityOut, **READ_ERRORS}, summary="Planned vs available")
 async def capacity_get(request: HttpRequest, sprint_id: str) -> CapacityOut:
     a = adapters()
-    planning = selectors.planning_get(
-        repo=a.sprints, threads=a.threads, profiles=a.profiles, owner=owner_of(request), sprint_id=sprint_id
-    )
+    planning = selectors.planning_get(**selectors.reads_of(a, owner_of(request)), sprint_id=sprint_id)
     rows = [
         CapacityRowOut(band=r.band, per_day=r.per_day, available=r.available, planned=r.planned, over=r.over)
         for r in planning.capacity
@@ -159,9 +157,7 @@ def _chart(data: Any) -> ChartOut:
 @router.get("/{sprint_id}/burndown", response={200: BurndownOut, **READ_ERRORS}, summary="Remaining quanta by day")
 async def burndown_get(request: HttpRequest, sprint_id: str) -> BurndownOut:
     a = adapters()
-    found = selectors.burndown_get(
-        repo=a.sprints, threads=a.threads, profiles=a.profiles, owner=owner_of(request), sprint_id=sprint_id
-    )
+    found = selectors.burndown_get(**selectors.reads_of(a, owner_of(request)), sprint_id=sprint_id)
     return BurndownOut(
         sprint_id=sprint_id,
         overall=_chart(found.overall),

@@ -38,6 +38,7 @@ from sprints.selectors import (
     Burndowns,
     burndown_get,
     planning_get,
+    reads_of,
     sprint_active,
     sprint_get,
     sprint_index,
@@ -53,12 +54,6 @@ T = TypeVar("T")
 THREADS: tuple[Port, ...] = ("threads",)
 PROFILES: tuple[Port, ...] = ("profiles",)
 BOTH: tuple[Port, ...] = ("threads", "profiles")
-
-
-def _reads(owner: str) -> dict[str, Any]:
-    """What the planning and burndown selectors read for `owner`: the sprints, threads and profiles."""
-    adapters = current_adapters()
-    return {"repo": adapters.sprints, "threads": adapters.threads, "profiles": adapters.profiles, "owner": owner}
 
 
 def _burndown_context(burndowns: Burndowns) -> dict[str, Any]:
@@ -138,7 +133,7 @@ async def _planning(
     request: HtmxHttpRequest, owner: str, sprint_id: str, *, error: str = "", status: int = 200, form: Any = None
 ) -> HttpResponse:
     band, state = _filters(request)
-    planning = planning_get(**_reads(owner), sprint_id=sprint_id, band=band, state=state)
+    planning = planning_get(**reads_of(current_adapters(), owner), sprint_id=sprint_id, band=band, state=state)
     sprint = planning.sprint
     if sprint.state is SprintState.CLOSED and not request.htmx:
         return redirect("sprints:summary", sprint.id)
@@ -149,7 +144,7 @@ async def _planning(
     if (request.htmx and request.method == "POST") or request.headers.get("HX-Target") == "planning":
         response = render(request, "sprints/_planning.html", context, status=status)
         return changed(response) if status == 200 and request.method == "POST" else response
-    context |= _burndown_context(burndown_get(**_reads(owner), sprint_id=sprint.id))
+    context |= _burndown_context(burndown_get(**reads_of(current_adapters(), owner), sprint_id=sprint.id))
     return render(request, "sprints/planning.html", context, status=status)
 
 
@@ -282,7 +277,7 @@ async def sprint_start(request: HtmxHttpRequest, sprint_id: str) -> HttpResponse
 
 
 def _burndowns_or_404(owner: str, sprint_id: str) -> Burndowns:
-    return burndown_get(**_reads(owner), sprint_id=sprint_id)
+    return burndown_get(**reads_of(current_adapters(), owner), sprint_id=sprint_id)
 
 
 @require_GET
@@ -299,7 +294,7 @@ async def burndown(request: HtmxHttpRequest, sprint_id: str) -> HttpResponse:
 async def sprint_close(request: HtmxHttpRequest, sprint_id: str) -> HttpResponse:
     """GET: what closing would mean and where unfinished work goes; POST: close."""
     owner = await owner_of(request)
-    planning = planning_get(**_reads(owner), sprint_id=sprint_id)
+    planning = planning_get(**reads_of(current_adapters(), owner), sprint_id=sprint_id)
     form = CloseForm(request.POST or None, planned=planning.planned_sprints)
     closing = None
     if request.method == "POST":
@@ -350,12 +345,5 @@ async def sprint_board(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "sprints/_board.html", context)
     if sprint is not None:
-        burndowns = burndown_get(
-            repo=adapters.sprints,
-            threads=adapters.threads,
-            profiles=adapters.profiles,
-            owner=owner,
-            sprint_id=sprint.id,
-        )
-        context |= _burndown_context(burndowns)
+        context |= _burndown_context(burndown_get(**reads_of(adapters, owner), sprint_id=sprint.id))
     return render(request, "sprints/board.html", context)

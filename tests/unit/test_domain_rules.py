@@ -15,7 +15,7 @@ from parallel_you.domain import IllegalTransition, InvalidValue
 from sprints import services as sprint_services
 from sprints.documents import SPRINTS
 from sprints.domain import Sprint
-from sprints.selectors import burndown_get
+from sprints.selectors import burndown_get, reads_of
 from tests.support.store import put
 from threads import services
 from threads.documents import THREADS
@@ -227,10 +227,7 @@ def test_a_stored_sprint_outside_those_years_still_gives_a_burndown(adapters: Ad
         sprint = Sprint(owner="ada", name="Old", start=start, end=start + timedelta(days=6), state=state, **extra)
         put(adapters.sprints, sprint)
         charts = burndown_get(
-            repo=adapters.sprints,
-            threads=adapters.threads,
-            profiles=adapters.profiles,
-            owner="ada",
+            **reads_of(adapters, "ada"),
             sprint_id=sprint.id,
             now=datetime(2026, 3, 2, 12, tzinfo=UTC),
         )

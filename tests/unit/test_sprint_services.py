@@ -11,7 +11,7 @@ from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, No
 from parallel_you.service_layer import save
 from sprints import services
 from sprints.domain import OverlapNeedsConfirmation, Sprint, SprintState
-from sprints.selectors import burndown_get, planning_get, sprint_active, sprint_list
+from sprints.selectors import burndown_get, planning_get, reads_of, sprint_active, sprint_list
 from tests.support.clock import A_WEDNESDAY
 from threads import services as threads
 from threads.domain import Kind, Outcome, Session, Thread
@@ -228,26 +228,19 @@ async def test_planning_shows_backlog_by_saga_over_capacity_and_outside_blockers
     )
     await add(adapters, s, big)
     await add(adapters, s, blocked)
-    plan = planning_get(
-        repo=adapters.sprints, threads=adapters.threads, profiles=adapters.profiles, owner="ada", sprint_id=s.id
-    )
+    plan = planning_get(**reads_of(adapters, "ada"), sprint_id=s.id)
     assert [r.band.id for r in plan.over] == ["deep"]
     assert [i.thread.title for i in plan.items] == ["Big", "Blocked"]
     assert [b.title for b in plan.items[1].outside] == ["Blocker"]
     assert [(g.title, [i.thread.title for i in g.items]) for g in plan.backlog] == [("Saga of Blocker", ["Blocker"])]
     filtered = planning_get(
-        repo=adapters.sprints,
-        threads=adapters.threads,
-        profiles=adapters.profiles,
-        owner="ada",
+        **reads_of(adapters, "ada"),
         sprint_id=s.id,
         band="light",
     )
     assert filtered.backlog == [] and filtered.band == "light"
     await add(adapters, s, blocker)
-    plan = planning_get(
-        repo=adapters.sprints, threads=adapters.threads, profiles=adapters.profiles, owner="ada", sprint_id=s.id
-    )
+    plan = planning_get(**reads_of(adapters, "ada"), sprint_id=s.id)
     assert plan.items[1].outside == [] and [b.title for b in plan.items[1].blockers] == ["Blocker"]
 
 
@@ -272,9 +265,7 @@ async def test_close_carries_unfinished_work_into_the_next_planned_sprint(adapte
     assert adapters.threads.get(left.id).sprint_id == nxt.id  # type: ignore[union-attr]
     assert adapters.threads.get(done.id).sprint_id == s.id  # type: ignore[union-attr]
     assert topics(adapters)[mark:] == ["sprint.closed", "sprint.item_added", "story.updated"]
-    chart = burndown_get(
-        repo=adapters.sprints, threads=adapters.threads, profiles=adapters.profiles, owner="ada", sprint_id=s.id
-    )
+    chart = burndown_get(**reads_of(adapters, "ada"), sprint_id=s.id)
     assert chart.overall.total == 4 and chart.overall.now == 3
 
 
@@ -318,15 +309,11 @@ async def test_burndown_moves_when_a_story_finishes(adapters: Adapters) -> None:
     a, b = await new_story(adapters, "A", estimate=2), await new_story(adapters, "B", estimate=3)
     await add(adapters, s, a)
     await add(adapters, s, b)
-    before = burndown_get(
-        repo=adapters.sprints, threads=adapters.threads, profiles=adapters.profiles, owner="ada", sprint_id=s.id
-    )
+    before = burndown_get(**reads_of(adapters, "ada"), sprint_id=s.id)
     assert before.overall.remaining[0] == 5 and before.overall.remaining[1] is None  # planned: only the start
     await services.sprint_start(repo=adapters.sprints, bus=adapters.bus, owner="ada", sprint_id=s.id)
     await threads.thread_transition(repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=a.id, action="done")
-    after = burndown_get(
-        repo=adapters.sprints, threads=adapters.threads, profiles=adapters.profiles, owner="ada", sprint_id=s.id
-    )
+    after = burndown_get(**reads_of(adapters, "ada"), sprint_id=s.id)
     assert after.overall.remaining[:2] == [5, 3]
     assert [(bb.band.id, bb.chart.now) for bb in after.bands] == [("deep", 3)]
 

@@ -13,7 +13,7 @@ from parallel_you.domain import InvalidValue, day_of, today_in
 from parallel_you.service_layer import save
 from sprints import services as sprint_services
 from sprints.domain import OverlapNeedsConfirmation, capacity_from_history
-from sprints.selectors import burndown_get, capacity_suggestion
+from sprints.selectors import burndown_get, capacity_suggestion, reads_of
 from threads import services
 from threads.domain import DEFAULT_BANDS, Outcome, Profile, Session
 from threads.selectors import profile_get
@@ -104,10 +104,7 @@ async def test_the_burndowns_today_and_done_day_are_the_persons(
             repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=task.id, action="done"
         )
         charts = burndown_get(
-            repo=adapters.sprints,
-            threads=adapters.threads,
-            profiles=adapters.profiles,
-            owner="ada",
+            **reads_of(adapters, "ada"),
             sprint_id=sprint.id,
         )
     # Start, end of Monday 2, end of Tuesday 3 (None: that day hasn't happened yet).
