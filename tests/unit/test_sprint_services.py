@@ -13,6 +13,7 @@ from sprints import services
 from sprints.domain import OverlapNeedsConfirmation, Sprint, SprintState
 from sprints.selectors import burndown_get, planning_get, reads_of, sprint_active, sprint_list
 from tests.support.clock import A_WEDNESDAY
+from tests.support.sprints import sprint_made
 from threads import services as threads
 from threads.domain import Kind, Outcome, Session, Thread
 
@@ -28,18 +29,7 @@ def topics(app: Adapters) -> list[str]:
 async def new_sprint(
     app: Adapters, name: str = "Now", start_in: int = 0, days: int = 5, owner: str = "ada", **kw: object
 ) -> Sprint:
-    start = TODAY + timedelta(days=start_in)
-    return await services.sprint_create(
-        repo=app.sprints,
-        bus=app.bus,
-        owner=owner,
-        name=name,
-        start=start,
-        end=start + timedelta(days=days - 1),
-        threads=app.threads,
-        profiles=app.profiles,
-        **kw,  # type: ignore[arg-type]
-    )
+    return await sprint_made(app, owner=owner, start=TODAY + timedelta(days=start_in), name=name, days=days, **kw)
 
 
 async def new_story(app: Adapters, title: str, owner: str = "ada", **fields: object) -> Thread:

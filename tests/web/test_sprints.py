@@ -13,6 +13,7 @@ from parallel_you.bootstrap import Adapters
 from sprints import services
 from sprints.domain import Sprint, SprintState
 from tests.support.clock import A_WEDNESDAY
+from tests.support.sprints import sprint_made
 from threads import services as threads
 from threads.domain import Thread
 
@@ -31,16 +32,7 @@ def topics(app: Adapters) -> list[str]:
 
 
 def make_sprint(app: Adapters, who: str, name: str = "Now", start: date = TODAY, days: int = 5) -> Sprint:
-    return async_to_sync(services.sprint_create)(
-        repo=app.sprints,
-        bus=app.bus,
-        owner=who,
-        name=name,
-        start=start,
-        end=start + timedelta(days=days - 1),
-        threads=app.threads,
-        profiles=app.profiles,
-    )
+    return async_to_sync(sprint_made)(app, owner=who, start=start, name=name, days=days)
 
 
 def make_story(app: Adapters, who: str, title: str, saga: str = "Book", **fields: Any) -> Thread:
