@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.servers import stop_process
+
 EXECUTABLE = shutil.which("nx-27017") or str(Path(sys.executable).with_name("nx-27017"))
 
 
@@ -90,11 +92,5 @@ class WireServer:
         self.process = None
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process)
         self.process = None

@@ -6,6 +6,7 @@ purpose (several web processes of one deployment), and is stopped by the test th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -17,6 +18,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def stop_process(
+    process: subprocess.Popen[bytes] | None, *, sig: int = signal.SIGTERM, timeout: float = 10, group: bool = False
+) -> None:
+    """Ask `process` to end with `sig`, wait up to `timeout` s, then kill it. With `group`, the
+    signals go to its process group (a launcher script and what it started), even when the
+    launcher itself has already ended."""
+    if process is None or (process.poll() is not None and not group):
+        return
+
+    def send(signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            if group:
+                os.killpg(process.pid, signum)
+            else:
+                process.send_signal(signum)
+
+    send(sig)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        send(signal.SIGKILL)
+        process.wait(5)
 
 
 def free_port() -> int:
@@ -111,14 +136,7 @@ class Server:
         raise RuntimeError(f"server did not answer within {timeout} s:\n{self.log()}")
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(sig)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
+        stop_process(self.process, sig=sig, timeout=timeout)
 
     def restart(self) -> Server:
         self.stop()
