@@ -7,29 +7,24 @@ searchable; the time's-up alert takes the focus, closes on Esc and leaves the No
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_up
+from tests.e2e.conftest import ONE_SECOND_MINUTES, sign_up
 from tests.e2e.test_board import card
 from tests.e2e.test_timers import task_for
 from tests.support.http import WebClient
-from tests.support.servers import Server, start_server
+from tests.support.servers import Server
 
 pytestmark = pytest.mark.chromium
 TIMEOUT = 5_000
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    # A "minute" of one second: a 5-minute quantum lasts 5 seconds.
-    started = start_server(tmp_path / "server", PARALLEL_YOU_SECONDS_PER_MINUTE="1")
-    yield started
-    started.stop()
+def server_settings() -> dict[str, str]:
+    return ONE_SECOND_MINUTES  # a "minute" of one second: quanta run out in seconds
 
 
 def focus_card(page: Any, state: str, title: str) -> Any:
