@@ -22,7 +22,7 @@ from sprints.domain import (
     spent_per_band,
     starting_capacity,
 )
-from tests.support.sprints import completed_session
+from tests.support.sessions import completed_session
 from threads.domain import DEFAULT_BANDS, Kind, Session, State, Thread
 from timers import quantum
 

@@ -14,7 +14,7 @@ from parallel_you.service_layer import save
 from sprints import services as sprint_services
 from sprints.domain import OverlapNeedsConfirmation, capacity_from_history
 from sprints.selectors import burndown_get, capacity_suggestion, reads_of
-from tests.support.sprints import completed_session
+from tests.support.sessions import completed_session
 from threads import services
 from threads.domain import DEFAULT_BANDS, Profile
 from threads.selectors import profile_get
