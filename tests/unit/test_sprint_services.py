@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from parallel_you.bootstrap import Adapters
+from parallel_you.bootstrap import Adapters, Port
 from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, NotFound, utcnow
 from parallel_you.service_layer import save
 from sprints import services
@@ -14,12 +14,14 @@ from sprints.domain import OverlapNeedsConfirmation, Sprint, SprintState
 from sprints.selectors import burndown_get, planning_get, reads_of, sprint_active, sprint_list
 from tests.support.clock import A_WEDNESDAY
 from tests.support.sprints import sprint_made
+from tests.support.threads import block
 from threads import services as threads
 from threads.domain import Kind, Outcome, Session, Thread
 
 # Capacity counts working days: these expectations assume the sprint starts on a working day.
 pytestmark = pytest.mark.usefixtures("on_a_wednesday")
 TODAY = A_WEDNESDAY.date()
+THREADS: list[Port] = ["threads"]
 
 
 def topics(app: Adapters) -> list[str]:
@@ -40,14 +42,9 @@ async def new_story(app: Adapters, title: str, owner: str = "ada", **fields: obj
 
 
 async def add(app: Adapters, sprint: Sprint, thread: Thread, position: int | None = None) -> Sprint:
-    return await services.sprint_item_add(
-        repo=app.sprints,
-        threads=app.threads,
-        bus=app.bus,
-        owner="ada",
-        sprint_id=sprint.id,
-        thread_id=thread.id,
-        position=position,
+    item = {"thread_id": thread.id, "position": position}
+    return await app.call(
+        services.sprint_item_add, owner="ada", repo="sprints", uses=THREADS, sprint_id=sprint.id, **item
     )
 
 
@@ -208,14 +205,7 @@ async def test_planning_shows_backlog_by_saga_over_capacity_and_outside_blockers
     big = await new_story(adapters, "Big", estimate=5, energy_band="deep")
     blocker = await new_story(adapters, "Blocker")
     blocked = await new_story(adapters, "Blocked", energy_band="light")
-    await threads.thread_transition(
-        repo=adapters.threads,
-        bus=adapters.bus,
-        owner="ada",
-        thread_id=blocked.id,
-        action="block",
-        blocked_by=[blocker.id],
-    )
+    await block(adapters, blocked, blocker)
     await add(adapters, s, big)
     await add(adapters, s, blocked)
     plan = planning_get(**reads_of(adapters, "ada"), sprint_id=s.id)
@@ -266,13 +256,8 @@ async def test_close_to_the_backlog_and_bad_targets(adapters: Adapters) -> None:
     await services.sprint_start(repo=adapters.sprints, bus=adapters.bus, owner="ada", sprint_id=s.id)
     theirs = await new_sprint(adapters, owner="grace")
     with pytest.raises(InvalidValue, match="Planned sprint"):
-        await services.sprint_close(
-            repo=adapters.sprints,
-            threads=adapters.threads,
-            bus=adapters.bus,
-            owner="ada",
-            sprint_id=s.id,
-            carry_to=theirs.id,
+        await adapters.call(
+            services.sprint_close, owner="ada", repo="sprints", uses=THREADS, sprint_id=s.id, carry_to=theirs.id
         )
     assert adapters.sprints.get(s.id).state is SprintState.ACTIVE  # type: ignore[union-attr]
     await services.sprint_close(

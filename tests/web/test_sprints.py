@@ -14,6 +14,7 @@ from sprints import services
 from sprints.domain import Sprint, SprintState
 from tests.support.clock import A_WEDNESDAY
 from tests.support.sprints import sprint_made
+from tests.support.threads import block
 from threads import services as threads
 from threads.domain import Thread
 
@@ -261,15 +262,7 @@ def test_blocked_items_show_their_blocker_and_warn_when_it_is_outside(
     sprint = make_sprint(adapters, owner(person))
     blocker = make_story(adapters, owner(person), "Blocker")
     blocked = make_story(adapters, owner(person), "Blocked")
-    async_to_sync(threads.thread_transition)(
-        repo=adapters.threads,
-        bus=adapters.bus,
-        owner=owner(person),
-        thread_id=blocked.id,
-        action="block",
-        blocked_by=[blocker.id],
-        note="waiting",
-    )
+    async_to_sync(block)(adapters, blocked, blocker, note="waiting")
     plan(adapters, sprint, blocked)
     body = client_as.get(reverse("sprints:detail", args=[sprint.id])).content.decode()
     assert "Blocked by:" in body and "“Blocker”" in body and "waiting" in body
