@@ -54,6 +54,12 @@ def plan(app: Adapters, sprint: Sprint, *stories: Thread) -> Sprint:
     return sprint
 
 
+def sprint_holding(app: Adapters, who: str, *titles: str) -> tuple[Sprint, list[Thread]]:
+    """A sprint of `who`'s that holds a new story for each title (in the saga "Book")."""
+    stories = [make_story(app, who, title) for title in titles]
+    return plan(app, make_sprint(app, who), *stories), stories
+
+
 def form(name: str = "June", start: date = TODAY, days: int = 5, **extra: str) -> dict[str, str]:
     return {
         "name": name,
@@ -131,9 +137,7 @@ def test_edit_shows_the_values_and_saves(client_as: Any, person: Any, adapters: 
 def test_delete_asks_first_then_sends_items_back_to_the_backlog(
     client_as: Any, person: Any, adapters: Adapters
 ) -> None:
-    sprint = make_sprint(adapters, owner(person))
-    story = make_story(adapters, owner(person), "Chapter")
-    plan(adapters, sprint, story)
+    sprint, [story] = sprint_holding(adapters, owner(person), "Chapter")
     confirm = client_as.get(reverse("sprints:delete", args=[sprint.id]))
     assert confirm.status_code == 200 and "Delete “Now”?" in confirm.content.decode()
     assert adapters.sprints.get(sprint.id) is not None
@@ -365,9 +369,7 @@ def test_the_planning_region_is_live_and_keeps_its_filters(client_as: Any, perso
 
 
 def test_an_estimate_is_set_in_quanta_from_the_planning_page(client_as: Any, person: Any, adapters: Adapters) -> None:
-    sprint = make_sprint(adapters, owner(person))
-    story = make_story(adapters, owner(person), "Big")
-    plan(adapters, sprint, story)
+    sprint, [story] = sprint_holding(adapters, owner(person), "Big")
     url = reverse("sprints:item_estimate", args=[sprint.id, story.id])
     response = client_as.post(url, {"estimate": "6"}, **HX)
     assert response.status_code == 200 and 'name="estimate" value="6"' in response.content.decode()
