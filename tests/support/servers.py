@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,27 @@ def stop_process(
     except subprocess.TimeoutExpired:
         send(signal.SIGKILL)
         process.wait(5)
+
+
+def wait_until_ready(
+    process: subprocess.Popen[bytes], ready: Callable[[], bool], *, timeout: float, exited: Callable[[int], str]
+) -> bool:
+    """Poll `ready()` (a connection refused counts as not yet) until it holds: True; or until
+    `timeout` s have passed: False. A process that ends first is a RuntimeError saying `exited(code)`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(exited(process.returncode))
+        with contextlib.suppress(OSError):
+            if ready():
+                return True
+        time.sleep(0.05)  # waiting for a process to start listening, not hiding a race
+    return False
+
+
+def listening(port: int) -> bool:
+    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+    return True
 
 
 def free_port() -> int:
@@ -122,18 +144,17 @@ class Server:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/accounts/login/", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
+        if wait_until_ready(self.process, self.answers, timeout=timeout, exited=self.exited):
+            return self
         self.stop()
         raise RuntimeError(f"server did not answer within {timeout} s:\n{self.log()}")
+
+    def answers(self) -> bool:
+        with urllib.request.urlopen(f"{self.url}/accounts/login/", timeout=2) as response:  # noqa: S310
+            return bool(response.status == 200)
+
+    def exited(self, code: int) -> str:
+        return f"server exited with {code}:\n{self.log()}"
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> None:
         stop_process(self.process, sig=sig, timeout=timeout)
