@@ -119,8 +119,21 @@ class Server:
         return self.url.replace("http://", "ws://")
 
     def command(self) -> list[str]:
-        options = ["--host", "127.0.0.1", "--port", str(self.port), "--lifespan", "on", "--log-level", "warning"]
-        return [*self.launcher, "-m", "uvicorn", self.app, *options, *self.extra_args]
+        return [
+            *self.launcher,
+            "-m",
+            "uvicorn",
+            self.app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--lifespan",
+            "on",
+            "--log-level",
+            "warning",
+            *self.extra_args,
+        ]
 
     def start(self, timeout: float = 30) -> Server:
         log = self.log_path.open("ab")
