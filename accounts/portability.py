@@ -41,26 +41,30 @@ class _Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class PersonData(_Envelope):
-    """One person's documents. `owner` is the id they were stored under."""
+class PersonDocuments(_Envelope):
+    """One person's documents, as stored. `owner` is the id they were stored under."""
 
     owner: str = Field(min_length=1)
-    username: str | None = None
     profile: Profile | None = None
     threads: list[Thread] = Field(default_factory=list)
     sprints: list[Sprint] = Field(default_factory=list)
 
 
-class PersonExport(_Envelope):
-    """A person's file: `format` and `version` first, then their documents."""
+class PersonData(PersonDocuments):
+    """One person in an instance file, with their username recorded for the reader's sake."""
 
+    username: str | None = None
+
+
+class _PersonHeader(_Envelope):
     format: Literal["parallel-you/person"] = PERSON_FORMAT
     version: Literal[1] = VERSION
     exported_at: Timestamp
-    owner: str = Field(min_length=1)
-    profile: Profile | None = None
-    threads: list[Thread] = Field(default_factory=list)
-    sprints: list[Sprint] = Field(default_factory=list)
+
+
+# pydantic takes the fields of the last base first: the header, then the documents.
+class PersonExport(PersonDocuments, _PersonHeader):
+    """A person's file: `format`, `version` and `exported_at` first, then their documents."""
 
 
 class InstanceExport(_Envelope):
@@ -259,7 +263,7 @@ def _name(prefix: str, index: int, doc: Thread | Sprint) -> str:
     return f"{prefix}[{index}] (“{label[:60]}”)"
 
 
-def _check_person(person: PersonData | PersonExport, prefix: str = "") -> list[str]:
+def _check_person(person: PersonDocuments, prefix: str = "") -> list[str]:
     """The rules that span documents (the ones parallel_you/consistency.py checks on a store)."""
     problems: list[str] = []
     add = problems.append
@@ -310,7 +314,7 @@ def _check_person(person: PersonData | PersonExport, prefix: str = "") -> list[s
 
 
 # --- planning ---------------------------------------------------------------------------------------
-def _references(person: PersonData | PersonExport, *, sprint_refs: bool) -> set[str]:
+def _references(person: PersonDocuments, *, sprint_refs: bool) -> set[str]:
     """Every thread id (or sprint id) the person's documents refer to."""
     if sprint_refs:
         sprint_ids = {t.sprint_id for t in person.threads if t.sprint_id}
@@ -380,7 +384,7 @@ def _revalidate(model: type[DocT], rows: list[dict[str, Any]], where: str, probl
 
 
 def _plan_person(
-    person: PersonData | PersonExport,
+    person: PersonDocuments,
     *,
     threads: Repo[Thread],
     sprints: Repo[Sprint],
@@ -435,33 +439,32 @@ def _plan_person(
     def band(band_id: str) -> str:
         return bands.get(band_id, band_id)
 
-    new_threads = []
-    for t in person.threads:
-        data = t.model_dump()
-        data.update(
-            id=ref(t.id),
-            owner=owner,
+    def banded(amounts: Mapping[str, Any]) -> dict[str, Any]:
+        return {band(k): v for k, v in amounts.items()}
+
+    def moved(doc: Thread | Sprint, **changes: Any) -> dict[str, Any]:
+        """`doc`'s data under its new id and `owner`, with `changes`."""
+        return {**doc.model_dump(), "id": ref(doc.id), "owner": owner, **changes}
+
+    new_threads = [
+        moved(
+            t,
             parent_id=ref(t.parent_id),
             sprint_id=ref(t.sprint_id),
             blocked_by=[ref(b) for b in t.blocked_by],
             energy_band=band(t.energy_band),
-            sessions=[s | {"energy_band": band(s["energy_band"])} for s in data["sessions"]],
+            sessions=[x.model_dump() | {"energy_band": band(x.energy_band)} for x in t.sessions],
         )
-        new_threads.append(data)
+        for t in person.threads
+    ]
     new_sprints = []
     for s in person.sprints:
-        data = s.model_dump()
-        data.update(
-            id=ref(s.id),
-            owner=owner,
-            members=[ref(m) for m in s.members],
-            capacity={band(k): v for k, v in s.capacity.items()},
-        )
+        data = moved(s, members=[ref(m) for m in s.members], capacity=banded(s.capacity))
         if data["closing"] is not None:
             closing = data["closing"]
             closing["carried_to"] = ref(closing["carried_to"])
-            closing["planned"] = {band(k): v for k, v in closing["planned"].items()}
-            closing["spent"] = {band(k): v for k, v in closing["spent"].items()}
+            closing["planned"] = banded(closing["planned"])
+            closing["spent"] = banded(closing["spent"])
             for item in closing["items"]:
                 item["id"] = ref(item["id"])
                 item["energy_band"] = band(item["energy_band"])
