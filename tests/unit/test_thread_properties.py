@@ -40,14 +40,16 @@ bands = st.one_of(st.sampled_from(["deep", "moderate", "light"]), st.sampled_fro
 index = st.integers(min_value=0, max_value=12)
 actions = st.sampled_from([*services.TRANSITIONS, "start", "explode"])
 
-create = st.tuples(st.just("create"), st.sampled_from(list(Kind)), titles, notes, quanta, bands, st.none() | index)
+# What a person may type into a thread's form, on create and on edit alike.
+fields = st.fixed_dictionaries({"title": titles, "notes": notes, "quantum": quanta, "energy_band": bands})
+create = st.tuples(st.just("create"), st.sampled_from(list(Kind)), fields, st.none() | index)
 transition = st.tuples(st.just("transition"), index, actions)
 operations = st.one_of(
     create,
     create,
     transition,
     transition,
-    st.tuples(st.just("edit"), index, titles, notes, quanta, bands, st.none() | index),
+    st.tuples(st.just("edit"), index, fields, st.none() | index),
     st.tuples(st.just("block"), index, st.lists(index, max_size=3), notes),
     st.tuples(st.just("start"), index),
     st.tuples(st.just("stop"), index, st.sampled_from([State.READY, State.PARKED, State.DONE, State.BLOCKED])),
@@ -74,24 +76,13 @@ async def apply(app: Adapters, op: tuple[Any, ...]) -> None:
     repos: dict[str, Any] = {"repo": app.threads, "bus": app.bus, "owner": OWNER}
     name = op[0]
     if name == "create":
-        _, kind, title, note, quantum, band, parent = op
-        parent_id = pick(app, parent) if parent is not None else None
-        await services.thread_create(
-            **repos,
-            kind=kind,
-            title=title,
-            notes=note,
-            quantum=quantum,
-            energy_band=band,
-            parent_id=parent_id,
-            profiles=app.profiles,
-        )
+        _, kind, typed, parent = op
+        parent_id = None if parent is None else pick(app, parent)
+        await services.thread_create(**repos, kind=kind, parent_id=parent_id, profiles=app.profiles, **typed)
     elif name == "edit":
-        _, i, title, note, quantum, band, parent = op
-        changes: dict[str, Any] = {"title": title, "notes": note, "quantum": quantum, "energy_band": band}
-        if parent is not None:
-            changes["parent_id"] = pick(app, parent)
-        await services.thread_edit(**repos, thread_id=pick(app, i), profiles=app.profiles, **changes)
+        _, i, typed, parent = op
+        moved = {} if parent is None else {"parent_id": pick(app, parent)}
+        await services.thread_edit(**repos, thread_id=pick(app, i), profiles=app.profiles, **typed, **moved)
     elif name == "transition":
         await services.thread_transition(**repos, thread_id=pick(app, op[1]), action=op[2])
     elif name == "block":
@@ -167,12 +158,17 @@ def run_sync(ops: list[tuple[Any, ...]]) -> Adapters:
         loop.close()
 
 
+def made(kind: Kind, title: str, band: str = "deep", parent: int | None = None) -> tuple[Any, ...]:
+    """A create operation with a plain 25-minute quantum and no notes."""
+    return ("create", kind, {"title": title, "notes": "", "quantum": 25, "energy_band": band}, parent)
+
+
 # A saga with two stories and a task to start from, so random moves have something to act on.
 PRELUDE: list[tuple[Any, ...]] = [
-    ("create", Kind.SAGA, "Saga", "", 25, "deep", None),
-    ("create", Kind.STORY, "First", "", 25, "light", 0),
-    ("create", Kind.STORY, "Second", "", 25, "moderate", 0),
-    ("create", Kind.TASK, "Task", "", 25, "deep", None),
+    made(Kind.SAGA, "Saga"),
+    made(Kind.STORY, "First", "light", parent=0),
+    made(Kind.STORY, "Second", "moderate", parent=0),
+    made(Kind.TASK, "Task"),
 ]
 
 
@@ -183,22 +179,20 @@ def test_any_sequence_of_requests_leaves_only_valid_documents(ops: list[tuple[An
 
 
 @settings(max_examples=100, deadline=None)
-@given(kind=st.sampled_from(list(Kind)), title=titles, note=notes, quantum=quanta, band=bands)
-def test_create_either_stores_exactly_what_was_asked_or_refuses(
-    kind: Kind, title: str, note: str, quantum: int, band: str
-) -> None:
-    app = run_sync([("create", Kind.SAGA, "Saga", "", 25, "deep", None)])
+@given(kind=st.sampled_from(list(Kind)), typed=fields)
+def test_create_either_stores_exactly_what_was_asked_or_refuses(kind: Kind, typed: dict[str, Any]) -> None:
+    app = run_sync([made(Kind.SAGA, "Saga")])
     before = {t.id for t in everything(app)}
     parent = 0 if kind is not Kind.SAGA else None
     loop = asyncio.new_event_loop()
     try:
-        loop.run_until_complete(apply(app, ("create", kind, title, note, quantum, band, parent)))
+        loop.run_until_complete(apply(app, ("create", kind, typed, parent)))
     except DomainError:
         assert {t.id for t in everything(app)} == before
     else:
         (created,) = [t for t in everything(app) if t.id not in before]
-        assert (created.kind, created.title, created.notes) == (kind, title.strip(), note.strip())
-        assert (created.quantum, created.energy_band) == (quantum, band)
+        asked = (kind, typed["title"].strip(), typed["notes"].strip(), typed["quantum"], typed["energy_band"])
+        assert (created.kind, created.title, created.notes, created.quantum, created.energy_band) == asked
     finally:
         loop.close()
     check_invariants(app)
