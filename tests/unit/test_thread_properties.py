@@ -81,7 +81,7 @@ async def apply(app: Adapters, op: tuple[Any, ...]) -> None:
         await services.thread_create(**repos, kind=kind, parent_id=parent_id, profiles=app.profiles, **typed)
     elif name == "edit":
         _, i, typed, parent = op
-        moved = {} if parent is None else {"parent_id": pick(app, parent)}
+        moved: dict[str, Any] = {} if parent is None else {"parent_id": pick(app, parent)}
         await services.thread_edit(**repos, thread_id=pick(app, i), profiles=app.profiles, **typed, **moved)
     elif name == "transition":
         await services.thread_transition(**repos, thread_id=pick(app, op[1]), action=op[2])
