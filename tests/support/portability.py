@@ -13,8 +13,24 @@ from threads.domain import EnergyBand, Kind, Outcome, Profile, Run, Session, Sta
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
+def at(**delta: float) -> datetime:
+    """`T0` moved on by `delta` (`at(hours=2)`)."""
+    return T0 + timedelta(**delta)
+
+
 def seed(app: Adapters, owner: str = "ada") -> dict[str, Any]:
     """A person with every kind of document and every kind of reference between them."""
+
+    def thread(kind: Kind, title: str, *, made: datetime, changed: datetime | None = None, **fields: Any) -> Thread:
+        return Thread(owner=owner, kind=kind, title=title, created_at=made, updated_at=changed or made, **fields)
+
+    def sprint(name: str, monday: date, *, made: datetime, changed: datetime | None = None, **fields: Any) -> Sprint:
+        """A Monday-to-Friday sprint."""
+        end = monday + timedelta(days=4)
+        return Sprint(
+            owner=owner, name=name, start=monday, end=end, created_at=made, updated_at=changed or made, **fields
+        )
+
     profile = Profile(
         id=owner,
         owner=owner,
@@ -26,69 +42,63 @@ def seed(app: Adapters, owner: str = "ada") -> dict[str, Any]:
         updated_at=T0,
         version=4,
     )
-    saga = Thread(owner=owner, kind=Kind.SAGA, title="Book", created_at=T0, updated_at=T0, version=2)
+    saga = thread(Kind.SAGA, "Book", made=T0, version=2)
     session = Session(
         started_at=T0,
-        ended_at=T0 + timedelta(minutes=26),
+        ended_at=at(minutes=26),
         planned_minutes=25,
         actual_minutes=26.0,
         outcome=Outcome.COMPLETED,
         energy_band="admin",
     )
-    story = Thread(
-        owner=owner,
-        kind=Kind.STORY,
-        title="Chapter one",
+    story = thread(
+        Kind.STORY,
+        "Chapter one",
+        made=at(minutes=1),
+        changed=at(hours=1),
+        version=5,
         parent_id=saga.id,
         energy_band="admin",
         estimate=3,
         sessions=[session],
-        created_at=T0 + timedelta(minutes=1),
-        updated_at=T0 + timedelta(hours=1),
-        version=5,
     )
-    blocked = Thread(
-        owner=owner,
-        kind=Kind.STORY,
-        title="Chapter two",
+    blocked = thread(
+        Kind.STORY,
+        "Chapter two",
+        made=at(minutes=2),
         parent_id=saga.id,
         state=State.BLOCKED,
         blocked_by=[story.id],
         blocked_note="after one",
-        created_at=T0 + timedelta(minutes=2),
-        updated_at=T0 + timedelta(minutes=2),
     )
-    running = Thread(
-        owner=owner,
-        kind=Kind.TASK,
-        title="Email",
+    run = Run(started_at=at(hours=2), deadline=at(hours=2, minutes=25), planned_minutes=25)
+    running = thread(
+        Kind.TASK,
+        "Email",
+        made=at(minutes=3),
+        changed=run.started_at,
         state=State.RUNNING,
-        run=Run(started_at=T0 + timedelta(hours=2), deadline=T0 + timedelta(hours=2, minutes=25), planned_minutes=25),
-        started_at=T0 + timedelta(hours=2),
-        created_at=T0 + timedelta(minutes=3),
-        updated_at=T0 + timedelta(hours=2),
+        run=run,
+        started_at=run.started_at,
     )
-    done = Thread(
-        owner=owner,
-        kind=Kind.TASK,
-        title="Outline",
+    done = thread(
+        Kind.TASK,
+        "Outline",
+        made=at(minutes=4),
+        changed=at(days=1),
         state=State.DONE,
         archived=True,
-        completed_at=T0 + timedelta(days=1),
-        created_at=T0 + timedelta(minutes=4),
-        updated_at=T0 + timedelta(days=1),
+        completed_at=at(days=1),
     )
-    active = Sprint(
-        owner=owner,
-        name="Week 2",
-        start=date(2026, 3, 9),
-        end=date(2026, 3, 13),
+    active = sprint(
+        "Week 2",
+        date(2026, 3, 9),
+        made=at(days=4),
+        changed=at(days=7),
         state=SprintState.ACTIVE,
         members=[story.id, running.id],
         capacity={"admin": 2},
-        created_at=T0 + timedelta(days=4),
-        updated_at=T0 + timedelta(days=7),
-        started_at=T0 + timedelta(days=7),
+        started_at=at(days=7),
     )
     closing = Closing(
         items=[
@@ -100,29 +110,20 @@ def seed(app: Adapters, owner: str = "ada") -> dict[str, Any]:
         planned={"admin": 1, "deep": 2},
         spent={"admin": 1},
     )
-    closed = Sprint(
-        owner=owner,
-        name="Week 1",
-        start=date(2026, 3, 2),
-        end=date(2026, 3, 6),
+    closed = sprint(
+        "Week 1",
+        date(2026, 3, 2),
+        made=T0,
+        changed=at(days=4),
+        version=9,
         state=SprintState.CLOSED,
         members=[done.id],
         capacity={"deep": 2, "admin": 1},
-        created_at=T0,
-        updated_at=T0 + timedelta(days=4),
-        started_at=T0,
-        closed_at=T0 + timedelta(days=4),
-        version=9,
         closing=closing,
+        started_at=T0,
+        closed_at=at(days=4),
     )
-    planned = Sprint(
-        owner=owner,
-        name="Week 3",
-        start=date(2026, 3, 16),
-        end=date(2026, 3, 20),
-        created_at=T0 + timedelta(days=5),
-        updated_at=T0 + timedelta(days=5),
-    )
+    planned = sprint("Week 3", date(2026, 3, 16), made=at(days=5))
     done.sprint_id = closed.id
     story.sprint_id = active.id
     running.sprint_id = active.id
