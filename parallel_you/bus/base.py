@@ -23,7 +23,7 @@ __all__ = [
     "MAX_TOPIC_LENGTH",
     "MessageBus",
     "Subscription",
-    "check_group_pattern",
+    "check_subscription",
     "topic_matches",
     "validate_group",
     "validate_pattern",
@@ -114,11 +114,16 @@ def validate_group(group: str) -> str:
     return group
 
 
-def check_group_pattern(active: Iterable[tuple[str | None, str]], group: str | None, pattern: str) -> None:
-    """Refuse a second pattern for one group: a group is one shared queue, so its members
-    would otherwise receive (and round-robin) each other's messages."""
+def check_subscription(active: Iterable[tuple[str | None, str]], pattern: str, group: str | None) -> None:
+    """Raise ValueError unless ``pattern`` (and ``group``, if any) may be subscribed next to the
+    ``active`` (group, pattern) subscriptions.
+
+    A group takes one pattern only: a group is one shared queue, so its members would otherwise
+    receive (and round-robin) each other's messages."""
+    validate_pattern(pattern)
     if group is None:
         return
+    validate_group(group)
     for other_group, other_pattern in active:
         if other_group == group and other_pattern != pattern:
             raise ValueError(

@@ -13,16 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from .base import (
-    Envelope,
-    Handler,
-    MessageBus,
-    Subscription,
-    check_group_pattern,
-    topic_matches,
-    validate_group,
-    validate_pattern,
-)
+from .base import Envelope, Handler, MessageBus, Subscription, check_subscription, topic_matches
 
 __all__ = ["MemoryBus"]
 
@@ -93,10 +84,7 @@ class MemoryBus(MessageBus):
         return envelope
 
     async def subscribe(self, pattern: str, handler: Handler, *, group: str | None = None) -> Subscription:
-        validate_pattern(pattern)
-        if group is not None:
-            validate_group(group)
-        check_group_pattern(((s.group, s.pattern) for s in self._subscriptions), group, pattern)
+        check_subscription(((s.group, s.pattern) for s in self._subscriptions), pattern, group)
         subscription = _MemorySubscription(bus=self, pattern=pattern, handler=handler, group=group)
         self._subscriptions.append(subscription)
         return subscription

@@ -50,10 +50,8 @@ from .base import (
     Handler,
     MessageBus,
     Subscription,
-    check_group_pattern,
+    check_subscription,
     topic_matches,
-    validate_group,
-    validate_pattern,
 )
 
 __all__ = ["RabbitMQBus"]
@@ -384,10 +382,7 @@ class RabbitMQBus(MessageBus):
         return Envelope.from_json(body)
 
     async def subscribe(self, pattern: str, handler: Handler, *, group: str | None = None) -> Subscription:
-        validate_pattern(pattern)
-        if group is not None:
-            validate_group(group)
-        check_group_pattern(((s.group, s.pattern) for s in self._subscriptions), group, pattern)
+        check_subscription(((s.group, s.pattern) for s in self._subscriptions), pattern, group)
         connection = self._require_connection()
         if group is None:
             # The ':' cannot occur in a group name, so this never collides with a group queue.
