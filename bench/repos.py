@@ -14,16 +14,14 @@ import os
 import random
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from bench.deploy import board_threads
 from bench.report import Figure, Target
 from bench.runner import Context
-from parallel_you.repo import MemoryRepo, Repo
+from parallel_you.repo import Repo
+from tests.support.backends import backend_repo
 from threads.documents import THREADS
 from threads.domain import Thread
 from threads.selectors import thread_filter
@@ -32,41 +30,6 @@ DOCUMENTS = 10_000
 # A real MongoDB joins when MONGO_URI is set (none can be installed on this machine).
 # "sqlite-parsed": SQLite as make_repo builds it, parsed documents remembered (parallel_you/repo/parsed.py).
 BACKENDS = ("memory", "sqlite", "sqlite-parsed", "mongomock", *(("mongo",) if os.environ.get("MONGO_URI") else ()))
-
-
-@contextmanager
-def _repo(backend: str, folder: Path) -> Iterator[Repo[Thread]]:
-    if backend == "memory":
-        yield MemoryRepo(THREADS.codec, THREADS.name)
-    elif backend in ("sqlite", "sqlite-parsed"):
-        from parallel_you.repo.parsed import remembering
-        from parallel_you.repo.sqlite import SqliteRepo
-
-        codec = remembering(THREADS.codec) if backend == "sqlite-parsed" else THREADS.codec
-        repo = SqliteRepo(codec, folder / "bench.sqlite3", THREADS.name, THREADS.indexes)
-        yield repo
-        repo.close()
-    elif backend == "mongo":
-        from pymongo import MongoClient
-
-        from parallel_you.repo.mongo import MongoRepo
-
-        real: MongoClient[Any] = MongoClient(os.environ["MONGO_URI"], serverSelectionTimeoutMS=5000, tz_aware=True)
-        database = real.get_default_database("parallel_you_bench")
-        name = f"bench_{uuid.uuid4().hex[:8]}"
-        try:
-            yield MongoRepo(THREADS.codec, database[name], THREADS.indexes)
-        finally:
-            database.drop_collection(name)
-            real.close()
-    else:
-        import mongomock
-
-        from parallel_you.repo.mongo import MongoRepo
-
-        client: Any = mongomock.MongoClient()
-        yield MongoRepo(THREADS.codec, client["bench"][THREADS.name], THREADS.indexes)
-        client.close()
 
 
 def documents(total: int = DOCUMENTS) -> list[Thread]:
@@ -120,7 +83,10 @@ def run(ctx: Context) -> list[Figure]:
     scale = 0.2 if ctx.quick else 1.0
     figures: list[Figure] = []
     for backend in BACKENDS:
-        with tempfile.TemporaryDirectory(prefix="bench-repo-") as tmp, _repo(backend, Path(tmp)) as repo:
+        with (
+            tempfile.TemporaryDirectory(prefix="bench-repo-") as tmp,
+            backend_repo(backend, THREADS, Path(tmp), database="parallel_you_bench", tz_aware=True) as repo,
+        ):
             _bulk_load(repo, docs[:-timed_inserts])
             last = docs[-timed_inserts:]
             inserts = _timed(lambda i, repo=repo, last=last: repo.upsert(last[i]), timed_inserts, 60)

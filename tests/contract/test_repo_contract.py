@@ -13,21 +13,21 @@ import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-import mongomock
 import pytest
 
-from parallel_you.repo import Conflict, FilterSpec, MemoryRepo, Repo, RepoError
+from parallel_you.documents import Collection
+from parallel_you.repo import Conflict, FilterSpec, Repo, RepoError
 from parallel_you.repo.mongo import MongoRepo
-from parallel_you.repo.parsed import remembering
 from parallel_you.repo.sqlite import SqliteRepo
 from sprints.documents import SPRINTS
 from sprints.domain import Sprint
 from tests.support import mongo_wire
+from tests.support.backends import backend_repo
 from tests.support.repo_race import COUNTERS, Counter, increment, increment_in_process
 from threads.documents import THREADS
 from threads.domain import Kind, State, Thread
@@ -57,41 +57,27 @@ def emulator_differs(request: pytest.FixtureRequest, reason: str) -> None:
         request.applymarker(pytest.mark.xfail(reason=f"nx-27017 emulator differs from MongoDB: {reason}", strict=True))
 
 
-def _mongo_repo(uri: str, collection: Any) -> Iterator[Repo[Any]]:
-    from pymongo import MongoClient
-
-    client: MongoClient[Any] = MongoClient(uri, serverSelectionTimeoutMS=5000)
-    name = f"contract_{uuid.uuid4().hex[:8]}"
-    yield MongoRepo(collection.codec, client.get_default_database("parallel_you_test")[name], collection.indexes)
-    client.get_default_database("parallel_you_test").drop_collection(name)
-    client.close()
-
-
-def _repo(backend: str, collection: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Repo[Any]]:
-    if backend == "memory":
-        yield MemoryRepo(collection.codec, collection.name)
-    elif backend in ("sqlite", "sqlite-parsed"):
-        codec = remembering(collection.codec) if backend == "sqlite-parsed" else collection.codec
-        repo = SqliteRepo(codec, tmp_path / "store.sqlite3", collection.name, collection.indexes)
-        yield repo
-        repo.close()
-    elif backend == "mongomock":
-        db = mongomock.MongoClient()["contract"]
-        yield MongoRepo(collection.codec, db[collection.name], collection.indexes)
-    elif backend == "wire":
-        yield from _mongo_repo(request.getfixturevalue("wire_uri"), collection)
+@contextmanager
+def _repo(backend: str, collection: Collection, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Repo[Any]]:
+    """The `wire` tier is the "mongo" backend on the emulator."""
+    if backend == "wire":
+        with backend_repo("mongo", collection, tmp_path, mongo_uri=request.getfixturevalue("wire_uri")) as repo:
+            yield repo
     else:
-        yield from _mongo_repo(os.environ["MONGO_URI"], collection)
+        with backend_repo(backend, collection, tmp_path) as repo:
+            yield repo
 
 
 @pytest.fixture(params=BACKENDS)
 def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repo[Thread]]:
-    yield from _repo(request.param, THREADS, tmp_path, request)
+    with _repo(request.param, THREADS, tmp_path, request) as repo:
+        yield repo
 
 
 @pytest.fixture(params=BACKENDS)
 def sprint_repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repo[Sprint]]:
-    yield from _repo(request.param, SPRINTS, tmp_path, request)
+    with _repo(request.param, SPRINTS, tmp_path, request) as sprints:
+        yield sprints
 
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -325,8 +311,8 @@ def test_filter_spec_refuses_unsafe_field_names() -> None:
 # --- Many writers: a write states the version it read ------------------------------------------
 
 
-def counter_repo(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Repo[Counter]]:
-    yield from _repo(backend, SimpleNamespace(codec=COUNTERS, name="counters", indexes=()), tmp_path, request)
+def counter_repo(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> AbstractContextManager[Repo[Counter]]:
+    return _repo(backend, Collection("counters", COUNTERS, ()), tmp_path, request)
 
 
 def test_a_stale_write_is_refused_and_changes_nothing(repo: Repo[Thread]) -> None:
@@ -375,7 +361,7 @@ def test_two_threads_racing_a_thousand_increments_lose_none(
             "mongomock is not thread-safe (a reader can see a half-replaced document); "
             "real MongoDB replaces a document atomically, which the wire tier checks over a socket"
         )
-    for repo in counter_repo(backend, tmp_path, request):
+    with counter_repo(backend, tmp_path, request) as repo:
         repo.upsert({"id": "c", "owner": "ada", "count": 0, "version": 1})
         start = threading.Barrier(2)
         with ThreadPoolExecutor(2) as pool:
