@@ -14,25 +14,21 @@ CSS = (Path(__file__).resolve().parents[2] / "static" / "css" / "app.css").read_
 AA_TEXT = 4.5  # normal-size text (WCAG 2.x, 1.4.3)
 AA_UI = 3.0  # focus rings and other non-text marks (1.4.11)
 
-# (foreground, background, minimum): every text colour on the backgrounds the stylesheet puts it on.
+# Every text colour and the backgrounds the stylesheet puts it on.
+TEXT_ON = {
+    "text": ("bg", "surface", "sunken", "warn-bg", "accent-bg"),
+    "muted": ("bg", "surface", "sunken", "warn-bg", "accent-bg"),
+    "accent": ("bg", "surface", "sunken", "accent-bg"),
+    "accent-text": ("accent", "danger"),
+    "danger": ("surface", "danger-bg"),
+    "ok": ("surface", "ok-bg", "warn-bg"),
+    "warn": ("surface", "bg", "warn-bg"),
+    "saga-text": ("saga-bg",),
+    "story-text": ("story-bg",),
+}
+# (foreground, background, minimum)
 PAIRS = [
-    *((fg, bg, AA_TEXT) for fg in ("text", "muted") for bg in ("bg", "surface", "sunken", "warn-bg", "accent-bg")),
-    ("accent", "bg", AA_TEXT),
-    ("accent", "surface", AA_TEXT),
-    ("accent", "sunken", AA_TEXT),
-    ("accent", "accent-bg", AA_TEXT),
-    ("accent-text", "accent", AA_TEXT),
-    ("accent-text", "danger", AA_TEXT),
-    ("danger", "surface", AA_TEXT),
-    ("danger", "danger-bg", AA_TEXT),
-    ("ok", "surface", AA_TEXT),
-    ("ok", "ok-bg", AA_TEXT),
-    ("ok", "warn-bg", AA_TEXT),
-    ("warn", "surface", AA_TEXT),
-    ("warn", "bg", AA_TEXT),
-    ("warn", "warn-bg", AA_TEXT),
-    ("saga-text", "saga-bg", AA_TEXT),
-    ("story-text", "story-bg", AA_TEXT),
+    *((fg, bg, AA_TEXT) for fg, backgrounds in TEXT_ON.items() for bg in backgrounds),
     ("focus-ring", "surface", AA_UI),
 ]
 
