@@ -49,6 +49,15 @@ def friendly(command: F) -> F:
     return run  # type: ignore[return-value]
 
 
+def command(name: str | None = None) -> Callable[[F], F]:
+    """Register a `friendly` command on the app (named after the function unless `name`)."""
+
+    def register(function: F) -> F:
+        return app.command(name)(friendly(function))
+
+    return register
+
+
 def api() -> Api:
     return Api(settings.load())
 
@@ -83,8 +92,7 @@ def done_with(thread: dict[str, Any], as_json: bool) -> None:
 
 
 # --- login ----------------------------------------------------------------------------------------
-@app.command()
-@friendly
+@command()
 def login(
     url: Annotated[str, typer.Option(prompt="Server URL", help="e.g. http://127.0.0.1:8000")],
     token: Annotated[str, typer.Option(prompt="Access token", hide_input=True, help="From Settings › Tokens")],
@@ -101,8 +109,7 @@ def login(
 
 
 # --- the board ------------------------------------------------------------------------------------
-@app.command("ls")
-@friendly
+@command("ls")
 def list_threads(
     state: Annotated[list[str] | None, typer.Option("--state", "-s", help="Only this state (repeatable)")] = None,
     saga: Annotated[str, typer.Option(help="Only this saga (id or its start) and its stories and tasks")] = "",
@@ -138,8 +145,7 @@ def list_threads(
         out.print(table)
 
 
-@app.command()
-@friendly
+@command()
 def add(
     title: str,
     kind: Annotated[str, typer.Option(help="task, story or saga")] = "task",
@@ -161,8 +167,7 @@ def add(
     done_with(client.post("/threads", body), as_json)
 
 
-@app.command()
-@friendly
+@command()
 def edit(
     thread: str,
     title: Annotated[str | None, typer.Option()] = None,
@@ -190,8 +195,7 @@ def edit(
     done_with(client.patch(f"/threads/{client.thread_id(thread)}", changes), as_json)
 
 
-@app.command("rm")
-@friendly
+@command("rm")
 def remove(
     thread: str, yes: Annotated[bool, typer.Option("--yes", help="Don't ask")] = False, as_json: JsonOption = False
 ) -> None:
@@ -208,13 +212,12 @@ def remove(
 
 
 def _transition(action: str, doc: str) -> None:
-    @friendly
-    def command(thread: str, as_json: JsonOption = False) -> None:
+    def transition(thread: str, as_json: JsonOption = False) -> None:
         client = api()
         done_with(client.post(f"/threads/{client.thread_id(thread)}/{action}"), as_json)
 
-    command.__doc__ = doc
-    app.command(action)(command)
+    transition.__doc__ = doc
+    command(action)(transition)
 
 
 for _action, _doc in (
@@ -228,8 +231,7 @@ for _action, _doc in (
     _transition(_action, _doc)
 
 
-@app.command()
-@friendly
+@command()
 def block(
     thread: str,
     by: Annotated[list[str] | None, typer.Option("--by", help="A thread that blocks it (repeatable)")] = None,
@@ -254,8 +256,7 @@ def _quantum(thread: str, verb: str, as_json: bool, body: dict[str, Any] | None 
     done_with(client.post(f"/threads/{client.thread_id(thread)}/quantum/{verb}", body), as_json)
 
 
-@app.command()
-@friendly
+@command()
 def start(
     thread: str,
     minutes: Annotated[int | None, typer.Option(help="Default: the thread's quantum")] = None,
@@ -266,29 +267,25 @@ def start(
     _quantum(thread, "start", as_json, {"minutes": minutes, "current": current})
 
 
-@app.command()
-@friendly
+@command()
 def pause(thread: str, as_json: JsonOption = False) -> None:
     """Pause the running quantum (the time left is kept)."""
     _quantum(thread, "pause", as_json)
 
 
-@app.command()
-@friendly
+@command()
 def resume(thread: str, current: CurrentOption = None, as_json: JsonOption = False) -> None:
     """Resume a paused quantum (restart the clock)."""
     _quantum(thread, "resume", as_json, {"current": current})
 
 
-@app.command()
-@friendly
+@command()
 def extend(thread: str, minutes: int = 5, as_json: JsonOption = False) -> None:
     """Add minutes to the running quantum."""
     _quantum(thread, "extend", as_json, {"minutes": minutes})
 
 
-@app.command()
-@friendly
+@command()
 def stop(
     thread: str,
     then: Annotated[str, typer.Option(help="ready, parked or done")] = "ready",
@@ -301,8 +298,7 @@ def stop(
     _quantum(thread, "stop", as_json, {"then": then, "outcome": outcome})
 
 
-@app.command()
-@friendly
+@command()
 def history(thread: str, as_json: JsonOption = False) -> None:
     """A thread's sessions and the quantum suggested for it."""
     client = api()
@@ -331,8 +327,7 @@ def history(thread: str, as_json: JsonOption = False) -> None:
 
 
 # --- sprint -----------------------------------------------------------------------------------------
-@app.command()
-@friendly
+@command()
 def sprint(as_json: JsonOption = False) -> None:
     """The active sprint and its capacity per energy band."""
     client = api()
@@ -368,8 +363,7 @@ def _counted(counts: dict[str, int]) -> str:
     return f"{parts[0]} ({kinds}) and {parts[1]}" if kinds else " and ".join(parts)
 
 
-@app.command("export")
-@friendly
+@command("export")
 def export_data(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output)")
@@ -393,8 +387,7 @@ def export_data(
         out.print(f"Exported {threads} threads and {sprints} sprints to {output}.", markup=False)
 
 
-@app.command("import")
-@friendly
+@command("import")
 def import_data(
     file: Annotated[Path, typer.Argument(help="A file made by `parallel-you export` or the Your data page")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only check the file and say what it would add")] = False,
@@ -422,8 +415,7 @@ def import_data(
 
 
 # --- watch ------------------------------------------------------------------------------------------
-@app.command()
-@friendly
+@command()
 def watch(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line: state, events, expiry")] = False,
 ) -> None:
