@@ -334,12 +334,15 @@ class Thread(Document):
             return
         self._move(State.PARKED, "park", now)
 
+    def _ready_again(self, came_from: State, verb: str, refusal: str, now: datetime | None) -> None:
+        """Back to Ready, from `came_from` only; otherwise refused with the title and `refusal`."""
+        self._refuse_if_archived(verb)
+        if self.state is not came_from:
+            raise IllegalTransition(f"“{self.title}” {refusal}")
+        self._move(State.READY, verb, now or utcnow())
+
     def unpark(self, now: datetime | None = None) -> None:
-        now = now or utcnow()
-        self._refuse_if_archived("unpark")
-        if self.state is not State.PARKED:
-            raise IllegalTransition(f"“{self.title}” isn't parked, so there's nothing to unpark.")
-        self._move(State.READY, "unpark", now)
+        self._ready_again(State.PARKED, "unpark", "isn't parked, so there's nothing to unpark.", now)
 
     def block(
         self,
@@ -372,11 +375,7 @@ class Thread(Document):
         self.blocked_note = note
 
     def unblock(self, now: datetime | None = None) -> None:
-        now = now or utcnow()
-        self._refuse_if_archived("unblock")
-        if self.state is not State.BLOCKED:
-            raise IllegalTransition(f"“{self.title}” isn't blocked.")
-        self._move(State.READY, "unblock", now)
+        self._ready_again(State.BLOCKED, "unblock", "isn't blocked.", now)
         self.blocked_by = []
         self.blocked_note = ""
 
@@ -392,11 +391,7 @@ class Thread(Document):
         self.completed_at = now
 
     def reopen(self, now: datetime | None = None) -> None:
-        now = now or utcnow()
-        self._refuse_if_archived("reopen")
-        if self.state is not State.DONE:
-            raise IllegalTransition(f"“{self.title}” isn't done, so there's nothing to reopen.")
-        self._move(State.READY, "reopen", now)
+        self._ready_again(State.DONE, "reopen", "isn't done, so there's nothing to reopen.", now)
         self.completed_at = None
 
     def archive(self, now: datetime | None = None) -> None:
