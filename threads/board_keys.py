@@ -20,6 +20,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from threads.domain import Thread
 from threads.selectors import Board, Lane
 
 HEADER = "X-Board-Shown"
@@ -30,6 +31,12 @@ MAX_HEADER = 16_000
 
 def _digest(parts: Any) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=6).hexdigest()
+
+
+def _cards_digest(head: str, threads: list[Thread], card_keys: dict[str, str]) -> str:
+    """A digest of cards in order with their cache keys (joined, not repr'd: a board has hundreds)."""
+    text = "\x1e".join([head, *(f"{t.id}\x1f{card_keys[t.id]}" for t in threads)])
+    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -103,8 +110,8 @@ def lane_keys(
             if any(t.id in erred for t in shown):
                 columns[state.value] = ERRED
             else:
-                cards = [(t.id, card_keys[t.id]) for t in shown]
-                columns[state.value] = _digest((lane.key, title, state.value, total, cards, here, show_all_url))
+                head = repr((lane.key, title, state.value, total, here, show_all_url))
+                columns[state.value] = _cards_digest(head, shown, card_keys)
     return LaneKeys(frame=frame, stats=stats, columns=columns)
 
 
@@ -120,7 +127,7 @@ def board_keys(
 ) -> BoardKeys:
     erred = set(errors or {})
     order = _digest((here, show_all_url, board.empty, board.shown == 0, [lane.key for lane in lanes]))
-    now = _digest(([(t.id, card_keys[t.id]) for t in board.now], here, sorted(erred & {t.id for t in board.now})))
+    now = _cards_digest(repr((here, sorted(erred & {t.id for t in board.now}))), board.now, card_keys)
     keys = [
         lane_keys(lane, card_keys, here=here, show_all_url=show_all_url, limit=limit, erred=erred) for lane in lanes
     ]

@@ -35,6 +35,7 @@ from parallel_you.htmx import (
     refused_status,
     submit,
 )
+from parallel_you.repo.parsed import shared_reads
 from parallel_you.service_layer import ChangedElsewhere
 from parallel_you.web import owner_of
 from threads import selectors, services
@@ -111,14 +112,17 @@ def _board_parts(
         "band": params.get("band", ""),
         "q": params.get("q", "").strip(),
     }
-    board = selectors.board_get(
-        repo=adapters.threads,
-        owner=owner,
-        saga_id=filters["saga"] or None,
-        energy_band=filters["band"] or None,
-        text=filters["q"],
-        profile=profile,
-    )
+    # Read-only: the board changes nothing it reads, so it needs no copies of the stored documents.
+    with shared_reads():
+        board = selectors.board_get(
+            repo=adapters.threads,
+            owner=owner,
+            saga_id=filters["saga"] or None,
+            energy_band=filters["band"] or None,
+            text=filters["q"],
+            profile=profile,
+        )
+        controls = timer_selectors.controls_context(repo=adapters.threads, owner=owner)
     query = QueryDict(mutable=True)
     query.update({k: v for k, v in filters.items() if v})
     show_all = params.get("all") == "1"
@@ -131,7 +135,7 @@ def _board_parts(
     # Each state shows its first COLUMN_LIMIT cards over all lanes unless the person asks for all:
     # a page of hundreds of cards is slow to send, to re-fetch live and to scan.
     lanes = selectors.board_lanes(board, closed=closed, limit=None if show_all else COLUMN_LIMIT)
-    cards = board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner)
+    cards = board.cards | controls
     keys = board_keys(
         board, lanes, cards["card_keys"], here=here, show_all_url=show_all_url, limit=COLUMN_LIMIT, errors=errors
     )
