@@ -95,8 +95,24 @@
     event.detail.headers["X-Board-Shown"] = boardShown(region);
   });
 
-  function refreshAll() {
-    document.querySelectorAll("[data-live-region]").forEach(refresh);
+  // Only the regions a burst of events concerns: a region may list the topic prefixes it shows
+  // (data-live-topics="task. story."); without the list, or after a reconnect (no topics), any event.
+  function concerns(region, topics) {
+    var wanted = region.dataset.liveTopics;
+    if (!wanted || !topics) return true;
+    var prefixes = wanted.split(/\s+/).concat(["app."]);
+    return topics.some(function (topic) {
+      return prefixes.some(function (prefix) {
+        return prefix && topic.indexOf(prefix) === 0;
+      });
+    });
+  }
+
+  function refreshAll(event) {
+    var topics = event && event.detail ? event.detail.topics : null;
+    document.querySelectorAll("[data-live-region]").forEach(function (region) {
+      if (concerns(region, topics)) refresh(region);
+    });
   }
 
   document.body.addEventListener("parallel-you:changed", refreshAll);

@@ -53,9 +53,7 @@ async def test_three_tabs_one_group_member_one_render_each_tab_once(
     await grace.disconnect()
 
 
-async def test_a_socket_whose_session_ended_gets_nothing_though_the_others_do(
-    adapters: Adapters, person: Any
-) -> None:
+async def test_a_socket_whose_session_ended_gets_nothing_though_the_others_do(adapters: Adapters, person: Any) -> None:
     await start_bridge(adapters.bus)
     kept, ended = live_socket(await signed_in_client(person)), live_socket(await signed_in_client(person))
     assert (await kept.connect())[0] and (await ended.connect())[0]
