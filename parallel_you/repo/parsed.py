@@ -162,7 +162,7 @@ class ParsedDocuments(Generic[T]):
                 self._parsed[text] = doc
                 if len(self._parsed) > self.size:
                     self._parsed.popitem(last=False)
-        return doc if _SHARED.get() else fresh(doc)  # type: ignore[no-any-return]
+        return doc if _SHARED.get() else fresh(doc)
 
     def clear(self) -> None:
         with self._lock:
