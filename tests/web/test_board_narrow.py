@@ -187,3 +187,10 @@ def test_a_lane_that_gains_a_state_comes_whole(client_as: Any, board_of: dict[st
     assert "lane--has-parked" in html and f'id="thread-{story.id}"' in html
     page.apply(html)
     assert page.header() == loaded(client_as).header()
+
+
+def test_an_empty_board_refreshes_narrowly_without_parts_it_does_not_have(client_as: Any) -> None:
+    page = loaded(client_as)
+    response = client_as.get("/", headers={"HX-Request": "true", "X-Board-Shown": page.header()})
+    assert response.status_code == 200 and response["X-Board-Parts"] == "1"
+    assert swapped(response.content.decode()) == set()  # no tabs: an empty board has none
