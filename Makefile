@@ -22,11 +22,15 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 migrate: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput -v 0
 
+# Live updates are small HTML fragments sent to every open tab: compressing each one per socket
+# (permessage-deflate) cost more CPU than the frame itself, so it is off (docs/benchmarks.md).
+UVICORN_WS = --ws-per-message-deflate false
+
 # Embedded: one process, no services; documents in data/parallel_you.sqlite3.
 run: migrate
 	@echo "Parallel You on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	PARALLEL_YOU_REPO=$${PARALLEL_YOU_REPO:-sqlite} $(BIN)/uvicorn parallel_you.asgi:application \
-		--host $(HOST) --port $(PORT) --lifespan on
+		--host $(HOST) --port $(PORT) --lifespan on $(UVICORN_WS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -63,7 +67,7 @@ bench: $(VENV)/.dev
 
 # Distributed mode, one process each (see README): web, bus consumers, Celery worker.
 web: migrate
-	$(BIN)/uvicorn parallel_you.asgi:application --host $(HOST) --port $(PORT) --lifespan on
+	$(BIN)/uvicorn parallel_you.asgi:application --host $(HOST) --port $(PORT) --lifespan on $(UVICORN_WS)
 
 consumers: $(VENV)/.runtime
 	$(BIN)/python manage.py run_consumers

@@ -6,13 +6,15 @@ windows of the board and of `/healthz` (a trivial async view on the same server)
 keep-alive connections, whose requests per second give the ratio.
 
 State change: an HTMX POST end to end on the same seeded board: park/unpark a task from the board
-(`POST /threads/<id>/transition/`, answered with the re-rendered board region as the board page
-gets it), and quantum start/stop (`POST /timers/<id>/start/`, `/stop/`, answered with the card's
-controls).
+(`POST /threads/<id>/transition/`) and quantum start/stop from its card (`POST /timers/<id>/start/`,
+`/stop/`), each sent with the board's keys as board.js sends them and answered with the changed
+parts only (issue 15); then both without the keys (the whole board region; the controls alone).
 """
 
 from __future__ import annotations
 
+import re
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -20,9 +22,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import http_load
-from bench.deploy import Person, embedded, seed_board, seed_task, sign_up
+from bench.deploy import Person, embedded, seed_board, sign_up
 from bench.report import Figure, Target
 from bench.runner import Context
+from tests.support.board_page import BoardPage
 from tests.support.servers import Server
 
 CONNECTIONS = 4
@@ -136,10 +139,15 @@ def _post_rounds(
     rounds: int,
     budget_s: float,
     warm_up: int,
-) -> tuple[list[float], list[float]]:
-    """POST `warm_up` then up to `rounds` times within `budget_s`, alternating in pairs as `path_of(i)` says."""
+    page: BoardPage | None = None,
+) -> tuple[list[float], list[float], list[int]]:
+    """POST `warm_up` then up to `rounds` times within `budget_s`, alternating in pairs as `path_of(i)` says.
+
+    With `page` (the board's keys, as board.js holds them) each POST sends them (`X-Board-Shown`)
+    and its narrow answer is applied to them, as the browser would. Also returns the answers' sizes."""
     latencies: list[float] = []
     server_ms: list[float] = []
+    sizes: list[int] = []
     deadline = float("inf")
     for i in range(warm_up + rounds):
         if i == warm_up:
@@ -147,62 +155,93 @@ def _post_rounds(
         if i % 2 == 0 and time.monotonic() > deadline:  # stop after a pair: the thread is as it was
             break
         path, body = path_of(i)
-        reply = http_load.send(conn, "POST", path, headers, body)
+        sent = headers if page is None else headers | {"X-Board-Shown": page.header()}
+        reply = http_load.send(conn, "POST", path, sent, body)
         if reply.status != 200:
             raise RuntimeError(f"POST {path} answered {reply.status}: {reply.body[:300]!r}")
+        if page is not None:
+            if b'id="board"' in reply.body:
+                raise RuntimeError(f"POST {path} answered with the whole board region, not its changed parts")
+            page.apply(reply.body.decode())
         if i >= warm_up:
             latencies.append(reply.latency_ms)
+            sizes.append(len(reply.body))
             if reply.server_ms is not None:
                 server_ms.append(reply.server_ms)
-    return latencies, server_ms
+    return latencies, server_ms, sizes
+
+
+def _ready_cards(region: str) -> list[str]:
+    """The ids of the Ready cards the board region shows, in order."""
+    return re.findall(r'<article [^>]*id="thread-([0-9a-f]+)" [^>]*data-state="ready"', region)
 
 
 def run_state_change(ctx: Context) -> list[Figure]:
-    """Park/unpark a story from the board (the board region comes back), and start/stop a quantum."""
+    """Park/unpark a task from the board and start/stop a quantum from its card, as the board page
+    sends them (with its keys: the answer is the changed parts); then the same without the keys
+    (the whole board region; the controls alone) for comparison."""
     rounds = 40 if ctx.quick else 200
+    budget = 3 if ctx.quick else 60
     with tempfile.TemporaryDirectory(prefix="bench-state-") as tmp, embedded(Path(tmp) / "server") as (server, env):
         person = _seeded(ctx, server, env, Path(tmp) / "server")
-        parked = seed_task(env, person.owner, "Benchmark task to park and unpark")
-        timed = seed_task(env, person.owner, "Benchmark task to start and stop")
         headers = person.headers(htmx=True, post=True)
         conn = http_load.connect(server.port)
-        # As htmx sends it from the board: the page's URL tells the view which region to re-render.
+        # As htmx sends it from the board: the page's URL tells the view which region it shows.
         from_board = headers | {"HX-Current-URL": f"{server.url}/"}
+        region = http_load.send(conn, "GET", "/", person.headers(htmx=True))
+        page = BoardPage.load(region.body.decode())
+        ctx.log(f"board region: {len(region.body) / 1024:.0f} KiB, {len(page.lanes)} lanes")
+        # Two cards the board shows (a seeded task of its own would land past the columns' limit).
+        parked_id, timed_id = _ready_cards(region.body.decode())[:2]
         park = urlencode({"action": "park"}).encode()
         unpark = urlencode({"action": "unpark"}).encode()
-        transitions = _post_rounds(
-            conn,
-            lambda i: (f"/threads/{parked.id}/transition/", park if i % 2 == 0 else unpark),
-            from_board,
-            rounds,
-            3 if ctx.quick else 60,
-            2 if ctx.quick else 4,
-        )
-        timers = _post_rounds(
-            conn,
-            lambda i: (f"/timers/{timed.id}/{'start' if i % 2 == 0 else 'stop'}/", b""),
-            headers,
-            rounds,
-            3 if ctx.quick else 60,
-            10,
-        )
+
+        def park_unpark(i: int) -> tuple[str, bytes]:
+            return f"/threads/{parked_id}/transition/", park if i % 2 == 0 else unpark
+
+        def start_stop(i: int) -> tuple[str, bytes]:
+            return f"/timers/{timed_id}/{'start' if i % 2 == 0 else 'stop'}/", b""
+
+        warm = 2 if ctx.quick else 4
+        transitions = _post_rounds(conn, park_unpark, from_board, rounds, budget, warm, page)
+        timers = _post_rounds(conn, start_stop, from_board, rounds, budget, 10, page)
+        whole = _post_rounds(conn, park_unpark, from_board, rounds // 2, budget / 2, warm)
+        controls = _post_rounds(conn, start_stop, headers, rounds // 2, budget / 2, 10)
         conn.close()
     board = "on the board of 550 threads, one keep-alive connection"
+
+    def size(reply: tuple[list[float], list[float], list[int]]) -> str:
+        return f"answers {statistics.median(reply[2]) / 1024:.1f} KiB (median)" if reply[2] else "no answers"
+
     return [
         Figure.of(
             "state change: park/unpark from the board, end to end",
             "ms",
             transitions[0],
             [Target("p95", "<=", 15)],
-            note=f"HTMX POST /threads/<id>/transition/ (park, unpark), answered with the board region, {board}",
+            note=f"HTMX POST /threads/<id>/transition/ (park, unpark) with the board's keys, answered with the "
+            f"changed parts, {size(transitions)}, {board}",
         ),
         Figure.of("state change: park/unpark from the board, server time", "ms", transitions[1]),
         Figure.of(
-            "state change: quantum start/stop, end to end",
+            "state change: quantum start/stop from the board, end to end",
             "ms",
             timers[0],
             [Target("p95", "<=", 15)],
-            note=f"HTMX POST /timers/<id>/start/ and /stop/, answered with the card's controls, {board}",
+            note=f"HTMX POST /timers/<id>/start/ and /stop/ from a card on the board with its keys, answered with "
+            f"the changed parts (the card in Now or its column, the counts), {size(timers)}, {board}",
         ),
-        Figure.of("state change: quantum start/stop, server time", "ms", timers[1]),
+        Figure.of("state change: quantum start/stop from the board, server time", "ms", timers[1]),
+        Figure.of(
+            "state change: park/unpark, whole region (no keys), end to end",
+            "ms",
+            whole[0],
+            note=f"as before issue 15 item 3 (and a page without keys): the whole board region, {size(whole)}",
+        ),
+        Figure.of(
+            "state change: quantum start/stop, controls only (no board), end to end",
+            "ms",
+            controls[0],
+            note=f"as another page gets it: the card's controls, {size(controls)}",
+        ),
     ]

@@ -26,7 +26,7 @@ Benchmark = Callable[[Context], list[Figure]]
 
 
 def registry() -> dict[str, tuple[Benchmark, str]]:
-    from bench import embedded, expiry, floor, live, loop, profile, repos
+    from bench import browser, embedded, expiry, floor, live, loop, profile, repos
 
     return {
         "floor": (floor.run, "req/s of /healthz and a logged-in page: ASGI (uvicorn) vs WSGI (gunicorn), bare ASGI"),
@@ -36,6 +36,7 @@ def registry() -> dict[str, tuple[Benchmark, str]]:
         "expiry": (expiry.run, "quantum expiry lateness (embedded and distributed)"),
         "repo": (repos.run, "repo get/upsert/list per backend at 10,000 documents"),
         "loop": (loop.run, "WebSocket ping while 20 boards load on a 50 ms store (the event loop stays free)"),
+        "browser": (browser.run, "park/unpark in Chromium, click to frame: changed parts vs whole region"),
         "profile": (profile.run, "profile the board view with pyinstrument (writes bench/results/profile-*)"),
     }
 

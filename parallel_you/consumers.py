@@ -3,6 +3,12 @@
 Thin by design: join the groups on connect, leave them on disconnect, and render each event with the
 `realtime/_event.html` template; the page decides what to re-fetch. A socket ends with the login
 session it was opened from (see parallel_you/live_sessions.py).
+
+Fan-out (issue 15): the sockets of a person don't each sit in that person's channel-layer group.
+This process's `_Hub` does, once, with one channel of its own, as long as it holds a socket of
+theirs: an event reaches the process as one message, is rendered once, its ASGI send message is
+built once, and goes straight to each of the person's sockets here. Before, the layer queued a
+copy per socket and each socket's consumer task woke, dispatched and rendered it on its own.
 """
 
 from __future__ import annotations
@@ -61,6 +67,80 @@ def render_event(event_id: str, topic: str, payload: dict[str, Any]) -> str:
     return html
 
 
+def _frame(event_id: str, topic: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "websocket.send", "text": render_event(event_id, topic, payload)}
+
+
+class _Hub:
+    """This process's one member of every person group that has a socket here (see the module)."""
+
+    def __init__(self, layer: Any) -> None:
+        self.layer = layer
+        self.channel: str | None = None
+        self.members: dict[str, set[LiveConsumer]] = {}
+        self.reader: asyncio.Task[None] | None = None
+        self.lock = asyncio.Lock()
+
+    async def join(self, group: str, consumer: LiveConsumer) -> None:
+        async with self.lock:
+            if self.channel is None:
+                self.channel = await self.layer.new_channel("live-hub.")
+                self.reader = asyncio.get_running_loop().create_task(self._read(self.channel), name="live-hub")
+            members = self.members.setdefault(group, set())
+            if not members:
+                await self.layer.group_add(group, self.channel)
+            members.add(consumer)
+
+    async def leave(self, group: str, consumer: LiveConsumer) -> None:
+        async with self.lock:
+            members = self.members.get(group)
+            if members is None or consumer not in members:
+                return
+            members.discard(consumer)
+            if not members:
+                del self.members[group]
+                if self.channel is not None:
+                    await self.layer.group_discard(group, self.channel)
+
+    async def _read(self, channel: str) -> None:
+        while True:
+            message = await self.layer.receive(channel)
+            try:
+                await self.deliver(message)
+            except Exception:  # one bad message must not stop every page's updates
+                log.exception("live update %s not delivered", message.get("id"))
+
+    async def deliver(self, message: dict[str, Any]) -> int:
+        """Send one bus event to this process's sockets of its group; returns how many got it."""
+        if message.get("type") != "bus.event":
+            return 0
+        group = message.get("group") or person_group(str(message["payload"].get("owner", "")))
+        consumers = [c for c in self.members.get(group, ()) if c.ended is None]
+        if not consumers:
+            return 0
+        frame = _frame(message["id"], message["topic"], message["payload"])
+        sent = 0
+        for consumer in consumers:
+            try:
+                await consumer.base_send(frame)
+                sent += 1
+            except Exception:  # that socket went away meanwhile: its disconnect cleans up
+                log.debug("live update not sent to a closing socket", exc_info=True)
+        return sent
+
+
+# One hub per event loop (tests run several loops), made for the channel layer in use.
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Hub] = weakref.WeakKeyDictionary()
+
+
+def hub(layer: Any) -> _Hub:
+    loop = asyncio.get_running_loop()
+    found = _hubs.get(loop)
+    if found is None or found.layer is not layer:
+        found = _hubs[loop] = _Hub(layer)
+    return found
+
+
 class LiveConsumer(AsyncWebsocketConsumer):
     group: str | None = None
     session_key: str = ""
@@ -81,7 +161,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.session_key, self.user_pk, self.auth_hash = key, user.pk, user.get_session_auth_hash()
         self.loop = asyncio.get_running_loop()
         self.group = person_group(str(user.pk))
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await hub(self.channel_layer).join(self.group, self)
         await self.channel_layer.group_add(live_sessions.session_group(key), self.channel_name)
         live_sessions.register(self)
         await self.accept()
@@ -91,7 +171,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         _open.discard(self)
         if self.group is not None:
             live_sessions.unregister(self)
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await hub(self.channel_layer).leave(self.group, self)
             await self.channel_layer.group_discard(live_sessions.session_group(self.session_key), self.channel_name)
 
     def end(self, code: int) -> None:
@@ -123,12 +203,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """Pages send nothing that matters; changes go through the HTTP views (CSRF, validation)."""
 
     async def bus_event(self, event: dict[str, Any]) -> None:
+        """An event sent to this socket's own channel (the hub sends the group's)."""
         await self.send_event(event["id"], event["topic"], event["payload"])
 
     async def send_event(self, event_id: str, topic: str, payload: dict[str, Any]) -> None:
         if self.ended is not None:
             return
-        await self.send(text_data=render_event(event_id, topic, payload))
+        await self.base_send(_frame(event_id, topic, payload))
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections before every handler, through a thread hop

@@ -4,7 +4,9 @@ One subscriber on the bus ("#") forwards each event to the Channels group of the
 it; each browser tab's consumer is in that group and passes it on to its page. Embedded, the
 bridge runs inside the web process (in-memory bus and channel layer, one event loop). Distributed,
 it runs in `manage.py run_consumers` on a durable queue shared by every consumer process, and the
-channel layer (channels-rabbitmq) fans the event out to the sockets held by every web process.
+channel layer (channels-rabbitmq) takes the event to every web process holding a socket of that
+person, once per process: there the process's hub (parallel_you/consumers.py) renders it once
+and sends it to each of those sockets.
 
 The channel layer delivers at most once, so pages resynchronise after every reconnect; the bus
 queue in front of it keeps events while no bridge is running.
@@ -41,10 +43,12 @@ async def forward_to_pages(envelope: Envelope) -> None:
         log.warning("event %s (%s) has no owner; not forwarded", envelope.topic, envelope.id)
         return
     layer: Any = get_channel_layer()
+    group = person_group(owner)
     await layer.group_send(
-        person_group(owner),
+        group,
         {
             "type": "bus.event",
+            "group": group,
             "id": envelope.id,
             "topic": envelope.topic,
             "time": envelope.emitted_at,

@@ -18,6 +18,7 @@ from django.template.backends.django import Template as BackendTemplate
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
+from threads.board_keys import LaneKeys, lane_keys
 from threads.domain import Thread
 from threads.selectors import Lane
 
@@ -66,7 +67,7 @@ def _lane_signature(lane: Lane, card_keys: Any, here: str, show_all_url: str, li
         limit,
     ]
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
-    return f"lane:{lane.key}:{digest}"
+    return f"lane2:{lane.key}:{digest}"
 
 
 def rendered_lanes(
@@ -77,18 +78,28 @@ def rendered_lanes(
     here: str,
     show_all_url: str,
     limit: int,
+    keys: list[LaneKeys] | None = None,
     errors: dict[str, str] | None = None,
+    oob: bool = False,
 ) -> list[SafeString]:
     """HTML of each lane, in order: like the cards, cached under everything a lane shows (its cards'
     own keys included), so a board of many lanes costs one cache round trip more than its cards.
-    A lane holding a card with an error (a refused action) is rendered afresh, not cached."""
+    A lane holding a card with an error (a refused action) is rendered afresh, not cached. `keys`
+    are each lane's `board_keys.LaneKeys` (derived from what the cache key holds; computed when not given); with `oob` each
+    lane is marked as an out-of-band swap."""
     errors = errors or {}
-    keys = [_lane_signature(lane, cards["card_keys"], here, show_all_url, limit) for lane in lanes]
-    found: dict[str, str] = cache.get_many(keys)
+    if keys is None:
+        refused = set(errors)
+        keys = [
+            lane_keys(lane, cards["card_keys"], here=here, show_all_url=show_all_url, limit=limit, erred=refused)
+            for lane in lanes
+        ]
+    cache_keys = [_lane_signature(lane, cards["card_keys"], here, show_all_url, limit) for lane in lanes]
+    found: dict[str, str] = cache.get_many(cache_keys)
     template = cast(BackendTemplate, get_template(LANE_TEMPLATE)).template
     fresh: dict[str, str] = {}
     out: list[SafeString] = []
-    for lane, key in zip(lanes, keys, strict=True):
+    for lane, key, part_keys in zip(lanes, cache_keys, keys, strict=True):
         erred = any(t.id in errors for _, shown, _ in lane.columns for t in shown)
         html = None if erred else found.get(key)
         if html is None:
@@ -96,6 +107,7 @@ def rendered_lanes(
                 {
                     **cards,
                     "lane": lane,
+                    "lane_keys": part_keys,
                     "cards_html": cards_html,
                     "here": here,
                     "inline": True,
@@ -108,6 +120,8 @@ def rendered_lanes(
             html = template.render(context)
             if not erred:
                 fresh[key] = html
+        if oob:
+            html = html.replace("<details ", '<details hx-swap-oob="true" ', 1)
         out.append(mark_safe(html))  # noqa: S308 (rendered by the autoescaping lane template)
     if fresh:
         cache.set_many(fresh, CARD_SECONDS)

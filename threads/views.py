@@ -9,6 +9,7 @@ is always what the repo holds. Someone else's id is a 404 everywhere (pages, fra
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -34,17 +35,25 @@ from parallel_you.htmx import (
     refused_status,
     submit,
 )
+from parallel_you.repo.parsed import shared_reads
 from parallel_you.service_layer import ChangedElsewhere
 from parallel_you.web import owner_of
 from threads import selectors, services
+from threads.board_keys import HEADER as BOARD_HEADER
+from threads.board_keys import BoardKeys, board_keys
+from threads.board_keys import changes as board_changes
+from threads.board_keys import parse as parse_shown
 from threads.cards import rendered_cards, rendered_lanes
 from threads.domain import Kind, Thread
 from threads.forms import BlockForm, EnergyBandForm, EnergyBandRemoveForm, ThreadForm
-from threads.selectors import LANE_STATES
+from threads.selectors import LANE_STATES, Board, Lane
 from timers import selectors as timer_selectors
 
 NO_THREAD = "There's no such thread."
 NO_BAND = "There's no such energy band."
+# On a narrow answer (only the parts of the board that changed, out of band): board.js then skips
+# the refresh it would send after a quantum started or stopped from a card.
+PARTS_HEADER = "X-Board-Parts"
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -76,9 +85,26 @@ def _board_prefs(cookies: Mapping[str, str], params: QueryDict) -> tuple[frozens
     return closed, tab if tab in TABS else TABS[0]
 
 
-def _board_context(
+@dataclass
+class _BoardParts:
+    """A board as the view computes it before rendering: what both the whole region and a narrow
+    answer need (the lanes and their keys, without any card's HTML)."""
+
+    board: Board
+    lanes: list[Lane]
+    cards: dict[str, Any]
+    keys: BoardKeys
+    filters: dict[str, str]
+    here: str
+    show_all_url: str
+    tab: str
+    errors: dict[str, str]
+    profile: Any
+
+
+def _board_parts(
     owner: str, params: QueryDict, cookies: Mapping[str, str] | None = None, errors: dict[str, str] | None = None
-) -> dict[str, Any]:
+) -> _BoardParts:
     adapters = current_adapters()
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     filters = {
@@ -86,14 +112,17 @@ def _board_context(
         "band": params.get("band", ""),
         "q": params.get("q", "").strip(),
     }
-    board = selectors.board_get(
-        repo=adapters.threads,
-        owner=owner,
-        saga_id=filters["saga"] or None,
-        energy_band=filters["band"] or None,
-        text=filters["q"],
-        profile=profile,
-    )
+    # Read-only: the board changes nothing it reads, so it needs no copies of the stored documents.
+    with shared_reads():
+        board = selectors.board_get(
+            repo=adapters.threads,
+            owner=owner,
+            saga_id=filters["saga"] or None,
+            energy_band=filters["band"] or None,
+            text=filters["q"],
+            profile=profile,
+        )
+        controls = timer_selectors.controls_context(repo=adapters.threads, owner=owner)
     query = QueryDict(mutable=True)
     query.update({k: v for k, v in filters.items() if v})
     show_all = params.get("all") == "1"
@@ -101,33 +130,123 @@ def _board_context(
         query["all"] = "1"
     here = reverse("threads:board") + (f"?{query.urlencode()}" if query else "")
     query["all"] = "1"
+    show_all_url = reverse("threads:board") + f"?{query.urlencode()}"
     closed, tab = _board_prefs(cookies or {}, params)
     # Each state shows its first COLUMN_LIMIT cards over all lanes unless the person asks for all:
     # a page of hundreds of cards is slow to send, to re-fetch live and to scan.
     lanes = selectors.board_lanes(board, closed=closed, limit=None if show_all else COLUMN_LIMIT)
+    cards = board.cards | controls
+    keys = board_keys(
+        board, lanes, cards["card_keys"], here=here, show_all_url=show_all_url, limit=COLUMN_LIMIT, errors=errors
+    )
+    return _BoardParts(board, lanes, cards, keys, filters, here, show_all_url, tab, errors or {}, profile)
+
+
+def _board_tabs(board: Board) -> list[tuple[Any, int]]:
+    return [(state, sum(t.kind is not Kind.SAGA for t in board.columns[state])) for state in LANE_STATES]
+
+
+def _board_context(
+    owner: str, params: QueryDict, cookies: Mapping[str, str] | None = None, errors: dict[str, str] | None = None
+) -> dict[str, Any]:
+    parts = _board_parts(owner, params, cookies, errors)
+    board, lanes, cards, here = parts.board, parts.lanes, parts.cards, parts.here
     rendered = [*board.now, *(t for lane in lanes for _, shown, _ in lane.columns for t in shown)]
-    cards = board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner)
     cards_html = rendered_cards(rendered, cards, here=here, inline=True)
-    show_all_url = reverse("threads:board") + f"?{query.urlencode()}"
     lanes_html = rendered_lanes(
-        lanes, cards, cards_html, here=here, show_all_url=show_all_url, limit=COLUMN_LIMIT, errors=errors
+        lanes,
+        cards,
+        cards_html,
+        here=here,
+        show_all_url=parts.show_all_url,
+        limit=COLUMN_LIMIT,
+        keys=parts.keys.lanes,
+        errors=errors,
     )
     return {
         "board": board,
+        "board_keys": parts.keys,
         "lanes_html": lanes_html,
         "errors": errors or {},
         "lanes": lanes,
         "limit": COLUMN_LIMIT,
-        "tab": tab,
-        "tabs": [(state, sum(t.kind is not Kind.SAGA for t in board.columns[state])) for state in LANE_STATES],
-        "show_all_url": show_all_url,
-        "profile": profile,
-        "filters": filters,
-        "filtered": any(filters.values()),
+        "tab": parts.tab,
+        "tabs": _board_tabs(board),
+        "show_all_url": parts.show_all_url,
+        "profile": parts.profile,
+        "filters": parts.filters,
+        "filtered": any(parts.filters.values()),
         "here": here,
         "cards_html": cards_html,
         **cards,
     }
+
+
+def _board_changes(
+    request: HtmxHttpRequest,
+    owner: str,
+    params: QueryDict,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse | None:
+    """A narrow answer: only the parts of the board that differ from what the page says it shows
+    (`board_keys.HEADER`), each an out-of-band swap; None when the page sent no keys or shows
+    another layout (answer with the whole region then)."""
+    shown = parse_shown(request.headers.get(BOARD_HEADER))
+    if shown is None:
+        return None
+    parts = _board_parts(owner, params, request.COOKIES, errors)
+    diff = board_changes(parts.keys, shown, errors=errors)
+    if diff is None:
+        return None
+    board, lanes, cards, keys = parts.board, parts.lanes, parts.cards, parts.keys
+    columns = [(lanes[i], state) for i, state in diff.columns]
+    threads = [
+        t for lane, state in columns for s, shown_here, _ in lane.columns if s.value == state for t in shown_here
+    ]
+    full = [lanes[i] for i in diff.lanes]
+    threads += [t for lane in full for _, shown_here, _ in lane.columns for t in shown_here]
+    if diff.now:
+        threads += board.now
+    cards_html = rendered_cards(threads, cards, here=parts.here, inline=True)
+    lanes_html = rendered_lanes(
+        full,
+        cards,
+        cards_html,
+        here=parts.here,
+        show_all_url=parts.show_all_url,
+        limit=COLUMN_LIMIT,
+        keys=[keys.lanes[i] for i in diff.lanes],
+        errors=errors,
+        oob=True,
+    )
+    context = {
+        "board": board,
+        "board_keys": keys,
+        "now_changed": diff.now,
+        "lanes_html": lanes_html,
+        "columns": [
+            (lane, state, shown_here, total, keys.lanes[i].columns[state.value])
+            for i, column in diff.columns
+            for lane in [lanes[i]]
+            for state, shown_here, total in lane.columns
+            if state.value == column
+        ],
+        "stats": [(lanes[i], keys.lanes[i]) for i in diff.stats],
+        "tab": parts.tab,
+        "tabs": _board_tabs(board),
+        "errors": errors or {},
+        "here": parts.here,
+        "show_all_url": parts.show_all_url,
+        "limit": COLUMN_LIMIT,
+        "cards_html": cards_html,
+        "inline": True,
+        **cards,
+    }
+    response = render(request, "threads/_board_changes.html", context, status=status)
+    response[PARTS_HEADER] = "1"
+    return reswap(response, "none")
 
 
 def _detail_context(owner: str, thread_id: str) -> dict[str, Any]:
@@ -210,6 +329,9 @@ def _region_response(
     elif name == "threads:archive":
         context, template, target = _archive_context(owner, params), "threads/_archive.html", "#archive"
     elif name == "threads:board":
+        narrow = _board_changes(request, owner, params, errors=errors, status=status)
+        if narrow is not None:
+            return narrow
         context, template, target = (
             _board_context(owner, params, request.COOKIES, errors),
             "threads/_board.html",
@@ -248,14 +370,28 @@ def _form_response(
     return render(request, page_or_fragment(request, page, fragment), context, status=status)
 
 
+def board_changes_answer(request: HtmxHttpRequest, owner: str) -> HttpResponse | None:
+    """For another app's change made from a card on the board (a quantum started or stopped): the
+    board's changed parts (the card in its new place, the Now strip, the counts), or None when the
+    request did not come from the board with its keys."""
+    page = _current_page(request)
+    if page is None or page[0] != "threads:board" or BOARD_HEADER not in request.headers:
+        return None
+    return _board_changes(request, owner, page[2])
+
+
 # --- pages ----------------------------------------------------------------------------------------
 @require_GET
 @vary_on_headers("HX-Request")
 async def board(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
-    context = _board_context(owner, request.GET, request.COOKIES)
     if is_fragment(request):
-        return render(request, "threads/_board.html", context)
+        # A live refresh sends what the page shows: answer with what differs.
+        narrow = _board_changes(request, owner, request.GET)
+        if narrow is not None:
+            return narrow
+        return render(request, "threads/_board.html", _board_context(owner, request.GET, request.COOKIES))
+    context = _board_context(owner, request.GET, request.COOKIES)
     kind = Kind.SAGA.value if context["board"].empty else Kind.TASK.value
     context["new_form"] = _thread_form(owner, initial={"kind": kind, "parent_id": context["filters"]["saga"]})
     return render(request, "threads/board.html", context)

@@ -25,6 +25,7 @@ from threads import services as thread_services
 from threads.domain import State, Thread
 from threads.forms import MinutesForm, QuantumForm
 from threads.selectors import thread_get
+from threads.views import board_changes_answer
 from timers import selectors, services
 from timers.domain import break_minutes
 
@@ -58,6 +59,11 @@ def _page(thread: Thread, **context: Any) -> dict[str, Any]:
 
 def _respond(request: HtmxHttpRequest, thread: Thread, error: str | None = None, **context: Any) -> HttpResponse:
     if request.htmx:
+        # From a card on the board: the card moves (to Now, or back to a column), so answer with the
+        # board's changed parts instead of the controls alone (issue 15).
+        narrow = None if error or context else board_changes_answer(request, thread.owner)
+        if narrow is not None:
+            return narrow
         status = 422 if error else 200
         return render(request, "timers/_controls.html", _controls(thread, error=error, **context), status=status)
     if error:

@@ -4,6 +4,9 @@
  * - re-fetches every live region ([data-live-region]) when `parallel-you:changed` reaches body,
  *   and after a quantum is started or stopped from a card (the card changes column); never under
  *   an in-flight click, an open inline form, or a region held with data-hold;
+ * - on the board, sends the keys of what the region shows (X-Board-Shown) with every change made
+ *   in it and with its live refresh: the server answers with only the parts that differ, out of
+ *   band (threads/board_keys.py), not the whole region;
  * - keeps keyboard focus on the same card across a region swap;
  * - opens confirmation <dialog>s swapped into #dialog-slot;
  * - keyboard shortcuts (listed in the ? overlay) that never fire while typing in a field;
@@ -63,8 +66,53 @@
     return Boolean(config && config.headers && config.headers["X-Live-Refresh"]);
   }
 
-  function refreshAll() {
-    document.querySelectorAll("[data-live-region]").forEach(refresh);
+  // What the board region shows, as the keys the server rendered into it (threads/board_keys.py).
+  // A part holding an inline form (edit, block) is sent as changed, so the answer replaces it.
+  function boardShown(region) {
+    function key(elt, value) {
+      return elt.querySelector("[data-inline-form]") ? "~" : value || "";
+    }
+    var now = region.querySelector("[data-now-key]");
+    var lanes = [];
+    region.querySelectorAll("[data-lane-key]").forEach(function (lane) {
+      var keys = [lane.dataset.laneKey];
+      var stats = lane.querySelector("[data-stats-key]");
+      keys.push(stats ? stats.dataset.statsKey : "");
+      lane.querySelectorAll("[data-col-key]").forEach(function (column) {
+        keys.push(key(column, column.dataset.colKey));
+      });
+      lanes.push(keys.join("."));
+    });
+    return region.dataset.boardOrder + "|" + (now ? key(now, now.dataset.nowKey) : "") + "|" + lanes.join(",");
+  }
+
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    var region = elt && elt.closest && elt.closest("[data-board-order]");
+    if (!region) return;
+    // A GET from inside the board (Show all, Edit, Block) wants what it names, not the changes.
+    if (event.detail.verb === "get" && !isRefresh(event.detail)) return;
+    event.detail.headers["X-Board-Shown"] = boardShown(region);
+  });
+
+  // Only the regions a burst of events concerns: a region may list the topic prefixes it shows
+  // (data-live-topics="task. story."); without the list, or after a reconnect (no topics), any event.
+  function concerns(region, topics) {
+    var wanted = region.dataset.liveTopics;
+    if (!wanted || !topics) return true;
+    var prefixes = wanted.split(/\s+/).concat(["app."]);
+    return topics.some(function (topic) {
+      return prefixes.some(function (prefix) {
+        return prefix && topic.indexOf(prefix) === 0;
+      });
+    });
+  }
+
+  function refreshAll(event) {
+    var topics = event && event.detail ? event.detail.topics : null;
+    document.querySelectorAll("[data-live-region]").forEach(function (region) {
+      if (concerns(region, topics)) refresh(region);
+    });
   }
 
   document.body.addEventListener("parallel-you:changed", refreshAll);
@@ -131,7 +179,8 @@
   var timerRegion = null;
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     var elt = event.detail.elt;
-    if (elt && elt.closest && elt.closest(".timer") && event.detail.xhr.status < 300) {
+    // A narrow answer (X-Board-Parts) has already moved the card: nothing to re-fetch.
+    if (elt && elt.closest && elt.closest(".timer") && event.detail.xhr.status < 300 && !event.detail.xhr.getResponseHeader("X-Board-Parts")) {
       timerRegion = elt.closest("[data-live-region]");
     }
   });

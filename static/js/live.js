@@ -1,14 +1,18 @@
 /* Parallel You: live updates. The page's WebSocket (htmx ws extension) receives one element per
  * bus event; this turns it into DOM events that the pages listen to:
  *   parallel-you:event   detail {topic, id, eventId, payload}  — for every event
- *   parallel-you:changed detail {reason}                       — after a burst of events, and after
- *                                                                 every reconnect (resync: the
- *                                                                 channel layer delivers at most once)
+ *   parallel-you:changed detail {reason, topics}               — after a burst of events (topics: the
+ *                                                                 burst's, so a region that declares
+ *                                                                 data-live-topics can skip the
+ *                                                                 others), and after every reconnect
+ *                                                                 (topics null: everything re-fetches,
+ *                                                                 the channel layer delivers at most once)
  * Live regions re-fetch themselves on parallel-you:changed (hx-trigger="parallel-you:changed from:body"). */
 (function () {
   "use strict";
   var opened = 0;
   var pending = null;
+  var burst = [];
 
   function status(text) {
     var el = document.getElementById("live-status");
@@ -17,10 +21,17 @@
     el.hidden = !text;
   }
 
-  function changed(reason) {
+  // `topic`: the event's; none after a reconnect (anything may have changed meanwhile).
+  function changed(reason, topic) {
+    if (burst !== null) {
+      if (topic) burst.push(topic);
+      else burst = null;
+    }
     clearTimeout(pending);
     pending = setTimeout(function () {
-      document.body.dispatchEvent(new CustomEvent("parallel-you:changed", { detail: { reason: reason } }));
+      var topics = burst;
+      burst = [];
+      document.body.dispatchEvent(new CustomEvent("parallel-you:changed", { detail: { reason: reason, topics: topics } }));
     }, 30);
   }
 
@@ -61,6 +72,6 @@
     if (seen.length > 200) seen.shift();
     status("");
     document.body.dispatchEvent(new CustomEvent("parallel-you:event", { detail: detail }));
-    changed(detail.topic);
+    changed(detail.topic, detail.topic);
   });
 })();

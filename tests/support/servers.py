@@ -132,6 +132,9 @@ class Server:
             "on",
             "--log-level",
             "warning",
+            # As the Makefile serves it: live updates without per-socket compression.
+            "--ws-per-message-deflate",
+            "false",
             *self.extra_args,
         ]
 

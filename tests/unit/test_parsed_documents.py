@@ -127,3 +127,19 @@ def test_the_memo_forgets_the_least_recently_read_beyond_its_size() -> None:
     memo.from_json(a)
     memo.from_json(b)
     assert parsed == [a, b, c, b]
+
+
+def test_shared_reads_return_the_remembered_document_only_inside_the_block() -> None:
+    """For read-only pages (the board, issue 15): no copies inside `shared_reads()`, copies again after."""
+    from parallel_you.repo.parsed import shared_reads
+
+    memo = ParsedDocuments(THREADS.codec)
+    text = text_of(worked_thread())
+    copied = memo.from_json(text)
+    with shared_reads():
+        first, second = memo.from_json(text), memo.from_json(text)
+    after = memo.from_json(text)
+    assert first is second and first == copied
+    assert after is not first and after.sessions is not first.sessions
+    after.sessions.clear()  # a service changing what it read leaves the remembered one alone
+    assert len(memo.from_json(text).sessions) == 1

@@ -46,6 +46,9 @@ class Command(DjangoRunserver):
             str(self.port),
             "--lifespan",
             "on",
+            # Live updates: no per-socket compression of every fragment (see the Makefile).
+            "--ws-per-message-deflate",
+            "false",
         ]
         if options["use_reloader"]:
             # Templates too: Django's template reloading hooks into its own autoreloader, not this one.
