@@ -141,6 +141,10 @@ class ThreadForm(CreateOnce):
         """The cleaned values as service keyword arguments."""
         return {k: v for k, v in self.cleaned_data.items() if k not in ("kind", "token")}
 
+    def creates(self, owner: str) -> dict[str, Any]:
+        """What a create submission asks for, as `thread_create` keyword arguments."""
+        return {"kind": self.kind_value, "thread_id": self.created_id(owner), **self.changes()}
+
 
 class MinutesForm(forms.Form):
     """Minutes to add to a running quantum."""
@@ -214,3 +218,7 @@ class EnergyBandRemoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["move_to"]).choices = [(b.id, b.name) for b in bands if b.id != removing]
         self.fields["move_to"].error_messages["invalid_choice"] = "Choose one of your other energy bands."
+
+    def clean_move_to(self) -> str | None:
+        """The band its threads move to; None (nothing chosen) when no thread uses it."""
+        return self.cleaned_data["move_to"] or None

@@ -8,9 +8,9 @@ is always what the repo holds. Someone else's id is a 404 everywhere (pages, fra
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
@@ -54,9 +54,30 @@ NO_BAND = "There's no such energy band."
 # On a narrow answer (only the parts of the board that changed, out of band): board.js then skips
 # the refresh it would send after a quantum started or stopped from a card.
 PARTS_HEADER = "X-Board-Parts"
+T = TypeVar("T")
 
 
 # --- helpers --------------------------------------------------------------------------------------
+def _on_threads(owner: str, service: Callable[..., Awaitable[T]], /, **arguments: Any) -> Awaitable[T]:
+    """A thread service on the person's threads, wired to the process's adapters."""
+    return current_adapters().call(service, owner=owner, repo="threads", **arguments)
+
+
+async def _owned_thread(request: HtmxHttpRequest, thread_id: str) -> tuple[str, Thread]:
+    """Who asks, and their thread `thread_id` (someone else's is a `NotFound`)."""
+    owner = await owner_of(request)
+    return owner, selectors.thread_get(repo=current_adapters().threads, owner=owner, thread_id=thread_id)
+
+
+def _refused(request: HtmxHttpRequest, owner: str, exc: DomainError, *, thread_id: str) -> HttpResponse:
+    """An action the domain refused: the page's region with the reason on the thread's card, or
+    (a plain form post) the reason as a message and back where the person was."""
+    if is_fragment(request):
+        return _region_response(request, owner, thread_id=thread_id, error=refused(exc))
+    messages.error(request, refused(exc))
+    return redirect(next_url(request))
+
+
 def _read_version(data: QueryDict, *, default: int) -> int:
     """The `version` a form was rendered with (a form from before versions were sent: `default`)."""
     value = data.get("version", "")
@@ -428,25 +449,14 @@ async def thread_card(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 async def thread_new(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = current_adapters()
     if request.method == "GET":
         kind = request.GET.get("kind", Kind.TASK.value)
         form = _thread_form(owner, initial={"kind": kind, "parent_id": request.GET.get("saga", "")})
         template = page_or_fragment(request, "threads/new.html", "threads/_new_form.html")
         return render(request, template, {"form": form, "focus": True, "here": next_url(request)})
     form = _thread_form(owner, request.POST)
-    created: Thread | None = None
     created = await submit(
-        form,
-        lambda: services.thread_create(
-            repo=adapters.threads,
-            bus=adapters.bus,
-            owner=owner,
-            kind=form.kind_value,
-            profiles=adapters.profiles,
-            thread_id=form.created_id(owner),
-            **form.changes(),
-        ),
+        form, lambda: _on_threads(owner, services.thread_create, uses=("profiles",), **form.creates(owner))
     )
     fragment = is_fragment(request)
     if created is None:
@@ -475,9 +485,7 @@ async def thread_new(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @not_found_is_404(NO_THREAD)
 async def thread_edit(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
-    owner = await owner_of(request)
-    adapters = current_adapters()
-    thread = selectors.thread_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
+    owner, thread = await _owned_thread(request, thread_id)
     # The form carries the version the person saw: an edit over a thread changed since is refused.
     read_version = thread.version
     if request.method == "GET":
@@ -487,12 +495,11 @@ async def thread_edit(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
         form = _thread_form(owner, request.POST, thread=thread)
         if form.is_valid():
             try:
-                await services.thread_edit(
-                    repo=adapters.threads,
-                    bus=adapters.bus,
-                    owner=owner,
+                await _on_threads(
+                    owner,
+                    services.thread_edit,
+                    uses=("profiles",),
                     thread_id=thread.id,
-                    profiles=adapters.profiles,
                     read_version=read_version,
                     **form.changes(),
                 )
@@ -519,42 +526,27 @@ async def thread_edit(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
 async def thread_transition(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
     """park, unpark, unblock, done, reopen, archive, unarchive: the `action` of the pressed button."""
     owner = await owner_of(request)
-    adapters = current_adapters()
     action = request.POST.get("action", "")
     try:
-        await services.thread_transition(
-            repo=adapters.threads, bus=adapters.bus, owner=owner, thread_id=thread_id, action=action
-        )
+        await _on_threads(owner, services.thread_transition, thread_id=thread_id, action=action)
     except DomainError as exc:
-        if is_fragment(request):
-            return _region_response(request, owner, thread_id=thread_id, error=refused(exc))
-        messages.error(request, refused(exc))
+        return _refused(request, owner, exc, thread_id=thread_id)
     return _done(request, owner, thread_id=thread_id)
 
 
 @require_http_methods(["GET", "POST"])
 @not_found_is_404(NO_THREAD)
 async def thread_block(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
-    owner = await owner_of(request)
-    adapters = current_adapters()
-    thread = selectors.thread_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
-    choices = selectors.blocker_choices(repo=adapters.threads, owner=owner, thread=thread)
+    owner, thread = await _owned_thread(request, thread_id)
+    choices = selectors.blocker_choices(repo=current_adapters().threads, owner=owner, thread=thread)
     if request.method == "GET":
         initial = {"blocked_by": thread.blocked_by, "note": thread.blocked_note}
         form = BlockForm(initial=initial, choices=choices, auto_id=f"block-{thread.id}-%s")
     else:
         form = BlockForm(request.POST, choices=choices, auto_id=f"block-{thread.id}-%s")
+        block = services.thread_transition
         done = await submit(
-            form,
-            lambda: services.thread_transition(
-                repo=adapters.threads,
-                bus=adapters.bus,
-                owner=owner,
-                thread_id=thread.id,
-                action="block",
-                blocked_by=form.cleaned_data["blocked_by"],
-                note=form.cleaned_data["note"],
-            ),
+            form, lambda: _on_threads(owner, block, thread_id=thread.id, action="block", **form.cleaned_data)
         )
         if done is not None:
             return _done(request, owner, thread_id=thread.id)
@@ -564,13 +556,11 @@ async def thread_block(request: HtmxHttpRequest, thread_id: str) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @not_found_is_404(NO_THREAD)
 async def thread_delete(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
-    owner = await owner_of(request)
-    adapters = current_adapters()
-    thread = selectors.thread_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
+    owner, thread = await _owned_thread(request, thread_id)
     here = next_url(request)
     if request.method == "GET":
         children = (
-            adapters.threads.list(selectors.thread_filter(owner=owner, parent_id=thread.id, archived=None))
+            current_adapters().threads.list(selectors.thread_filter(owner=owner, parent_id=thread.id, archived=None))
             if thread.kind is Kind.SAGA
             else []
         )
@@ -578,14 +568,9 @@ async def thread_delete(request: HtmxHttpRequest, thread_id: str) -> HttpRespons
         template = page_or_fragment(request, "threads/delete.html", "threads/_delete_dialog.html")
         return render(request, template, context)
     try:
-        deleted = await services.thread_delete(
-            repo=adapters.threads, bus=adapters.bus, owner=owner, thread_id=thread.id
-        )
+        deleted = await _on_threads(owner, services.thread_delete, thread_id=thread.id)
     except DomainError as exc:
-        if is_fragment(request):
-            return _region_response(request, owner, thread_id=thread.id, error=refused(exc))
-        messages.error(request, refused(exc))
-        return redirect(here)
+        return _refused(request, owner, exc, thread_id=thread.id)
     others = len(deleted) - 1
     also = f" and its {others} stor{'ies' if others != 1 else 'y'} and tasks" if others else ""
     messages.success(request, f"Deleted “{thread.title}”{also}.")
@@ -642,10 +627,7 @@ async def energy_bands(request: HtmxHttpRequest) -> HttpResponse:
         return _bands_response(request, owner)
     form = EnergyBandForm(request.POST, auto_id="band-new-%s")
     await submit(
-        form,
-        lambda: services.energy_band_add(
-            profiles=adapters.profiles, bus=adapters.bus, owner=owner, **form.cleaned_data
-        ),
+        form, lambda: adapters.call(services.energy_band_add, owner=owner, uses=("profiles",), **form.cleaned_data)
     )
     if form.errors:
         return _bands_response(request, owner, form=form)
@@ -672,11 +654,9 @@ async def energy_band_change(request: HtmxHttpRequest, band_id: str) -> HttpResp
     adapters = current_adapters()
     _band_or_404(owner, band_id)
     form = EnergyBandForm(request.POST, auto_id=f"band-{band_id}-%s")
+    change = services.energy_band_change
     await submit(
-        form,
-        lambda: services.energy_band_change(
-            profiles=adapters.profiles, bus=adapters.bus, owner=owner, band_id=band_id, **form.cleaned_data
-        ),
+        form, lambda: adapters.call(change, owner=owner, uses=("profiles",), band_id=band_id, **form.cleaned_data)
     )
     if form.errors:
         return _bands_response(request, owner, form=form, band_id=band_id)
@@ -694,15 +674,11 @@ async def energy_band_remove(request: HtmxHttpRequest, band_id: str) -> HttpResp
     form = EnergyBandRemoveForm(data, bands=profile.bands, removing=band_id)
     status = 200
     if request.method == "POST":
+        remove = services.energy_band_remove
         done = await submit(
             form,
-            lambda: services.energy_band_remove(
-                profiles=adapters.profiles,
-                threads=adapters.threads,
-                bus=adapters.bus,
-                owner=owner,
-                band_id=band_id,
-                move_to=form.cleaned_data["move_to"] or None,
+            lambda: adapters.call(
+                remove, owner=owner, uses=("profiles", "threads"), band_id=band_id, **form.cleaned_data
             ),
         )
         if done is not None:
