@@ -213,25 +213,29 @@ def run_state_change(ctx: Context) -> list[Figure]:
     def size(reply: tuple[list[float], list[float], list[int]]) -> str:
         return f"answers {statistics.median(reply[2]) / 1024:.1f} KiB (median)" if reply[2] else "no answers"
 
+    def changed_from_board(what: str, reply: tuple[list[float], list[float], list[int]], how: str) -> list[Figure]:
+        """A change made from a card on the board: end to end (the figure with the target), then server time."""
+        end_to_end = Figure.of(
+            f"state change: {what} from the board, end to end",
+            "ms",
+            reply[0],
+            [Target("p95", "<=", 15)],
+            note=f"{how}, {size(reply)}, {board}",
+        )
+        return [end_to_end, Figure.of(f"state change: {what} from the board, server time", "ms", reply[1])]
+
     return [
-        Figure.of(
-            "state change: park/unpark from the board, end to end",
-            "ms",
-            transitions[0],
-            [Target("p95", "<=", 15)],
-            note=f"HTMX POST /threads/<id>/transition/ (park, unpark) with the board's keys, answered with the "
-            f"changed parts, {size(transitions)}, {board}",
+        *changed_from_board(
+            "park/unpark",
+            transitions,
+            "HTMX POST /threads/<id>/transition/ (park, unpark) with the board's keys, answered with the changed parts",
         ),
-        Figure.of("state change: park/unpark from the board, server time", "ms", transitions[1]),
-        Figure.of(
-            "state change: quantum start/stop from the board, end to end",
-            "ms",
-            timers[0],
-            [Target("p95", "<=", 15)],
-            note=f"HTMX POST /timers/<id>/start/ and /stop/ from a card on the board with its keys, answered with "
-            f"the changed parts (the card in Now or its column, the counts), {size(timers)}, {board}",
+        *changed_from_board(
+            "quantum start/stop",
+            timers,
+            "HTMX POST /timers/<id>/start/ and /stop/ from a card on the board with its keys, answered with "
+            "the changed parts (the card in Now or its column, the counts)",
         ),
-        Figure.of("state change: quantum start/stop from the board, server time", "ms", timers[1]),
         Figure.of(
             "state change: park/unpark, whole region (no keys), end to end",
             "ms",

@@ -82,29 +82,21 @@ def run(ctx: Context) -> list[Figure]:
             for server in servers:
                 server.stop()
 
-    def ratios(a: str, b: str) -> list[float]:
-        return [x / y for x, y in zip(rps[a], rps[b], strict=True) if y > 0]
+    def asgi_over_wsgi(what: str, path: str) -> Figure:
+        """ASGI ÷ WSGI requests per second on `path`, per window pair: the figure with the target."""
+        pairs = [x / y for x, y in zip(rps[f"asgi {path}"], rps[f"wsgi {path}"], strict=True) if y > 0]
+        return Figure.of(
+            f"floor: {what} ASGI ÷ WSGI", "ratio", pairs, [Target("median", ">=", 0.8)], note="per window pair"
+        )
 
     per = f"{windows} windows of {seconds:g} s, {CONNECTIONS} connections"
     return [
         Figure.of("floor: /healthz on ASGI (uvicorn)", "req/s", rps["asgi healthz"], note=per),
         Figure.of("floor: /healthz on WSGI (gunicorn, 1 sync worker)", "req/s", rps["wsgi healthz"], note=per),
-        Figure.of(
-            "floor: /healthz ASGI ÷ WSGI",
-            "ratio",
-            ratios("asgi healthz", "wsgi healthz"),
-            [Target("median", ">=", 0.8)],
-            note="per window pair",
-        ),
+        asgi_over_wsgi("/healthz", "healthz"),
         Figure.of("floor: logged-in page on ASGI", "req/s", rps["asgi page"], note=f"GET {PAGE}, {per}"),
         Figure.of("floor: logged-in page on WSGI", "req/s", rps["wsgi page"]),
-        Figure.of(
-            "floor: logged-in page ASGI ÷ WSGI",
-            "ratio",
-            ratios("asgi page", "wsgi page"),
-            [Target("median", ">=", 0.8)],
-            note="per window pair",
-        ),
+        asgi_over_wsgi("logged-in page", "page"),
         Figure.of("floor: /healthz server time on ASGI", "ms", server_ms["asgi healthz"], note="Server-Timing app;dur"),
         Figure.of("floor: /healthz server time on WSGI", "ms", server_ms["wsgi healthz"]),
         Figure.of("floor: logged-in page server time on ASGI", "ms", server_ms["asgi page"]),
