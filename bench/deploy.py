@@ -318,18 +318,4 @@ class GunicornServer(Server):
     app: str = "parallel_you.wsgi:application"
 
     def command(self) -> list[str]:
-        return [
-            *self.launcher,
-            "-m",
-            "gunicorn",
-            self.app,
-            "--workers",
-            "1",
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--log-level",
-            "warning",
-            *self.extra_args,
-        ]
+        return self.serving("gunicorn", "--workers", "1", "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}")

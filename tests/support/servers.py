@@ -119,24 +119,14 @@ class Server:
         return self.url.replace("http://", "ws://")
 
     def command(self) -> list[str]:
-        return [
-            *self.launcher,
-            "-m",
-            "uvicorn",
-            self.app,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--lifespan",
-            "on",
-            "--log-level",
-            "warning",
-            # As the Makefile serves it: live updates without per-socket compression.
-            "--ws-per-message-deflate",
-            "false",
-            *self.extra_args,
-        ]
+        address = ["--host", "127.0.0.1", "--port", str(self.port)]
+        # As the Makefile serves it: live updates without per-socket compression.
+        return self.serving("uvicorn", *address, "--lifespan", "on", "--ws-per-message-deflate", "false")
+
+    def serving(self, server: str, *options: str) -> list[str]:
+        """The command line of `server` (a Python module: uvicorn, gunicorn) serving `app` with
+        `options`, logging only warnings, then `extra_args`."""
+        return [*self.launcher, "-m", server, self.app, *options, "--log-level", "warning", *self.extra_args]
 
     def start(self, timeout: float = 30) -> Server:
         log = self.log_path.open("ab")
