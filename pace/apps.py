@@ -6,3 +6,9 @@ class PaceConfig(AppConfig):
 
     name = "pace"
     verbose_name = "Pace"
+
+    def ready(self) -> None:
+        from pace import day_events
+        from parallel_you import events
+
+        events.register(*day_events.MESSAGES)

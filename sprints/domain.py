@@ -26,7 +26,7 @@ from parallel_you.domain import (
     new_id,
     utcnow,
 )
-from threads.domain import EnergyBand, Kind, Session, State, Thread, check_visible
+from threads.domain import DEFAULT_QUANTUM, EnergyBand, Kind, Session, State, Thread, check_visible
 
 SPRINT_NAME_MAX = 120
 SPRINT_GOAL_MAX = 2000
@@ -357,6 +357,13 @@ class CapacityRow:
     per_day: int
     available: int
     planned: int
+    # The sprint's own quanta a day, when the band's daily cap cut it down to `per_day`.
+    asked: int | None = None
+    quantum: int = DEFAULT_QUANTUM
+
+    @property
+    def capped(self) -> bool:
+        return self.asked is not None
 
     @property
     def over(self) -> bool:
@@ -374,16 +381,39 @@ class CapacityRow:
         return min(100, round(self.planned * 100 / self.available))
 
 
+def typical_quantum(threads: Iterable[Thread], band: str) -> int:
+    """The quantum a band's work usually runs at: the median of its threads' quanta (a default when none)."""
+    lengths = sorted(t.quantum for t in threads if t.energy_band == band)
+    return lengths[len(lengths) // 2] if lengths else DEFAULT_QUANTUM
+
+
+def quanta_within_cap(band: EnergyBand, quantum: int) -> int | None:
+    """How many whole quanta of `quantum` minutes the band's daily cap allows a day (None: no cap)."""
+    return None if band.daily_cap is None else band.daily_cap // max(1, quantum)
+
+
 def capacity_rows(bands: Sequence[EnergyBand], sprint: Sprint, members: Iterable[Thread]) -> list[CapacityRow]:
-    """Planned vs available quanta per band; a band the sprint holds work in but the profile lost shows too."""
+    """Planned vs available quanta per band; a band the sprint holds work in but the profile lost shows too.
+
+    A band's quanta a day never exceed what its daily cap allows (at the quantum its planned work
+    usually runs at): planned work never assumes more of a band's minutes than the person allows."""
+    members = list(members)
     planned = planned_per_band(members)
     known = [*bands, *(EnergyBand(id=b, name=b) for b in planned if b not in {x.id for x in bands})]
     rows = []
     for band in known:
-        per_day = sprint.capacity.get(band.id, 0)
+        asked = sprint.capacity.get(band.id, 0)
+        quantum = typical_quantum(members, band.id)
+        allowed = quanta_within_cap(band, quantum)
+        per_day = asked if allowed is None else min(asked, allowed)
         rows.append(
             CapacityRow(
-                band=band, per_day=per_day, available=per_day * sprint.working_days, planned=planned.get(band.id, 0)
+                band=band,
+                per_day=per_day,
+                available=per_day * sprint.working_days,
+                planned=planned.get(band.id, 0),
+                asked=asked if per_day < asked else None,
+                quantum=quantum,
             )
         )
     return rows

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from pace import day_services
 from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError, NotFound
 from parallel_you.htmx import (
@@ -126,6 +127,8 @@ def _board_context(
         "filtered": any(filters.values()),
         "here": here,
         "cards_html": cards_html,
+        # p2 (issue 16): today's focused minutes per band against its daily cap, for the Now strip.
+        "pace_today": day_services.today_use_get(threads=adapters.threads, profiles=adapters.profiles, owner=owner),
         **cards,
     }
 

@@ -123,15 +123,18 @@ async def quantum_start(
     current: str | None = None,
     scheduler: ExpiryScheduler | None = None,
     minute: timedelta = MINUTE,
+    cap_warning: str = "",
 ) -> Thread:
     """Start a quantum on a Ready story or task. `current` ("pause" or "park") says what to do with
-    a quantum already running elsewhere; without it, that is refused with `OtherRunning`."""
+    a quantum already running elsewhere; without it, that is refused with `OtherRunning`.
+    `cap_warning` (pace.day_services): the quantum passes its band's daily cap, kept on the run."""
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     if thread.state is not State.READY:
         quantum.start(thread, utcnow(), minutes=minutes, minute=minute)  # raises the domain's refusal
     _check_room(repo=repo, owner=owner, thread=thread, current=current)
     before = thread.model_copy(deep=True)
-    quantum.start(thread, utcnow(), minutes=minutes, minute=minute)
+    run = quantum.start(thread, utcnow(), minutes=minutes, minute=minute)
+    run.cap_warning = cap_warning
     await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
     await _commit_armed(repo, bus, scheduler, thread, before, thread_event(thread, Verb.QUANTUM_STARTED))
     return thread

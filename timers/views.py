@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from pace import day_services
 from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError, utcnow
 from parallel_you.htmx import HtmxHttpRequest, form_refusal, next_url, not_found_is_404, refused
@@ -101,7 +102,29 @@ async def _owned(request: HtmxHttpRequest, thread_id: str) -> Thread:
 @require_POST
 @not_found_is_404(NO_THREAD)
 async def start(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
-    return await _act(request, thread_id, services.quantum_start, current=_current(request), minute=minute())
+    """Start a quantum, minding the band's daily cap (pace.day_services): past it, a warning kept
+    on the run, or in strict mode a refusal that says why."""
+    thread = await _owned(request, thread_id)
+    adapters = current_adapters()
+    try:
+        started = await day_services.quantum_start_capped(
+            repo=adapters.threads,
+            profiles=adapters.profiles,
+            bus=adapters.bus,
+            owner=thread.owner,
+            thread_id=thread_id,
+            strict=day_services.strict_get(owner=thread.owner),
+            current=_current(request),
+            scheduler=adapters.scheduler,
+            minute=minute(),
+        )
+    except services.OtherRunning as exc:
+        return _respond(request, thread, exc.message, conflict=exc.current)
+    except DomainError as exc:
+        return _respond(request, await _owned(request, thread_id), refused(exc))
+    if started.warning and not request.htmx:
+        messages.warning(request, started.warning)
+    return _respond(request, started.thread)
 
 
 @require_POST
