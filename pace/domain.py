@@ -155,7 +155,7 @@ class Skip(Document):
 
 
 class BudgetNote(BaseModel):
-    """What `pace.budget_reached` and `pace.budget_heads_up` carry: the clock when it was read."""
+    """What `pace.budget_reached` and `pace.budget_nearly_reached` carry: the clock when it was read."""
 
     owner: str = Field(min_length=1)
     focused_minutes: float = Field(ge=0)
