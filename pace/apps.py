@@ -9,6 +9,8 @@ class PaceConfig(AppConfig):
 
     def ready(self) -> None:
         from pace import day_events
+        from pace import events as pace_events
         from parallel_you import events
 
+        events.register(*pace_events.MESSAGES)
         events.register(*day_events.MESSAGES)

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from pace.documents import BREAKS, PACE_MARKS, PACE_SETTINGS, SKIPS
 from parallel_you.documents import OUTBOX, Collection
 from parallel_you.repo import MemoryRepo, Repo
 from sprints.documents import SPRINTS
 from threads.documents import PROFILES, THREADS
 
 if TYPE_CHECKING:
+    from pace.domain import Break, PaceMarks, PaceSettings, Skip
     from parallel_you.bus import MessageBus
     from sprints.domain import Sprint
     from threads.domain import Profile, Thread
@@ -126,6 +128,10 @@ class Adapters:
     profiles: Repo[Profile]
     bus: MessageBus
     scheduler: ExpiryScheduler
+    pace_settings: Repo[PaceSettings]
+    breaks: Repo[Break]
+    skips: Repo[Skip]
+    pace_marks: Repo[PaceMarks]
     startup: list[Hook] = field(default_factory=list)
     shutdown: list[Hook] = field(default_factory=list)
 
@@ -155,20 +161,26 @@ def bootstrap(
 
     transport = transport or settings.PARALLEL_YOU_BUS
     threads, sprints, profiles = (make_repo(c, repo_backend) for c in (THREADS, SPRINTS, PROFILES))
+    pace_settings, breaks, skips, pace_marks = (
+        make_repo(c, repo_backend) for c in (PACE_SETTINGS, BREAKS, SKIPS, PACE_MARKS)
+    )
+    sources = (threads, sprints, profiles, pace_settings, breaks, skips, pace_marks)
     adapters = Adapters(
         threads=threads,
         sprints=sprints,
         profiles=profiles,
-        bus=bus
-        if bus is not None
-        else _server_bus(make_bus(transport, repo_backend, sources=(threads, sprints, profiles))),
+        bus=bus if bus is not None else _server_bus(make_bus(transport, repo_backend, sources=sources)),
         scheduler=scheduler if scheduler is not None else make_scheduler(transport),
+        pace_settings=pace_settings,
+        breaks=breaks,
+        skips=skips,
+        pace_marks=pace_marks,
     )
     adapters.startup.append(adapters.bus.start)
     if transport == "memory":
         # Embedded: the realtime bridge runs in this process; distributed: in `run_consumers`.
         adapters.startup.append(partial(startup.start_bridge_here, adapters.bus))
-        adapters.startup.append(partial(startup.deliver_left_over, adapters.bus, (threads, sprints, profiles)))
+        adapters.startup.append(partial(startup.deliver_left_over, adapters.bus, sources))
     else:
         adapters.startup.append(partial(startup.resync_pages_on_reconnect, adapters.bus))
     off_loop = None
