@@ -12,6 +12,9 @@ from datetime import datetime, timedelta
 
 from pace.caps import BandUse, CapCheck, cap_check, day_use, focus_of
 from pace.day_events import CapReached, DayEnded, DayEndedMessage, PaceCapReached, StoppedHere
+from pace.domain import PaceSettings
+from pace.report import PaceReport, break_days, pace_report
+from pace.selectors import PaceStores, breaks_list, settings_get, skips_list
 from parallel_you.domain import IllegalTransition, InvalidValue, today_in, utcnow
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, commit, publish
@@ -28,9 +31,9 @@ class OverCap(IllegalTransition):
     """Strict mode: a quantum that would pass its band's daily cap is not started."""
 
 
-def strict_get(*, owner: str) -> bool:
-    """Whether the person's strict mode is on (their pace settings; off until those exist)."""
-    return False
+def strict_get(*, settings: Repo[PaceSettings], owner: str) -> bool:
+    """Whether the person's strict mode is on (their pace settings)."""
+    return settings_get(repo=settings, owner=owner).strict
 
 
 def person_threads(*, repo: Repo[Thread], owner: str) -> list[Thread]:
@@ -74,10 +77,13 @@ async def quantum_start_capped(
     current: str | None = None,
     scheduler: ExpiryScheduler | None = None,
     minute: timedelta = MINUTE,
+    pace: PaceStores | None = None,
+    reason: str = "",
 ) -> Started:
     """Start a quantum (timers.services.quantum_start), minding the band's daily cap: past it, the
     quantum starts with a warning kept on its run, or in `strict` mode is refused with `OverCap`.
-    Either way `pace.cap_reached` is published."""
+    Either way `pace.cap_reached` is published. `pace` and `reason`: the break policy's gate, as
+    for timers.services.quantum_start."""
     now = utcnow()
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     profile = profile_get(repo=profiles, owner=owner)
@@ -95,6 +101,8 @@ async def quantum_start_capped(
         current=current,
         scheduler=scheduler,
         minute=minute,
+        pace=pace,
+        reason=reason,
         cap_warning=check.message if passes else "",
     )
     if passes:
@@ -170,3 +178,27 @@ async def day_end(
     ended = DayEnded(owner=owner, day=today_in(profile.zone, now), ended_at=now, threads=stopped)
     await publish(bus, DayEndedMessage.of(ended))
     return ended
+
+
+def pace_report_get(*, stores: PaceStores, owner: str, weeks: int, now: datetime | None = None) -> PaceReport:
+    """The pace page's report for the last `weeks` weeks, by the person's bands, caps and break settings."""
+    now = now or utcnow()
+    profile = profile_get(repo=stores.profiles, owner=owner)
+    settings = settings_get(repo=stores.settings, owner=owner)
+    focus = focus_of(person_threads(repo=stores.threads, owner=owner), now)
+    breaks = break_days(
+        breaks_list(repo=stores.breaks, owner=owner, limit=None),
+        skips_list(repo=stores.skips, owner=owner),
+        zone=profile.zone,
+        now=now,
+        break_length=settings.break_length,
+    )
+    return pace_report(
+        profile.bands,
+        focus,
+        today=today_in(profile.zone, now),
+        zone=profile.zone,
+        weeks=weeks,
+        breaks=breaks,
+        skip_allowance=settings.daily_skips,
+    )

@@ -7,11 +7,14 @@ Pure: the numbers and the SVG geometry of the charts (user units; the template d
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from pace.caps import Focus, minutes_per_day
+from pace.domain import Break, Skip
+from parallel_you.domain import day_of
 from threads.domain import EnergyBand
 
 CHART_WIDTH = 600
@@ -110,6 +113,22 @@ class PaceReport:
         return verdict(self)
 
 
+def break_days(
+    breaks: Iterable[Break], skips: Iterable[Skip], *, zone: tzinfo, now: datetime, break_length: timedelta
+) -> dict[date, BreakDay]:
+    """Breaks taken (rested at least `break_length`) and skipped, per day (the person's, in `zone`),
+    each on the day it began."""
+    taken: dict[date, int] = defaultdict(int)
+    skipped: dict[date, int] = defaultdict(int)
+    for b in breaks:
+        rest = b.rest_span(now)
+        if rest is not None and rest.length >= break_length:
+            taken[day_of(b.started_at, zone)] += 1
+    for s in skips:
+        skipped[day_of(s.at, zone)] += 1
+    return {d: BreakDay(taken=taken.get(d, 0), skipped=skipped.get(d, 0)) for d in {*taken, *skipped}}
+
+
 def window(today: date, weeks: int) -> list[date]:
     """The last `weeks` weeks of days, ending today."""
     days = weeks * 7
@@ -144,7 +163,9 @@ def _band_chart(band: EnergyBand, days: Sequence[date], per_day: Mapping[date, M
             )
         )
     ticks = [Tick(y=round(CHART_HEIGHT * (1 - v / top), 1), label=f"{v:g}") for v in (0, top / 2, top)]
-    labels = [DayLabel(x=round(i * slot + slot / 2, 1), label=f"{d.day}/{d.month}") for i, d in enumerate(days) if i % 7 == 0]
+    labels = [
+        DayLabel(x=round(i * slot + slot / 2, 1), label=f"{d.day}/{d.month}") for i, d in enumerate(days) if i % 7 == 0
+    ]
     return BandChart(
         band=band,
         bars=bars,
@@ -203,25 +224,29 @@ def _days(n: int) -> str:
 
 
 def verdict(report: PaceReport) -> str:
-    """One line: is this pace sustainable, by the person's own caps (and skip allowance)?"""
+    """One line: is this pace sustainable, by the person's own caps and skip allowance?"""
     span = f"the last {report.weeks} weeks"
     if report.worked_days == 0:
         return f"No focused work recorded in {span}: nothing to judge yet."
+    no_caps = " No daily caps are set: set them on the energy bands page to judge the minutes too."
     if not report.capped and report.skip_allowance is None:
-        return (
-            f"{report.total} focused minutes over {_days(report.worked_days)} in {span}, but no daily caps are set: "
-            "set them on the energy bands page to judge your pace by them."
-        )
+        return f"{report.total} focused minutes over {_days(report.worked_days)} in {span}.{no_caps}"
+    judged = [
+        what
+        for what, on in (("your caps", report.capped), ("your skip allowance", report.skip_allowance is not None))
+        if on
+    ]
     over = len(report.days_over)
     skips = len(report.days_over_skips)
+    tail = "" if report.capped else no_caps
     if over == 0 and skips == 0:
-        return f"Sustainable: in {span} no day went over your caps or your skip allowance."
+        return f"Sustainable: in {span} no day went over {' or '.join(judged)}.{tail}"
     parts = []
     if over:
         parts.append(f"{over} of {report.worked_days} working days went over a cap")
     if skips:
         parts.append(f"{_days(skips)} skipped more breaks than you allow")
     what = " and ".join(parts)
-    if over + skips <= max(1, math.floor(report.worked_days * MOSTLY)):
-        return f"Mostly sustainable: {what} in {span}."
-    return f"Not sustainable by your own settings: {what} in {span}. Plan less, or set caps you can keep."
+    if over + skips <= report.worked_days * MOSTLY:
+        return f"Mostly sustainable: {what} in {span}.{tail}"
+    return f"Not sustainable by your own settings: {what} in {span}. Plan less, or set limits you can keep.{tail}"

@@ -113,7 +113,7 @@ async def start(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
             bus=adapters.bus,
             owner=thread.owner,
             thread_id=thread_id,
-            strict=day_services.strict_get(owner=thread.owner),
+            strict=day_services.strict_get(settings=adapters.pace_settings, owner=thread.owner),
             current=_current(request),
             scheduler=adapters.scheduler,
             minute=minute(),

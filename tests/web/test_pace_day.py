@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from pace import day_services
 from pace.day_services import OverCap
+from pace.domain import PaceSettings
 from parallel_you.bootstrap import Adapters
 from parallel_you.domain import utcnow
 from parallel_you.service_layer import save
@@ -155,9 +156,9 @@ def test_under_the_cap_there_is_no_warning(client_as: Any, person: Any, adapters
 
 
 def test_strict_mode_refuses_with_the_reason_and_starts_nothing(
-    client_as: Any, person: Any, adapters: Adapters, make_thread: Any, monkeypatch: pytest.MonkeyPatch
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
 ) -> None:
-    monkeypatch.setattr(day_services, "strict_get", lambda *, owner: True)
+    save(adapters.pace_settings, PaceSettings(id=owner(person), owner=owner(person), strict=True))
     set_cap(client_as, "deep", "60")
     task = make_thread(person, "task", "Write", energy_band="deep", quantum=25)
     worked_today(adapters, task, 60)
@@ -283,3 +284,31 @@ def test_end_the_day_needs_login_and_csrf(client: Any, adapters: Adapters, perso
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(person)
     assert strict.post(reverse("pace:end_day"), {}).status_code == 403
+
+
+# --- the pace page -----------------------------------------------------------------------------------
+def test_the_pace_page_charts_minutes_per_band_with_caps_and_a_verdict(
+    client_as: Any, person: Any, other_person: Any, adapters: Adapters, make_thread: Any
+) -> None:
+    set_cap(client_as, "deep", "60")
+    mine = make_thread(person, "task", "Mine", energy_band="deep")
+    worked_today(adapters, mine, 75)
+    theirs = make_thread(other_person, "task", "Theirs", energy_band="light")
+    worked_today(adapters, theirs, 333)
+    response = client_as.get(reverse("pace:report"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'href="/pace/" aria-current="page">Pace</a>' in body
+    assert 'id="pace-4w"' in body and 'id="pace-12w"' in body
+    assert "Not sustainable by your own settings: 1 of 1 working days went over a cap in the last 4 weeks." in body
+    assert 'data-minutes="75"' in body and "pace-bar--over" in body
+    assert 'class="pace-cap"' in body and ">cap 60</text>" in body
+    assert '<text x="-5" y="0.0" dy="3" text-anchor="end" class="tick">90</text>' in body
+    assert "333" not in body  # someone else's minutes never show
+    assert "data-breaks-taken>0<" in body and "data-breaks-skipped>0<" in body
+
+
+def test_the_pace_page_needs_login(client: Any, adapters: Adapters) -> None:
+    response = client.get(reverse("pace:report"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.post(reverse("pace:report")).status_code in (302, 403, 405)
