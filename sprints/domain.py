@@ -419,6 +419,99 @@ def capacity_rows(bands: Sequence[EnergyBand], sprint: Sprint, members: Iterable
     return rows
 
 
+# --- estimates that learn ------------------------------------------------------------------------------
+LEARN_FROM = 3  # the closed sprints planning learns from
+
+
+@dataclass(frozen=True)
+class SprintRecord:
+    """One band in one closed sprint: quanta estimated, quanta it took, estimate of what got done."""
+
+    name: str
+    estimated: int
+    actual: int
+    done: int
+    working_days: int
+
+
+@dataclass(frozen=True)
+class BandRecord:
+    """How a band's estimates compared with actuals over the last closed sprints, and the capacity
+    (quanta a day, in estimate units) that record proposes."""
+
+    band: EnergyBand
+    sprints: list[SprintRecord]
+    quantum: int = DEFAULT_QUANTUM
+
+    @property
+    def estimated(self) -> int:
+        return sum(r.estimated for r in self.sprints)
+
+    @property
+    def actual(self) -> int:
+        return sum(r.actual for r in self.sprints)
+
+    @property
+    def done(self) -> int:
+        return sum(r.done for r in self.sprints)
+
+    @property
+    def working_days(self) -> int:
+        return sum(r.working_days for r in self.sprints)
+
+    @property
+    def ratio(self) -> float | None:
+        """Quanta taken per quantum estimated (1.5: work took half as long again as estimated)."""
+        return round(self.actual / self.estimated, 2) if self.estimated else None
+
+    @property
+    def per_day(self) -> float:
+        """Estimated quanta of work actually finished per working day."""
+        return self.done / self.working_days if self.working_days else 0.0
+
+    @property
+    def proposed(self) -> int:
+        """Capacity to plan with: what was finished a day, never more than the band's cap allows."""
+        delivered = min(50, round(self.per_day))
+        allowed = quanta_within_cap(self.band, self.quantum)
+        return delivered if allowed is None else min(delivered, allowed)
+
+
+def estimate_record(
+    bands: Sequence[EnergyBand],
+    closed: Iterable[Sprint],
+    *,
+    last: int = LEARN_FROM,
+    quanta: dict[str, int] | None = None,
+) -> list[BandRecord]:
+    """Per band, estimates against actuals in the `last` closed sprints (newest first); bands with
+    neither are left out. `quanta`: the quantum each band's work runs at (for the cap)."""
+    recent = sorted(
+        (s for s in closed if s.closing is not None and s.state is SprintState.CLOSED),
+        key=lambda s: s.end,
+        reverse=True,
+    )[:last]
+    records = []
+    for band in bands:
+        rows = []
+        for sprint in recent:
+            closing = sprint.closing
+            assert closing is not None
+            done = sum(i.estimate for i in closing.done if i.energy_band == band.id)
+            rows.append(
+                SprintRecord(
+                    name=sprint.name,
+                    estimated=closing.planned.get(band.id, 0),
+                    actual=closing.spent.get(band.id, 0),
+                    done=done,
+                    working_days=sprint.working_days,
+                )
+            )
+        if any(r.estimated or r.actual for r in rows):
+            records.append(BandRecord(band=band, sprints=rows, quantum=(quanta or {}).get(band.id, DEFAULT_QUANTUM)))
+    return records
+
+
 def capacity_from_history(
     sessions: Iterable[Session],
     bands: Sequence[EnergyBand],

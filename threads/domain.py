@@ -257,6 +257,20 @@ class Thread(Document):
         self.updated_at = self.stopped_note_at
 
     @property
+    def actual_quanta(self) -> int:
+        """What it actually took, in quanta: its recorded sessions."""
+        return len(self.sessions)
+
+    @property
+    def over_estimate(self) -> int:
+        """Quanta taken beyond the estimate (0 within it)."""
+        return max(0, self.actual_quanta - self.estimate)
+
+    @property
+    def actual_minutes(self) -> int:
+        return round(sum(s.actual_minutes for s in self.sessions))
+
+    @property
     def where_stopped(self) -> str:
         """The "where I stopped" note while it still matters: until a quantum started after it ends."""
         if not self.stopped_note or self.stopped_note_at is None:
