@@ -194,9 +194,14 @@ def pace_report(
     (per day) and `skip_allowance` (skips a day) come from the person's break settings, if any."""
     days = window(today, weeks)
     per_day = minutes_per_day(focus, zone, days=days)
-    charts = [_band_chart(band, days, per_day) for band in bands]
+    # Sessions keep the band they were worked in: one since removed still shows, under its id.
+    known = {b.id for b in bands}
+    gone = sorted({b for minutes in per_day.values() for b in minutes} - known)
+    shown = [*bands, *(EnergyBand(id=b, name=b.capitalize()) for b in gone)]
+    charts = [_band_chart(band, days, per_day) for band in shown]
     over = sorted({b.day for c in charts for b in c.bars if b.over})
-    worked = sum(1 for d in days if any(v > 0 for v in per_day.get(d, {}).values()))
+    # A day counts as worked with at least a minute of focus shown on it (as the charts round).
+    worked = sum(1 for i in range(len(days)) if any(c.bars[i].minutes > 0 for c in charts))
     taken = skipped = None
     over_skips: list[date] = []
     if breaks is not None:
