@@ -205,8 +205,8 @@ def pace_report(
     taken = skipped = None
     over_skips: list[date] = []
     if breaks is not None:
-        shown = [breaks.get(d, BreakDay()) for d in days]
-        taken, skipped = sum(b.taken for b in shown), sum(b.skipped for b in shown)
+        in_window = [breaks.get(d, BreakDay()) for d in days]
+        taken, skipped = sum(b.taken for b in in_window), sum(b.skipped for b in in_window)
         if skip_allowance is not None:
             over_skips = [d for d in days if breaks.get(d, BreakDay()).skipped > skip_allowance]
     return PaceReport(
