@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pace import services
 from pace.domain import BreakEnd
 from pace.forms import PaceSettingsForm
-from pace.selectors import PaceStatus, PaceStores, break_current, pace_status, settings_get
+from pace.selectors import PaceStatus, break_current, pace_status, settings_get
+from pace.web import pace_stores
 from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError, utcnow
 from parallel_you.htmx import HtmxHttpRequest, next_url, not_found_is_404, refused, refused_status, submit
 from parallel_you.web import owner_of
-from timers.views import minute
 
 NO_BREAK = "There's no such break."
 
@@ -47,7 +47,7 @@ async def clock(request: HtmxHttpRequest) -> HttpResponse:
     countdown it shows reaches zero)."""
     owner = await owner_of(request)
     adapters = current_adapters()
-    status = await services.pace_check(stores=PaceStores.of(adapters), bus=adapters.bus, owner=owner)
+    status = await services.pace_check(stores=pace_stores(), bus=adapters.bus, owner=owner)
     return _clock(request, status)
 
 
@@ -55,10 +55,10 @@ async def clock(request: HtmxHttpRequest) -> HttpResponse:
 async def break_start(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     adapters = current_adapters()
-    stores = PaceStores.of(adapters)
+    stores = pace_stores()
     error = None
     try:
-        await services.break_start(stores=stores, bus=adapters.bus, owner=owner, minute=minute())
+        await services.break_start(stores=stores, bus=adapters.bus, owner=owner)
     except DomainError as exc:
         error = refused(exc)
     if request.htmx:
@@ -74,7 +74,7 @@ async def break_end(request: HtmxHttpRequest) -> HttpResponse:
     """ "I'm back": end the running break before its deadline."""
     owner = await owner_of(request)
     adapters = current_adapters()
-    stores = PaceStores.of(adapters)
+    stores = pace_stores()
     current = break_current(repo=adapters.breaks, owner=owner)
     if current is not None:
         await services.break_end(

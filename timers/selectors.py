@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pace.domain import Break, PaceSettings
@@ -63,13 +63,16 @@ def streak_get(
     now: datetime,
     breaks: Repo[Break] | None = None,
     pace_settings: Repo[PaceSettings] | None = None,
+    minute: timedelta = timedelta(minutes=1),
 ) -> int:
     """How many quanta the person has just worked back to back, without a break (a stored break
     of at least their break length, or a gap between quanta: `quanta_in_a_row`)."""
     rests: list[tuple[datetime, datetime]] = []
     if breaks is not None:
         settings = settings_get(repo=pace_settings, owner=owner) if pace_settings is not None else None
-        spans = rest_spans(repo=breaks, owner=owner, settings=settings or PaceSettings.default(owner), now=now)
+        spans = rest_spans(
+            repo=breaks, owner=owner, settings=settings or PaceSettings.default(owner), now=now, minute=minute
+        )
         rests = [(s.start, s.end) for s in spans]
     return quanta_in_a_row(person_sessions(repo=repo, owner=owner), now, rests=rests)
 
@@ -80,6 +83,7 @@ def in_a_row_get(
     owner: str,
     breaks: Repo[Break] | None = None,
     pace_settings: Repo[PaceSettings] | None = None,
+    minute: timedelta = timedelta(minutes=1),
 ) -> int:
     """Where the person's running quantum stands in a row of quanta worked without a break (the
     running one counted), or 0 when none runs. One quantum runs at a time, so this is per person."""
@@ -87,7 +91,7 @@ def in_a_row_get(
     if not running or running[0].run is None:
         return 0
     now = running[0].run.started_at
-    return 1 + streak_get(repo=repo, owner=owner, now=now, breaks=breaks, pace_settings=pace_settings)
+    return 1 + streak_get(repo=repo, owner=owner, now=now, breaks=breaks, pace_settings=pace_settings, minute=minute)
 
 
 def controls_context(
@@ -101,7 +105,9 @@ def controls_context(
         return {"in_a_row": in_a_row_get(repo=repo, owner=owner)}
     status = pace_status(stores=pace, owner=owner, now=utcnow())
     context: dict[str, Any] = {
-        "in_a_row": in_a_row_get(repo=repo, owner=owner, breaks=pace.breaks, pace_settings=pace.settings),
+        "in_a_row": in_a_row_get(
+            repo=repo, owner=owner, breaks=pace.breaks, pace_settings=pace.settings, minute=pace.minute
+        ),
         "pace": status,
     }
     if show_break and status.on_break:

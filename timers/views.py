@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from pace import services as pace_services
-from pace.selectors import PaceStores
+from pace.web import pace_stores
 from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError
 from parallel_you.htmx import HtmxHttpRequest, form_refusal, next_url, not_found_is_404, refused
@@ -48,7 +48,7 @@ def _controls(thread: Thread, **context: Any) -> dict[str, Any]:
     """The context of the controls fragment for `thread`, with the person's pace and break."""
     adapters = current_adapters()
     controls = selectors.controls_context(
-        repo=adapters.threads, owner=thread.owner, pace=PaceStores.of(adapters), show_break=True
+        repo=adapters.threads, owner=thread.owner, pace=pace_stores(), show_break=True
     )
     return {"thread": thread, **controls, **context}
 
@@ -105,7 +105,7 @@ def _current(request: HtmxHttpRequest) -> str | None:
 
 def _paced(request: HtmxHttpRequest) -> dict[str, Any]:
     """Starting focused work goes through the person's break policy, with the reason they wrote."""
-    return {"pace": PaceStores.of(current_adapters()), "reason": request.POST.get("reason", "")}
+    return {"pace": pace_stores(), "reason": request.POST.get("reason", "")}
 
 
 async def _owned(request: HtmxHttpRequest, thread_id: str) -> Thread:
@@ -180,9 +180,7 @@ async def take_break(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
                 scheduler=adapters.scheduler,
                 minute=minute(),
             )
-        await pace_services.break_start(
-            stores=PaceStores.of(adapters), bus=adapters.bus, owner=thread.owner, minute=minute()
-        )
+        await pace_services.break_start(stores=pace_stores(), bus=adapters.bus, owner=thread.owner)
     except DomainError as exc:
         return _respond(request, thread, refused(exc))
     if request.htmx:

@@ -50,7 +50,7 @@
     if (el.dataset.running === "1") {
       var focused = Number(el.dataset.focusedSeconds) + Math.max(0, now - parse(el.dataset.serverNow)) / 1000;
       var minutes = el.querySelector("[data-pace-minutes]");
-      var text = String(Math.floor(focused / 60));
+      var text = String(Math.floor(focused / (Number(el.dataset.minuteSeconds) || 60)));
       if (minutes && minutes.textContent !== text) minutes.textContent = text;
       var bar = el.querySelector("progress");
       if (bar) bar.value = Math.min(focused, Number(el.dataset.budgetSeconds));
