@@ -7,9 +7,9 @@ Keyword-only, adapters passed in; writes first, events after (`pace.cap_reached`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pace import services as pace_services
 from pace.caps import BandUse, CapCheck, cap_check, day_use, focus_of
 from pace.day_events import CapReached, DayEnded, DayEndedMessage, PaceCapReached, StoppedHere
 from pace.domain import PaceSettings
@@ -59,12 +59,6 @@ def cap_check_get(
     return cap_check(band, focus, planned=minutes or thread.quantum, now=now, zone=profile.zone)
 
 
-@dataclass(frozen=True)
-class Started:
-    thread: Thread
-    warning: str = ""
-
-
 async def quantum_start_capped(
     *,
     repo: Repo[Thread],
@@ -79,7 +73,7 @@ async def quantum_start_capped(
     minute: timedelta = MINUTE,
     pace: PaceStores | None = None,
     reason: str = "",
-) -> Started:
+) -> Thread:
     """Start a quantum (timers.services.quantum_start), minding the band's daily cap: past it, the
     quantum starts with a warning kept on its run, or in `strict` mode is refused with `OverCap`.
     Either way `pace.cap_reached` is published. `pace` and `reason`: the break policy's gate, as
@@ -107,7 +101,50 @@ async def quantum_start_capped(
     )
     if passes:
         await _cap_reached(bus, profile, check, started, now, refused=False)
-    return Started(started, check.message if passes else "")
+    return started
+
+
+async def quantum_again_capped(
+    *,
+    repo: Repo[Thread],
+    profiles: Repo[Profile],
+    bus: Bus,
+    owner: str,
+    thread_id: str,
+    strict: bool,
+    scheduler: ExpiryScheduler | None = None,
+    minute: timedelta = MINUTE,
+    pace: PaceStores | None = None,
+    reason: str = "",
+) -> Thread:
+    """Time's up and there is more to do (timers.services.quantum_again), minding the band's daily
+    cap: in strict mode a quantum that would pass it is refused before anything changes."""
+    now = utcnow()
+    thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
+    profile = profile_get(repo=profiles, owner=owner)
+    check = cap_check_get(threads=repo, profile=profile, thread=thread, minutes=None, now=now)
+    if check.passes and strict:
+        await _cap_reached(bus, profile, check, thread, now, refused=True)
+        raise OverCap(
+            f"{check.message} Strict mode is on, so no other quantum: stop here, or pick work in another band."
+        )
+    if pace is not None:
+        pace_services.focus_refusal(stores=pace, owner=owner, reason=reason)
+    await timer_services.quantum_stop(
+        repo=repo, bus=bus, owner=owner, thread_id=thread_id, then=State.READY, scheduler=scheduler, minute=minute
+    )
+    return await quantum_start_capped(
+        repo=repo,
+        profiles=profiles,
+        bus=bus,
+        owner=owner,
+        thread_id=thread_id,
+        strict=strict,
+        scheduler=scheduler,
+        minute=minute,
+        pace=pace,
+        reason=reason,
+    )
 
 
 async def _cap_reached(

@@ -234,10 +234,15 @@ class Fatigue:
     running: bool  # a quantum counts now: the clock is moving
     budget: timedelta
     now: datetime
+    minute: timedelta = timedelta(minutes=1)  # shorter in demos and browser tests
 
     @property
     def minutes(self) -> int:
-        return int(self.focused.total_seconds() // 60)
+        return int(self.focused / self.minute)
+
+    @property
+    def heads_up_time(self) -> timedelta:
+        return HEADS_UP / timedelta(minutes=1) * self.minute
 
     @property
     def left(self) -> timedelta:
@@ -249,7 +254,7 @@ class Fatigue:
 
     @property
     def heads_up(self) -> bool:
-        return not self.reached and self.focused >= self.budget - HEADS_UP
+        return not self.reached and self.focused >= self.budget - self.heads_up_time
 
     @property
     def reached_at(self) -> datetime | None:
@@ -258,33 +263,41 @@ class Fatigue:
 
     @property
     def heads_up_at(self) -> datetime | None:
-        return self.now + max(self.left - HEADS_UP, _ZERO) if self.running else None
+        return self.now + max(self.left - self.heads_up_time, _ZERO) if self.running else None
 
 
 def fatigue_clock(
-    *, spans: Iterable[Span], breaks: Iterable[Break], settings: PaceSettings, now: datetime, running: bool = False
+    *,
+    spans: Iterable[Span],
+    breaks: Iterable[Break],
+    settings: PaceSettings,
+    now: datetime,
+    running: bool = False,
+    minute: timedelta = timedelta(minutes=1),
 ) -> Fatigue:
     """Focused time since the last real break: a stored break that rested at least the break
-    length, or at least the idle threshold without any focus."""
+    length, or at least the idle threshold without any focus. `minute` is how long the settings'
+    minutes last (a real minute, but for demos and browser tests)."""
     focus = merged(spans, now)
+    idle_threshold, break_length = minute * settings.idle_minutes, minute * settings.break_minutes
     resets: list[datetime] = []
     previous: datetime | None = None
     for span in focus:
-        if previous is not None and span.start - previous >= settings.idle_threshold:
+        if previous is not None and span.start - previous >= idle_threshold:
             resets.append(span.start)
         previous = span.end
-    if previous is not None and now - previous >= settings.idle_threshold:
+    if previous is not None and now - previous >= idle_threshold:
         resets.append(now)
     for pause in breaks:
         rest = pause.rest_span(now)
-        if rest is not None and rest.length - _overlap(focus, rest) >= settings.break_length:
+        if rest is not None and rest.length - _overlap(focus, rest) >= break_length:
             resets.append(rest.end)
     since = max(resets) if resets else None
     window = Span(since or datetime.min.replace(tzinfo=now.tzinfo), now)
     focused = _overlap(focus, window)
     moving = running and bool(focus) and focus[-1].end >= now
     return Fatigue(
-        focused=focused, since=since, running=moving, budget=timedelta(minutes=settings.focus_budget), now=now
+        focused=focused, since=since, running=moving, budget=minute * settings.focus_budget, now=now, minute=minute
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pace.domain import (
@@ -36,10 +36,12 @@ class PaceStores:
     marks: Repo[PaceMarks]
     threads: Repo[Thread]
     profiles: Repo[Profile]
+    minute: timedelta = timedelta(minutes=1)  # how long a minute of the settings lasts (tests, demos)
 
     @classmethod
-    def of(cls, adapters: Any) -> PaceStores:
+    def of(cls, adapters: Any, minute: timedelta = timedelta(minutes=1)) -> PaceStores:
         return cls(
+            minute=minute,
             settings=adapters.pace_settings,
             breaks=adapters.breaks,
             skips=adapters.skips,
@@ -69,10 +71,12 @@ def skips_list(*, repo: Repo[Skip], owner: str, limit: int | None = None) -> lis
     return repo.list(FilterSpec(owner=owner, order_by=("-at",), limit=limit))
 
 
-def rest_spans(*, repo: Repo[Break], owner: str, settings: PaceSettings, now: datetime) -> list[Span]:
+def rest_spans(
+    *, repo: Repo[Break], owner: str, settings: PaceSettings, now: datetime, minute: timedelta = timedelta(minutes=1)
+) -> list[Span]:
     """The breaks that were real breaks (rested at least the break length), as spans."""
     spans = [b.rest_span(now) for b in breaks_list(repo=repo, owner=owner)]
-    return [s for s in spans if s is not None and s.length >= settings.break_length]
+    return [s for s in spans if s is not None and s.length >= minute * settings.break_minutes]
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,9 @@ def pace_status(*, stores: PaceStores, owner: str, now: datetime) -> PaceStatus:
     runs = [t.run for t in threads if t.run is not None]
     spans, running = person_spans(sessions, runs, now)
     breaks = breaks_list(repo=stores.breaks, owner=owner)
-    fatigue = fatigue_clock(spans=spans, breaks=breaks, settings=settings, now=now, running=running)
+    fatigue = fatigue_clock(
+        spans=spans, breaks=breaks, settings=settings, now=now, running=running, minute=stores.minute
+    )
     zone = profile_get(repo=stores.profiles, owner=owner).zone
     skips = skips_list(repo=stores.skips, owner=owner, limit=200)
     current = next((b for b in breaks if b.ended_at is None), None)

@@ -12,9 +12,10 @@ of focus once (`PaceMarks`).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from pace.domain import (
     Break,
@@ -36,7 +37,6 @@ from threads.selectors import thread_filter
 
 log = logging.getLogger(__name__)
 
-MINUTE = timedelta(minutes=1)
 SETTING_FIELDS = ("focus_budget", "break_minutes", "daily_skips", "strict", "idle_minutes")
 
 
@@ -66,9 +66,7 @@ class BreakRefused(IllegalTransition):
 
 
 @reapply_on_conflict
-async def break_start(
-    *, stores: PaceStores, bus: Bus, owner: str, minute: timedelta = MINUTE, now: datetime | None = None
-) -> Break:
+async def break_start(*, stores: PaceStores, bus: Bus, owner: str, now: datetime | None = None) -> Break:
     """Start a break of the person's break length. One break at a time: asking again while one
     runs answers with that one."""
     now = now or utcnow()
@@ -81,7 +79,7 @@ async def break_start(
     if counting:
         raise BreakRefused(f"“{counting[0].title}” is running: stop or pause it before your break.")
     settings = settings_get(repo=stores.settings, owner=owner)
-    pause = Break.begin(owner=owner, now=now, length=minute * settings.break_minutes)
+    pause = Break.begin(owner=owner, now=now, length=stores.minute * settings.break_minutes)
     await commit(stores.breaks, bus, pause, BreakStarted.of(pause))
     return pause
 
@@ -164,7 +162,7 @@ def _refusal(status: PaceStatus, reason: str) -> None:
     if gate is Gate.WAIT:
         pause = status.current_break
         if pause is not None and not pause.due(status.now):
-            left = max(1, int(-(-pause.remaining(status.now).total_seconds() // 60)))
+            left = max(1, math.ceil(pause.remaining(status.now) / status.fatigue.minute))
             when = f"Your break has {left} minute{'s' if left != 1 else ''} to go."
         else:
             when = f"Take your {settings.break_minutes}-minute break first."

@@ -21,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from pace import day_services
+from pace.web import pace_stores
 from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError, NotFound
 from parallel_you.htmx import (
@@ -107,7 +108,7 @@ def _board_context(
     # a page of hundreds of cards is slow to send, to re-fetch live and to scan.
     lanes = selectors.board_lanes(board, closed=closed, limit=None if show_all else COLUMN_LIMIT)
     rendered = [*board.now, *(t for lane in lanes for _, shown, _ in lane.columns for t in shown)]
-    cards = board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner)
+    cards = board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner, pace=pace_stores())
     cards_html = rendered_cards(rendered, cards, here=here, inline=True)
     show_all_url = reverse("threads:board") + f"?{query.urlencode()}"
     lanes_html = rendered_lanes(
@@ -138,7 +139,7 @@ def _detail_context(owner: str, thread_id: str) -> dict[str, Any]:
     detail = selectors.thread_detail_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     return {
-        **timer_selectors.controls_context(repo=adapters.threads, owner=owner),
+        **timer_selectors.controls_context(repo=adapters.threads, owner=owner, pace=pace_stores()),
         "history": timer_selectors.history_get(repo=adapters.threads, profiles=adapters.profiles, thread=detail.thread),
         "detail": detail,
         "thread": detail.thread,
@@ -165,7 +166,7 @@ def _card_response(
     thread = selectors.thread_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     cards = selectors.card_context(repo=adapters.threads, owner=owner, threads=[thread], profile=profile)
-    cards |= timer_selectors.controls_context(repo=adapters.threads, owner=owner)
+    cards |= timer_selectors.controls_context(repo=adapters.threads, owner=owner, pace=pace_stores())
     here = next_url(request)
     # Swapped into a page by htmx (Cancel, a live update): edit and block in place again, as the board does.
     inline = is_fragment(request)

@@ -88,13 +88,22 @@ def suggest_quantum(
     return None
 
 
-def quanta_in_a_row(sessions: Iterable[Session], now: datetime, gap: timedelta = BREAK_GAP) -> int:
-    """How many sessions the person has worked back to back (less than `gap` apart) up to now."""
+def quanta_in_a_row(
+    sessions: Iterable[Session],
+    now: datetime,
+    gap: timedelta = BREAK_GAP,
+    rests: Iterable[tuple[datetime, datetime]] = (),
+) -> int:
+    """How many sessions the person has worked back to back (less than `gap` apart, and no stored
+    break in `rests`, as (start, end), between them) up to now."""
     ordered = sorted(sessions, key=lambda s: s.ended_at, reverse=True)
+    rested = [(start, end) for start, end in rests if start < now]
     count = 0
     later = now
     for session in ordered:
         if later - session.ended_at >= gap:
+            break
+        if any(session.ended_at <= start and end <= later for start, end in rested):
             break
         count += 1
         later = session.started_at

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
+from pace.domain import Break, PaceSettings
+from pace.selectors import PaceStores, pace_status, rest_spans, settings_get
+from parallel_you.domain import utcnow
 from parallel_you.repo import Repo
 from threads.domain import Profile, Session, State, Thread, counting
 from threads.selectors import profile_get, thread_filter
@@ -52,20 +56,60 @@ def history_get(*, repo: Repo[Thread], profiles: Repo[Profile], thread: Thread) 
     )
 
 
-def streak_get(*, repo: Repo[Thread], owner: str, now: datetime) -> int:
-    """How many quanta the person has just worked back to back, without a break."""
-    return quanta_in_a_row(person_sessions(repo=repo, owner=owner), now)
+def streak_get(
+    *,
+    repo: Repo[Thread],
+    owner: str,
+    now: datetime,
+    breaks: Repo[Break] | None = None,
+    pace_settings: Repo[PaceSettings] | None = None,
+    minute: timedelta = timedelta(minutes=1),
+) -> int:
+    """How many quanta the person has just worked back to back, without a break (a stored break
+    of at least their break length, or a gap between quanta: `quanta_in_a_row`)."""
+    rests: list[tuple[datetime, datetime]] = []
+    if breaks is not None:
+        settings = settings_get(repo=pace_settings, owner=owner) if pace_settings is not None else None
+        spans = rest_spans(
+            repo=breaks, owner=owner, settings=settings or PaceSettings.default(owner), now=now, minute=minute
+        )
+        rests = [(s.start, s.end) for s in spans]
+    return quanta_in_a_row(person_sessions(repo=repo, owner=owner), now, rests=rests)
 
 
-def in_a_row_get(*, repo: Repo[Thread], owner: str) -> int:
+def in_a_row_get(
+    *,
+    repo: Repo[Thread],
+    owner: str,
+    breaks: Repo[Break] | None = None,
+    pace_settings: Repo[PaceSettings] | None = None,
+    minute: timedelta = timedelta(minutes=1),
+) -> int:
     """Where the person's running quantum stands in a row of quanta worked without a break (the
     running one counted), or 0 when none runs. One quantum runs at a time, so this is per person."""
     running = counting(repo.list(thread_filter(owner=owner, states=[State.RUNNING])))
     if not running or running[0].run is None:
         return 0
-    return 1 + streak_get(repo=repo, owner=owner, now=running[0].run.started_at)
+    now = running[0].run.started_at
+    return 1 + streak_get(repo=repo, owner=owner, now=now, breaks=breaks, pace_settings=pace_settings, minute=minute)
 
 
-def controls_context(*, repo: Repo[Thread], owner: str) -> dict[str, int]:
-    """What `timers/_controls.html` needs besides the thread; merge it into the page's context."""
-    return {"in_a_row": in_a_row_get(repo=repo, owner=owner)}
+def controls_context(
+    *, repo: Repo[Thread], owner: str, pace: PaceStores | None = None, show_break: bool = False
+) -> dict[str, Any]:
+    """What `timers/_controls.html` needs besides the thread; merge it into the page's context.
+    With `pace`: stored breaks end a row of quanta, and `pace` (the person's fatigue clock and
+    policy) lets the expiry alert offer the break first when one is due; `show_break` adds the
+    break running now (the timer page shows its countdown; the board has the header's)."""
+    if pace is None:
+        return {"in_a_row": in_a_row_get(repo=repo, owner=owner)}
+    status = pace_status(stores=pace, owner=owner, now=utcnow())
+    context: dict[str, Any] = {
+        "in_a_row": in_a_row_get(
+            repo=repo, owner=owner, breaks=pace.breaks, pace_settings=pace.settings, minute=pace.minute
+        ),
+        "pace": status,
+    }
+    if show_break and status.on_break:
+        context["current_break"] = status.current_break
+    return context

@@ -312,3 +312,18 @@ def test_the_pace_page_needs_login(client: Any, adapters: Adapters) -> None:
     response = client.get(reverse("pace:report"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert client.post(reverse("pace:report")).status_code in (302, 403, 405)
+
+
+def test_another_quantum_past_the_cap_is_refused_in_strict_mode_before_anything_changes(
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
+) -> None:
+    set_cap(client_as, "deep", "30")
+    task = make_thread(person, "task", "Write", energy_band="deep", quantum=25)
+    worked_today(adapters, task, 10)
+    start(client_as, task)  # 35 of 30: warned, started
+    save(adapters.pace_settings, PaceSettings(id=owner(person), owner=owner(person), strict=True))
+    response = client_as.post(reverse("timers:again", args=[task.id]), headers=HX)
+    assert response.status_code == 422
+    assert "Strict mode is on, so no other quantum" in response.content.decode()
+    running = adapters.threads.get(task.id)
+    assert running is not None and running.state is State.RUNNING and len(running.sessions) == 1
