@@ -27,7 +27,7 @@ from parallel_you.api_support import (
 )
 from parallel_you.domain import NotFound
 from threads import selectors, services
-from threads.domain import BOARD_STATES, DEFAULT_QUANTUM, EnergyBand, Kind, State, Thread
+from threads.domain import BOARD_STATES, DEFAULT_QUANTUM, KEEP, EnergyBand, Kind, State, Thread
 from timers.domain import Suggestion
 from timers.selectors import history_get
 
@@ -248,6 +248,9 @@ def guarded_profile(request: HttpRequest, band_id: str | None = None) -> None:
 class BandIn(Input):
     name: str
     colour: str = "#64748b"
+    daily_cap: StrictInt | None = Field(
+        default=None, description="At most this many focused minutes a day; null: no cap."
+    )
 
 
 @bands_router.post("", response={201: list[EnergyBand], **ERRORS}, summary="Add an energy band")
@@ -255,7 +258,12 @@ async def band_add(request: HttpRequest, payload: BandIn, response: HttpResponse
     guarded_profile(request)
     a = adapters()
     profile = await services.energy_band_add(
-        profiles=a.profiles, bus=a.bus, owner=owner_of(request), name=payload.name, colour=payload.colour
+        profiles=a.profiles,
+        bus=a.bus,
+        owner=owner_of(request),
+        name=payload.name,
+        colour=payload.colour,
+        daily_cap=payload.daily_cap,
     )
     set_etag(response, profile)
     return Status(201, profile.bands)
@@ -264,6 +272,9 @@ async def band_add(request: HttpRequest, payload: BandIn, response: HttpResponse
 class BandEdit(Input):
     name: str | None = None
     colour: str | None = None
+    daily_cap: StrictInt | None = Field(
+        default=None, description="Minutes a day; null clears the cap; absent: unchanged."
+    )
 
 
 @bands_router.patch("/{band_id}", response={200: list[EnergyBand], **ERRORS}, summary="Rename or recolour a band")
@@ -279,6 +290,7 @@ async def band_change(
         band_id=band_id,
         name=payload.name,
         colour=payload.colour,
+        daily_cap=payload.daily_cap if "daily_cap" in payload.model_fields_set else KEEP,
     )
     set_etag(response, profile)
     return profile.bands
