@@ -21,4 +21,9 @@ async def report(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     stores = PaceStores.of(current_adapters())
     reports = [day_services.pace_report_get(stores=stores, owner=owner, weeks=weeks) for weeks in SPANS]
-    return render(request, "pace/report.html", {"reports": reports})
+    context = {
+        "reports": reports,
+        "pace_today": day_services.today_use_get(threads=stores.threads, profiles=stores.profiles, owner=owner),
+        "open_quanta": day_services.open_quanta_get(repo=stores.threads, owner=owner),
+    }
+    return render(request, "pace/report.html", context)

@@ -327,3 +327,13 @@ def test_another_quantum_past_the_cap_is_refused_in_strict_mode_before_anything_
     assert "Strict mode is on, so no other quantum" in response.content.decode()
     running = adapters.threads.get(task.id)
     assert running is not None and running.state is State.RUNNING and len(running.sessions) == 1
+
+
+def test_the_pace_page_has_todays_use_and_end_the_day_too(
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
+) -> None:
+    task = make_thread(person, "task", "Write")
+    body = client_as.get(reverse("pace:report")).content.decode()
+    assert 'id="pace-today"' in body and 'id="end-day"' not in body
+    start(client_as, task)
+    assert 'id="end-day"' in client_as.get(reverse("pace:report")).content.decode()
