@@ -63,9 +63,12 @@ def minutes_per_day(
     """Focused minutes per day and band. A stretch over several days is shared out by the wall-clock
     time it spent in each. `days`: only these days (default: every day with any focus)."""
     wanted = set(days) if days is not None else None
+    # The instants the wanted days span: a stretch wholly outside them is skipped at once.
+    lo = day_bounds(min(days), zone)[0] if days else None
+    hi = day_bounds(max(days), zone)[1] if days else None
     result: dict[date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for f in focus:
-        if f.minutes <= 0:
+        if f.minutes <= 0 or (lo is not None and f.end < lo) or (hi is not None and f.start >= hi):
             continue
         span = (f.end - f.start).total_seconds()
         for day in _days_spanned(f, zone):

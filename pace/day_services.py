@@ -6,11 +6,11 @@ Keyword-only, adapters passed in; writes first, events after (`pace.cap_reached`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from pace import services as pace_services
-from pace.caps import BandUse, CapCheck, cap_check, day_use, focus_of
+from pace.caps import BandUse, CapCheck, cap_check, day_bounds, day_use, focus_of
 from pace.day_events import CapReached, DayEnded, DayEndedMessage, PaceCapReached, StoppedHere
 from pace.domain import PaceSettings
 from pace.report import PaceReport, break_days, pace_report
@@ -41,21 +41,51 @@ def person_threads(*, repo: Repo[Thread], owner: str) -> list[Thread]:
     return repo.list(thread_filter(owner=owner, archived=None))
 
 
+def threads_touched_since(
+    *, repo: Repo[Thread], owner: str, since: datetime, running: Sequence[Thread] | None = None
+) -> list[Thread]:
+    """The person's threads that can hold focus since `since`: those updated since (a thread is
+    updated whenever a quantum of it ends) and those running now, however long ago they began
+    (`running`: already read by the caller). Read newest first, a page at a time, so a day's reads
+    stay small on a board of hundreds."""
+    limit = 50
+    while True:
+        recent = repo.list(thread_filter(owner=owner, archived=None, order_by=("-updated_at",), limit=limit))
+        if len(recent) < limit or recent[-1].updated_at < since:
+            break
+        limit *= 4
+    found = {t.id: t for t in recent if t.updated_at >= since}
+    if running is None:
+        running = repo.list(thread_filter(owner=owner, states=[State.RUNNING]))
+    for thread in running:
+        found.setdefault(thread.id, thread)
+    return list(found.values())
+
+
 def today_use_get(
-    *, threads: Repo[Thread], profiles: Repo[Profile], owner: str, now: datetime | None = None
+    *,
+    threads: Repo[Thread],
+    profiles: Repo[Profile],
+    owner: str,
+    now: datetime | None = None,
+    running: Sequence[Thread] | None = None,
 ) -> list[BandUse]:
-    """Each band's focused minutes today (the person's day) against its cap."""
+    """Each band's focused minutes today (the person's day) against its cap (`running`: the
+    person's running and paused threads, when the caller has read them already)."""
     now = now or utcnow()
     profile = profile_get(repo=profiles, owner=owner)
-    focus = focus_of(person_threads(repo=threads, owner=owner), now)
-    return day_use(profile.bands, focus, today_in(profile.zone, now), profile.zone)
+    today = today_in(profile.zone, now)
+    since = day_bounds(today, profile.zone)[0]
+    focus = focus_of(threads_touched_since(repo=threads, owner=owner, since=since, running=running), now)
+    return day_use(profile.bands, focus, today, profile.zone)
 
 
 def cap_check_get(
     *, threads: Repo[Thread], profile: Profile, thread: Thread, minutes: int | None, now: datetime
 ) -> CapCheck:
     band = profile.band_or_first(thread.energy_band)
-    focus = focus_of(person_threads(repo=threads, owner=thread.owner), now)
+    since = day_bounds(today_in(profile.zone, now), profile.zone)[0]
+    focus = focus_of(threads_touched_since(repo=threads, owner=thread.owner, since=since), now)
     return cap_check(band, focus, planned=minutes or thread.quantum, now=now, zone=profile.zone)
 
 

@@ -129,7 +129,9 @@ def _board_context(
         "here": here,
         "cards_html": cards_html,
         # p2 (issue 16): today's focused minutes per band against its daily cap, for the Now strip.
-        "pace_today": day_services.today_use_get(threads=adapters.threads, profiles=adapters.profiles, owner=owner),
+        "pace_today": day_services.today_use_get(
+            threads=adapters.threads, profiles=adapters.profiles, owner=owner, running=board.now
+        ),
         **cards,
     }
 

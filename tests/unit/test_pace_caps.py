@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -137,3 +138,26 @@ def test_sprint_capacity_never_assumes_more_than_the_cap() -> None:
     assert quanta_within_cap(DEEP, 30) == 6
     assert (deep.per_day, deep.available, deep.capped, deep.asked) == (6, 30, True, 10)
     assert (light.per_day, light.capped) == (4, False)
+
+
+def test_the_days_reads_take_threads_updated_since_and_those_running(adapters: Any) -> None:
+    from pace.day_services import threads_touched_since
+    from parallel_you.service_layer import save
+
+    since = at("2026-03-12T00:00:00+01:00")
+    old = [task() for _ in range(120)]
+    for n, thread in enumerate(old):
+        thread.updated_at = since - timedelta(hours=n + 1)
+    fresh = [task() for _ in range(60)]  # more than a first page
+    for n, thread in enumerate(fresh):
+        thread.updated_at = since + timedelta(minutes=n)
+    running = task()
+    running.updated_at = since - timedelta(days=1)
+    running.state, running.run = (
+        running.state.RUNNING,
+        Run(started_at=running.updated_at, deadline=since, planned_minutes=25),
+    )
+    for thread in (*old, *fresh, running):
+        save(adapters.threads, thread)
+    found = {t.id for t in threads_touched_since(repo=adapters.threads, owner="1", since=since)}
+    assert found == {t.id for t in fresh} | {running.id}
