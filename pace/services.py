@@ -126,7 +126,7 @@ async def pace_check(*, stores: PaceStores, bus: Bus, owner: str, now: datetime 
     marks = stores.marks.get(owner) or PaceMarks(id=owner, owner=owner)
     note = BudgetNote(
         owner=owner,
-        focused_minutes=round(fatigue.focused.total_seconds() / 60, 2),
+        focused_minutes=round(fatigue.focused / fatigue.minute, 2),
         focus_budget=status.settings.focus_budget,
         since=fatigue.since,
         at=now,
@@ -202,6 +202,6 @@ async def focus_gate(
             owner=owner,
             at=now,
             reason=reason,
-            focused_minutes=round(status.fatigue.focused.total_seconds() / 60, 2),
+            focused_minutes=round(status.fatigue.focused / status.fatigue.minute, 2),
         )
         await commit(stores.skips, bus, skip, BreakSkipped.of(skip))
