@@ -22,6 +22,7 @@ from pace.domain import (
 from parallel_you.repo import FilterSpec, Repo
 from threads.domain import Profile, Thread
 from threads.selectors import profile_get, thread_filter
+from timers.scheduler import ExpiryScheduler
 
 RECENT_BREAKS = 200
 
@@ -37,11 +38,13 @@ class PaceStores:
     threads: Repo[Thread]
     profiles: Repo[Profile]
     minute: timedelta = timedelta(minutes=1)  # how long a minute of the settings lasts (tests, demos)
+    timer: ExpiryScheduler | None = None  # ends breaks at their deadline (pace/timing.py)
 
     @classmethod
     def of(cls, adapters: Any, minute: timedelta = timedelta(minutes=1)) -> PaceStores:
         return cls(
             minute=minute,
+            timer=getattr(adapters, "break_timer", None),
             settings=adapters.pace_settings,
             breaks=adapters.breaks,
             skips=adapters.skips,

@@ -16,6 +16,7 @@ import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from enum import StrEnum
 
 from pace.domain import (
     Break,
@@ -81,6 +82,12 @@ async def break_start(*, stores: PaceStores, bus: Bus, owner: str, now: datetime
     settings = settings_get(repo=stores.settings, owner=owner)
     pause = Break.begin(owner=owner, now=now, length=stores.minute * settings.break_minutes)
     await commit(stores.breaks, bus, pause, BreakStarted.of(pause))
+    if stores.timer is not None:
+        try:
+            await stores.timer.schedule(thread_id=owner, run_id=pause.id, deadline=pause.ends_at)
+        except Exception:
+            # The break still ends when read past its deadline (the header clock in every tab).
+            log.exception("could not schedule the end of break %s", pause.id)
     return pause
 
 
@@ -112,6 +119,28 @@ async def break_end_due(*, repo: Repo[Break], bus: Bus, owner: str, now: datetim
     return pause
 
 
+class BreakExpiry(StrEnum):
+    ENDED = "ended"
+    EARLY = "early"  # still open, its deadline not reached yet
+    STALE = "stale"  # no such break, or it ended already
+
+
+@reapply_on_conflict
+async def break_expire(
+    *, repo: Repo[Break], bus: Bus, owner: str, break_id: str
+) -> tuple[BreakExpiry, datetime | None]:
+    """What a break's timer calls at its deadline: end it (taken) if, and only if, it is still
+    open and due. Safe to call any number of times."""
+    pause = repo.get(break_id)
+    if pause is None or pause.owner != owner or pause.ended_at is not None:
+        return BreakExpiry.STALE, None
+    if not pause.due(utcnow()):
+        return BreakExpiry.EARLY, pause.ends_at
+    pause.finish(utcnow(), BreakEnd.TAKEN)
+    await commit(repo, bus, pause, BreakEnded.of(pause))
+    return BreakExpiry.ENDED, pause.ends_at
+
+
 @reapply_on_conflict
 async def pace_check(*, stores: PaceStores, bus: Bus, owner: str, now: datetime | None = None) -> PaceStatus:
     """Read the clock; end a break past its deadline; announce the heads-up and the budget reached,
@@ -126,7 +155,7 @@ async def pace_check(*, stores: PaceStores, bus: Bus, owner: str, now: datetime 
     marks = stores.marks.get(owner) or PaceMarks(id=owner, owner=owner)
     note = BudgetNote(
         owner=owner,
-        focused_minutes=round(fatigue.focused.total_seconds() / 60, 2),
+        focused_minutes=round(fatigue.focused / fatigue.minute, 2),
         focus_budget=status.settings.focus_budget,
         since=fatigue.since,
         at=now,
@@ -202,6 +231,6 @@ async def focus_gate(
             owner=owner,
             at=now,
             reason=reason,
-            focused_minutes=round(status.fatigue.focused.total_seconds() / 60, 2),
+            focused_minutes=round(status.fatigue.focused / status.fatigue.minute, 2),
         )
         await commit(stores.skips, bus, skip, BreakSkipped.of(skip))

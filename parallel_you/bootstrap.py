@@ -105,13 +105,14 @@ def make_bus(transport: str, repo_backend: str | None = None, *, sources: Sequen
     raise ValueError(f"Unknown bus transport {transport!r}")
 
 
-def make_scheduler(transport: str) -> ExpiryScheduler:
-    """Quantum expiry: in-process with the in-memory bus (embedded), Celery with RabbitMQ."""
+def make_scheduler(transport: str, task: str | None = None) -> ExpiryScheduler:
+    """Quantum expiry (or another timer's, whose Celery `task` is named): in-process with the
+    in-memory bus (embedded), Celery with RabbitMQ."""
     if transport == "rabbitmq":
         from parallel_you.celery import app as celery_app
         from timers.scheduler import CeleryScheduler
 
-        return CeleryScheduler(celery_app)
+        return CeleryScheduler(celery_app, task)
     if transport == "memory":
         from timers.scheduler import InProcessScheduler
 
@@ -128,6 +129,7 @@ class Adapters:
     profiles: Repo[Profile]
     bus: MessageBus
     scheduler: ExpiryScheduler
+    break_timer: ExpiryScheduler  # ends breaks at their deadline (pace/timing.py)
     pace_settings: Repo[PaceSettings]
     breaks: Repo[Break]
     skips: Repo[Skip]
@@ -153,9 +155,11 @@ def bootstrap(
     transport: str | None = None,
     bus: MessageBus | None = None,
     scheduler: ExpiryScheduler | None = None,
+    break_timer: ExpiryScheduler | None = None,
 ) -> Adapters:
     """Adapters for `repo_backend` and the bus `transport` (settings by default); `bus` and
     `scheduler` replace the ones the transport implies (tests)."""
+    from pace.timing import END_BREAK_TASK, break_timer_start
     from parallel_you import startup
     from timers.lifecycle import scheduler_start
 
@@ -171,6 +175,7 @@ def bootstrap(
         profiles=profiles,
         bus=bus if bus is not None else _server_bus(make_bus(transport, repo_backend, sources=sources)),
         scheduler=scheduler if scheduler is not None else make_scheduler(transport),
+        break_timer=break_timer if break_timer is not None else make_scheduler(transport, END_BREAK_TASK),
         pace_settings=pace_settings,
         breaks=breaks,
         skips=skips,
@@ -197,7 +202,16 @@ def bootstrap(
             off_loop=off_loop,
         )
     )
-    adapters.shutdown += [adapters.scheduler.stop, adapters.bus.close]
+    adapters.startup.append(
+        partial(
+            break_timer_start,
+            breaks=adapters.breaks,
+            bus=adapters.bus,
+            timer=adapters.break_timer,
+            off_loop=off_loop,
+        )
+    )
+    adapters.shutdown += [adapters.scheduler.stop, adapters.break_timer.stop, adapters.bus.close]
     return adapters
 
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import Field, StrictInt
 
+from pace.web import pace_stores
 from parallel_you.api_support import ERRORS, READ_ERRORS, Input, adapters, owner_of, set_etag
 from parallel_you.domain import utcnow
 from threads.api import guarded
@@ -25,6 +26,11 @@ router = Router(tags=["quanta"])
 
 STOP_TARGETS = {"ready": State.READY, "parked": State.PARKED, "done": State.DONE}
 Current = Literal["pause", "park"]
+
+
+# The person's break policy applies here as on the pages (pace.services.focus_gate): a start when
+# a break is due spends a skip; once the day's skips are spent it needs a reason (422 otherwise).
+REASON = "Why carry on when a break is due and today's skips are spent (else refused with 422)"
 
 
 def minute() -> timedelta:
@@ -53,6 +59,7 @@ async def quantum_running(request: HttpRequest) -> Running:
 class StartIn(Input):
     minutes: StrictInt | None = Field(None, description="Default: the thread's quantum")
     current: Current | None = Field(None, description="What to do with a quantum running elsewhere")
+    reason: str = Field("", max_length=500, description=REASON)
 
 
 @router.post("/threads/{thread_id}/quantum/start", response={200: Thread, **ERRORS}, summary="Start a quantum")
@@ -68,6 +75,8 @@ async def quantum_start(request: HttpRequest, thread_id: str, payload: StartIn, 
         current=payload.current,
         scheduler=a.scheduler,
         minute=minute(),
+        pace=pace_stores(),
+        reason=payload.reason,
     )
     set_etag(response, thread)
     return thread
@@ -86,6 +95,7 @@ async def quantum_pause(request: HttpRequest, thread_id: str, response: HttpResp
 
 class ResumeIn(Input):
     current: Current | None = Field(None, description="What to do with a quantum running elsewhere")
+    reason: str = Field("", max_length=500, description=REASON)
 
 
 @router.post("/threads/{thread_id}/quantum/resume", response={200: Thread, **ERRORS}, summary="Resume the quantum")
@@ -99,6 +109,8 @@ async def quantum_resume(request: HttpRequest, thread_id: str, payload: ResumeIn
         thread_id=thread_id,
         current=payload.current,
         scheduler=a.scheduler,
+        pace=pace_stores(),
+        reason=payload.reason,
     )
     set_etag(response, thread)
     return thread
@@ -159,7 +171,13 @@ async def quantum_again(request: HttpRequest, thread_id: str, response: HttpResp
     guarded(request, thread_id)
     a = adapters()
     thread = await services.quantum_again(
-        repo=a.threads, bus=a.bus, owner=owner_of(request), thread_id=thread_id, scheduler=a.scheduler, minute=minute()
+        repo=a.threads,
+        bus=a.bus,
+        owner=owner_of(request),
+        thread_id=thread_id,
+        scheduler=a.scheduler,
+        minute=minute(),
+        pace=pace_stores(),
     )
     set_etag(response, thread)
     return thread

@@ -3,6 +3,7 @@ events, skips and reasons around the start of a quantum, strict mode."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ import time_machine
 from pace import services as pace
 from pace.domain import BreakEnd, Gate
 from pace.selectors import PaceStores, break_current, pace_status, settings_get, skips_list
+from pace.timing import break_timer_start, open_breaks
 from parallel_you.bootstrap import Adapters
 from parallel_you.domain import InvalidValue, NotFound
 from parallel_you.repo import FilterSpec
@@ -168,3 +170,39 @@ async def test_someone_elses_break_is_not_found(adapters: Adapters) -> None:
     pause = await pace.break_start(stores=stores(adapters), bus=adapters.bus, owner="ada")
     with pytest.raises(NotFound):
         await pace.break_end(repo=adapters.breaks, bus=adapters.bus, owner="bob", break_id=pause.id)
+
+
+FAST = timedelta(milliseconds=40)  # a "minute" of 40 ms: a 10-minute break lasts 0.4 s
+
+
+async def test_the_server_ends_a_break_at_its_deadline_with_no_page_open(adapters: Adapters) -> None:
+    ended = asyncio.Event()
+
+    async def heard(envelope: Any) -> None:
+        ended.set()
+
+    await adapters.bus.subscribe("break.ended", heard)
+    await break_timer_start(breaks=adapters.breaks, bus=adapters.bus, timer=adapters.break_timer)
+    try:
+        fast = PaceStores.of(adapters, minute=FAST)
+        pause = await pace.break_start(stores=fast, bus=adapters.bus, owner="ada")
+        await asyncio.wait_for(ended.wait(), timeout=5)
+        stored = adapters.breaks.get(pause.id)
+        assert stored is not None and stored.how is BreakEnd.TAKEN and stored.ended_at == pause.ends_at
+        assert topics(adapters).count("break.ended") == 1
+    finally:
+        await adapters.break_timer.stop()
+
+
+async def test_a_break_timer_delivery_for_a_break_ended_meanwhile_does_nothing(adapters: Adapters) -> None:
+    pause = await pace.break_start(stores=stores(adapters), bus=adapters.bus, owner="ada")
+    assert await pace.break_expire(repo=adapters.breaks, bus=adapters.bus, owner="ada", break_id=pause.id) == (
+        pace.BreakExpiry.EARLY,
+        pause.ends_at,
+    )
+    await pace.break_end(repo=adapters.breaks, bus=adapters.bus, owner="ada", break_id=pause.id)
+    assert await pace.break_expire(repo=adapters.breaks, bus=adapters.bus, owner="ada", break_id=pause.id) == (
+        pace.BreakExpiry.STALE,
+        None,
+    )
+    assert open_breaks(adapters.breaks) == []

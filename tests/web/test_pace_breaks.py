@@ -214,3 +214,21 @@ def test_one_persons_break_is_not_anothers(client_as: Any, person: Any, other_pe
     assert "I'm back" not in client_as.get(reverse("pace:clock")).content.decode()
     client_as.post(reverse("pace:break_end"), headers=HX)
     assert break_current(repo=adapters.breaks, owner=str(other_person.pk)) is not None
+
+
+def test_the_quanta_in_a_row_line_counts_stored_breaks(client_as: Any, person: Any, adapters: Adapters) -> None:
+    # A 3-minute break between quanta is shorter than the 5-minute gap that ends a row by itself:
+    # only the stored break ends it.
+    policy(adapters, person, break_minutes=3, idle_minutes=3, focus_budget=600)
+    with time_machine.travel(T0, tick=False) as clock:
+        task = make_task(adapters, str(person.pk), quantum=25)
+        post(client_as, "start", task.id)
+        clock.shift(timedelta(minutes=25))
+        post(client_as, "break", task.id)
+        clock.shift(timedelta(minutes=3))
+        for _ in range(2):
+            post(client_as, "start", task.id)
+            clock.shift(timedelta(minutes=25))
+            post(client_as, "stop", task.id, {"then": "ready"})
+        expired = expire(client_as, adapters, clock, task, 25).split('class="timer-actions timer-expired"')[1]
+        assert "That's 3 quanta in a row without a break." in expired
