@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import Field, StrictInt
 
+from pace import day_services
 from pace.web import pace_stores
 from parallel_you.api_support import ERRORS, READ_ERRORS, Input, adapters, owner_of, set_etag
 from parallel_you.domain import utcnow
@@ -66,11 +67,14 @@ class StartIn(Input):
 async def quantum_start(request: HttpRequest, thread_id: str, payload: StartIn, response: HttpResponse) -> Thread:
     guarded(request, thread_id)
     a = adapters()
-    thread = await services.quantum_start(
+    # Minding the band's daily cap: past it, `run.cap_warning` says so; in strict mode a 422.
+    thread = await day_services.quantum_start_capped(
         repo=a.threads,
+        profiles=a.profiles,
         bus=a.bus,
         owner=owner_of(request),
         thread_id=thread_id,
+        strict=day_services.strict_get(settings=a.pace_settings, owner=owner_of(request)),
         minutes=payload.minutes,
         current=payload.current,
         scheduler=a.scheduler,
@@ -170,11 +174,13 @@ async def quantum_stop(request: HttpRequest, thread_id: str, payload: StopIn, re
 async def quantum_again(request: HttpRequest, thread_id: str, response: HttpResponse) -> Thread:
     guarded(request, thread_id)
     a = adapters()
-    thread = await services.quantum_again(
+    thread = await day_services.quantum_again_capped(
         repo=a.threads,
+        profiles=a.profiles,
         bus=a.bus,
         owner=owner_of(request),
         thread_id=thread_id,
+        strict=day_services.strict_get(settings=a.pace_settings, owner=owner_of(request)),
         scheduler=a.scheduler,
         minute=minute(),
         pace=pace_stores(),
