@@ -247,8 +247,11 @@ async def day_end(
     return ended
 
 
-def pace_report_get(*, stores: PaceStores, owner: str, weeks: int, now: datetime | None = None) -> PaceReport:
-    """The pace page's report for the last `weeks` weeks, by the person's bands, caps and break settings."""
+def pace_reports_get(
+    *, stores: PaceStores, owner: str, spans: Sequence[int], now: datetime | None = None
+) -> list[PaceReport]:
+    """The pace page's reports, one for each span of weeks (read once for all of them), by the
+    person's bands, caps and break settings."""
     now = now or utcnow()
     profile = profile_get(repo=stores.profiles, owner=owner)
     settings = settings_get(repo=stores.settings, owner=owner)
@@ -260,12 +263,16 @@ def pace_report_get(*, stores: PaceStores, owner: str, weeks: int, now: datetime
         now=now,
         break_length=settings.break_length,
     )
-    return pace_report(
-        profile.bands,
-        focus,
-        today=today_in(profile.zone, now),
-        zone=profile.zone,
-        weeks=weeks,
-        breaks=breaks,
-        skip_allowance=settings.daily_skips,
-    )
+    today = today_in(profile.zone, now)
+    return [
+        pace_report(
+            profile.bands,
+            focus,
+            today=today,
+            zone=profile.zone,
+            weeks=weeks,
+            breaks=breaks,
+            skip_allowance=settings.daily_skips,
+        )
+        for weeks in spans
+    ]

@@ -20,7 +20,7 @@ SPANS = (4, 12)
 async def report(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     stores = PaceStores.of(current_adapters())
-    reports = [day_services.pace_report_get(stores=stores, owner=owner, weeks=weeks) for weeks in SPANS]
+    reports = day_services.pace_reports_get(stores=stores, owner=owner, spans=SPANS)
     context = {
         "reports": reports,
         "pace_today": day_services.today_use_get(threads=stores.threads, profiles=stores.profiles, owner=owner),

@@ -211,7 +211,7 @@ class EnergyBandForm(forms.Form):
         min_value=1,
         max_value=MAX_DAILY_CAP,
         label="Daily cap (minutes)",
-        help_text="At most this many focused minutes a day in this band. Empty: no cap.",
+        help_text="Focused minutes a day, at most. Empty: no cap.",
         error_messages={
             "invalid": f"Write the cap as whole minutes (1 to {MAX_DAILY_CAP}), or leave it empty for no cap.",
             "min_value": f"A daily cap is 1 to {MAX_DAILY_CAP} minutes, or empty for no cap.",
