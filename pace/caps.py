@@ -67,22 +67,25 @@ def minutes_per_day(
     lo = day_bounds(min(days), zone)[0] if days else None
     hi = day_bounds(max(days), zone)[1] if days else None
     result: dict[date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    bounds: dict[date, tuple[datetime, datetime]] = {}
     for f in focus:
         if f.minutes <= 0 or (lo is not None and f.end < lo) or (hi is not None and f.start >= hi):
             continue
+        spanned = _days_spanned(f, zone)
+        if len(spanned) == 1:  # most stretches: all of it on one day
+            if wanted is None or spanned[0] in wanted:
+                result[spanned[0]][f.band] += f.minutes
+            continue
         span = (f.end - f.start).total_seconds()
-        for day in _days_spanned(f, zone):
+        for day in spanned:
             if wanted is not None and day not in wanted:
                 continue
-            if span <= 0:
-                share = 1.0
-            else:
-                start, end = day_bounds(day, zone)
-                overlap = (min(end, f.end) - max(start, f.start)).total_seconds()
-                if overlap <= 0:
-                    continue
-                share = overlap / span
-            result[day][f.band] += f.minutes * share
+            if day not in bounds:
+                bounds[day] = day_bounds(day, zone)
+            start, end = bounds[day]
+            overlap = (min(end, f.end) - max(start, f.start)).total_seconds()
+            if overlap > 0:
+                result[day][f.band] += f.minutes * overlap / span
     return {d: dict(b) for d, b in result.items()}
 
 
