@@ -113,7 +113,8 @@ class PaceStatus:
         return at is not None and at <= moment
 
 
-FIRST_READ = 16  # threads read first, most recently updated first; then four times as many
+MARKER = timedelta(microseconds=1)
+FIRST_READ = 16  # threads read first, most recently updated first; then all of them if need be
 
 
 def pace_status(*, stores: PaceStores, owner: str, now: datetime) -> PaceStatus:
@@ -124,7 +125,7 @@ def pace_status(*, stores: PaceStores, owner: str, now: datetime) -> PaceStatus:
     settings = settings_get(repo=stores.settings, owner=owner)
     breaks = breaks_list(repo=stores.breaks, owner=owner)
     running = stores.threads.list(thread_filter(owner=owner, states=[State.RUNNING], archived=None))
-    limit = FIRST_READ
+    limit: int | None = FIRST_READ
     while True:
         recent = stores.threads.list(thread_filter(owner=owner, archived=None, order_by=("-updated_at",), limit=limit))
         threads = {t.id: t for t in (*running, *recent)}.values()
@@ -134,11 +135,21 @@ def pace_status(*, stores: PaceStores, owner: str, now: datetime) -> PaceStatus:
         fatigue = fatigue_clock(
             spans=spans, breaks=breaks, settings=settings, now=now, running=moving, minute=stores.minute
         )
-        if len(recent) < limit:
+        if limit is None or len(recent) < limit:
             break  # every thread read
-        if fatigue.evidence is not None and recent[-1].updated_at <= fatigue.evidence:
+        oldest = recent[-1].updated_at
+        if fatigue.evidence is not None and oldest <= fatigue.evidence:
             break
-        limit *= 4
+        # Or older focus, whatever it was, ended an idle threshold before the first focus seen: that
+        # gap is a reset either way (a marker for "focus may have ended here" makes it count).
+        first = min((span.start for span in spans if span.end > span.start), default=now)
+        if first - oldest >= stores.minute * settings.idle_minutes:
+            marker = Span(oldest - MARKER, oldest)
+            fatigue = fatigue_clock(
+                spans=[*spans, marker], breaks=breaks, settings=settings, now=now, running=moving, minute=stores.minute
+            )
+            break
+        limit = None  # then the rest at once: one more query, not a series
     zone = profile_get(repo=stores.profiles, owner=owner).zone
     skips = skips_list(repo=stores.skips, owner=owner, limit=200)
     current = next((b for b in breaks if b.ended_at is None), None)
