@@ -23,7 +23,7 @@ from accounts.portability import (
     person_import,
     person_import_plan,
 )
-from parallel_you.api_support import ERRORS, READ_ERRORS, ApiError, Error, adapters, owner_of
+from parallel_you.api_support import ERRORS, READ_ERRORS, ApiError, Error, adapters, call, owner_of
 
 router = Router(tags=["your data"])
 
@@ -35,7 +35,7 @@ router = Router(tags=["your data"])
 )
 async def data_export(request: HttpRequest) -> HttpResponse:
     a = adapters()
-    export = person_export(threads=a.threads, sprints=a.sprints, profiles=a.profiles, owner=owner_of(request))
+    export = person_export(**a.stores(), owner=owner_of(request))
     response = HttpResponse(export.model_dump_json(indent=1), content_type="application/json; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response
@@ -82,20 +82,11 @@ async def data_import(request: HttpRequest, dry_run: bool = False) -> ImportOut:
     except RequestDataTooBig:
         raise ApiError(413, "too_large", "That document is too large to import over the API.") from None
     a = adapters()
-    owner = owner_of(request)
     try:
         if dry_run:
-            plan = person_import_plan(threads=a.threads, sprints=a.sprints, profiles=a.profiles, owner=owner, data=data)
+            plan = person_import_plan(**a.stores(), owner=owner_of(request), data=data)
         else:
-            plan = await person_import(
-                threads=a.threads,
-                sprints=a.sprints,
-                profiles=a.profiles,
-                bus=a.bus,
-                owner=owner,
-                data=data,
-                scheduler=a.scheduler,
-            )
+            plan = await call(request, person_import, uses=("threads", "sprints", "profiles", "scheduler"), data=data)
     except ImportRefused as exc:
         raise ApiError(422, "import_refused", exc.message, details={"problems": exc.problems}) from None
     return _out(plan, dry_run=dry_run)

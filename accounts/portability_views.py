@@ -73,7 +73,7 @@ async def data_page(request: HtmxHttpRequest) -> HttpResponse:
 async def data_export(request: HttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     adapters = current_adapters()
-    export = person_export(threads=adapters.threads, sprints=adapters.sprints, profiles=adapters.profiles, owner=owner)
+    export = person_export(**adapters.stores(), owner=owner)
     user = await request.auser()
     name = f"parallel-you-{user.get_username()}-{timezone.now():%Y-%m-%d}.json"
     response = HttpResponse(export.model_dump_json(indent=1), content_type="application/json; charset=utf-8")
@@ -94,19 +94,11 @@ async def data_import(request: HtmxHttpRequest) -> HttpResponse:
     try:
         if form.cleaned_data["digest"] != digest:
             # First look at this file (or another file than the one confirmed): show what it adds.
-            plan = person_import_plan(
-                threads=adapters.threads, sprints=adapters.sprints, profiles=adapters.profiles, owner=owner, data=data
-            )
+            plan = person_import_plan(**adapters.stores(), owner=owner, data=data)
             shown = ImportForm(initial={"digest": digest}, auto_id="import-%s")
             return _page(request, shown, plan=plan)
         plan = await person_import(
-            threads=adapters.threads,
-            sprints=adapters.sprints,
-            profiles=adapters.profiles,
-            bus=adapters.bus,
-            owner=owner,
-            data=data,
-            scheduler=adapters.scheduler,
+            **adapters.stores(), bus=adapters.bus, owner=owner, data=data, scheduler=adapters.scheduler
         )
     except ImportRefused as exc:
         for problem in exc.problems:

@@ -7,14 +7,13 @@ the event loop, as before the store was served off it.
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from pathlib import Path
 
 from bench.deploy import embedded, sign_up
 from bench.report import Figure, Target
 from bench.runner import Context
-from tests.support.loopprobe import concurrent_gets, pings_during
+from tests.support.loopprobe import pings_while_boards_load
 
 BOARD_REQUESTS = 20
 LATENCY_MS = 50
@@ -33,14 +32,7 @@ def _pings(ctx: Context, latency_ms: int, off_loop: str, rounds: int) -> list[fl
                 )
             cookie = person.cookie_header
             for _ in range(rounds):
-                round_trips, boards = asyncio.run(
-                    pings_during(
-                        server.ws_url,
-                        {"Cookie": cookie, "Origin": server.url},
-                        lambda: concurrent_gets(server.url, "/", BOARD_REQUESTS, cookie),
-                        every=0.002,
-                    )
-                )
+                round_trips, boards = pings_while_boards_load(server, cookie, BOARD_REQUESTS)
                 if any(status != 200 for status, _ in boards):
                     raise RuntimeError(f"a board request failed: {sorted({s for s, _ in boards})}")
                 samples += round_trips

@@ -235,6 +235,9 @@ class Fatigue:
     budget: timedelta
     now: datetime
     minute: timedelta = timedelta(minutes=1)  # shorter in demos and browser tests
+    # The earliest instant the last reset rests on (the start of its idle gap or break): focus that
+    # ended before it can't change the clock, so older sessions needn't be read (pace.selectors).
+    evidence: datetime | None = None
 
     @property
     def minutes(self) -> int:
@@ -280,24 +283,31 @@ def fatigue_clock(
     minutes last (a real minute, but for demos and browser tests)."""
     focus = merged(spans, now)
     idle_threshold, break_length = minute * settings.idle_minutes, minute * settings.break_minutes
-    resets: list[datetime] = []
+    resets: list[tuple[datetime, datetime]] = []  # (the reset, the earliest instant it rests on)
     previous: datetime | None = None
     for span in focus:
         if previous is not None and span.start - previous >= idle_threshold:
-            resets.append(span.start)
+            resets.append((span.start, previous))
         previous = span.end
     if previous is not None and now - previous >= idle_threshold:
-        resets.append(now)
+        resets.append((now, previous))
     for pause in breaks:
         rest = pause.rest_span(now)
         if rest is not None and rest.length - _overlap(focus, rest) >= break_length:
-            resets.append(rest.end)
-    since = max(resets) if resets else None
+            resets.append((rest.end, rest.start))
+    since = max(r for r, _ in resets) if resets else None
+    evidence = min((e for r, e in resets if r == since), default=None)
     window = Span(since or datetime.min.replace(tzinfo=now.tzinfo), now)
     focused = _overlap(focus, window)
     moving = running and bool(focus) and focus[-1].end >= now
     return Fatigue(
-        focused=focused, since=since, running=moving, budget=minute * settings.focus_budget, now=now, minute=minute
+        focused=focused,
+        since=since,
+        running=moving,
+        budget=minute * settings.focus_budget,
+        now=now,
+        minute=minute,
+        evidence=evidence,
     )
 
 

@@ -20,7 +20,7 @@ from pace.domain import (
     start_gate,
 )
 from parallel_you.repo import FilterSpec, Repo
-from threads.domain import Profile, Thread
+from threads.domain import Profile, State, Thread
 from threads.selectors import profile_get, thread_filter
 from timers.scheduler import ExpiryScheduler
 
@@ -113,16 +113,43 @@ class PaceStatus:
         return at is not None and at <= moment
 
 
+MARKER = timedelta(microseconds=1)
+FIRST_READ = 16  # threads read first, most recently updated first; then all of them if need be
+
+
 def pace_status(*, stores: PaceStores, owner: str, now: datetime) -> PaceStatus:
+    """The clock from the person's stored sessions and breaks. Threads are read most recently
+    updated first, and only until the last reset is certain: a session ends no later than its
+    thread's `updated_at`, so threads last updated before the reset's evidence (the start of its
+    idle gap or break) can't change the clock. A person with years of sessions reads a few threads."""
     settings = settings_get(repo=stores.settings, owner=owner)
-    threads = stores.threads.list(thread_filter(owner=owner, archived=None))
-    sessions = [s for t in threads for s in t.sessions]
-    runs = [t.run for t in threads if t.run is not None]
-    spans, running = person_spans(sessions, runs, now)
     breaks = breaks_list(repo=stores.breaks, owner=owner)
-    fatigue = fatigue_clock(
-        spans=spans, breaks=breaks, settings=settings, now=now, running=running, minute=stores.minute
-    )
+    running = stores.threads.list(thread_filter(owner=owner, states=[State.RUNNING], archived=None))
+    limit: int | None = FIRST_READ
+    while True:
+        recent = stores.threads.list(thread_filter(owner=owner, archived=None, order_by=("-updated_at",), limit=limit))
+        threads = {t.id: t for t in (*running, *recent)}.values()
+        sessions = [s for t in threads for s in t.sessions]
+        runs = [t.run for t in threads if t.run is not None]
+        spans, moving = person_spans(sessions, runs, now)
+        fatigue = fatigue_clock(
+            spans=spans, breaks=breaks, settings=settings, now=now, running=moving, minute=stores.minute
+        )
+        if limit is None or len(recent) < limit:
+            break  # every thread read
+        oldest = recent[-1].updated_at
+        if fatigue.evidence is not None and oldest <= fatigue.evidence:
+            break
+        # Or older focus, whatever it was, ended an idle threshold before the first focus seen: that
+        # gap is a reset either way (a marker for "focus may have ended here" makes it count).
+        first = min((span.start for span in spans if span.end > span.start), default=now)
+        if first - oldest >= stores.minute * settings.idle_minutes:
+            marker = Span(oldest - MARKER, oldest)
+            fatigue = fatigue_clock(
+                spans=[*spans, marker], breaks=breaks, settings=settings, now=now, running=moving, minute=stores.minute
+            )
+            break
+        limit = None  # then the rest at once: one more query, not a series
     zone = profile_get(repo=stores.profiles, owner=owner).zone
     skips = skips_list(repo=stores.skips, owner=owner, limit=200)
     current = next((b for b in breaks if b.ended_at is None), None)

@@ -7,13 +7,14 @@ in the domain and the services; this module only translates their answers into H
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
 
-from parallel_you.bootstrap import Adapters, current_adapters
+from parallel_you.bootstrap import Adapters, Port, current_adapters
 
 
 def adapters() -> Adapters:
@@ -25,6 +26,22 @@ def owner_of(request: HttpRequest) -> str:
     """The owner id of the person the request was authenticated as (token or session)."""
     user: Any = request.auth  # type: ignore[attr-defined]
     return str(user.pk)
+
+
+T = TypeVar("T")
+
+
+async def call(
+    request: HttpRequest,
+    service: Callable[..., Awaitable[T]],
+    /,
+    *,
+    repo: Port | None = None,
+    uses: Sequence[Port] = (),
+    **arguments: Any,
+) -> T:
+    """Run a keyword-only service for the person asking, wired as `Adapters.call` says."""
+    return await adapters().call(service, owner=owner_of(request), repo=repo, uses=uses, **arguments)
 
 
 class Input(Schema):
@@ -94,6 +111,12 @@ def etag_of(document: Any) -> str:
 
 def set_etag(response: HttpResponse, document: Any) -> None:
     response["ETag"] = etag_of(document)
+
+
+def tagged(response: HttpResponse, document: T) -> T:
+    """`document`, its version set as the response's ETag: a write's answer."""
+    set_etag(response, document)
+    return document
 
 
 def created(response: HttpResponse, document: Any, location: str) -> None:

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar
 
 from django.conf import settings
 
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Hook = Callable[[], Awaitable[None]]
+T = TypeVar("T")
+Port = Literal["threads", "sprints", "profiles", "scheduler"]
 
 
 @cache
@@ -120,6 +122,14 @@ def make_scheduler(transport: str, task: str | None = None) -> ExpiryScheduler:
     raise ValueError(f"Unknown bus transport {transport!r}")
 
 
+class Stores(TypedDict):
+    """The document repos by name, as the services that read or write all of them take them."""
+
+    threads: Repo[Thread]
+    sprints: Repo[Sprint]
+    profiles: Repo[Profile]
+
+
 @dataclass
 class Adapters:
     """The adapters one process works with, and what starts and stops with them on its event loop."""
@@ -136,6 +146,27 @@ class Adapters:
     pace_marks: Repo[PaceMarks]
     startup: list[Hook] = field(default_factory=list)
     shutdown: list[Hook] = field(default_factory=list)
+
+    def stores(self) -> Stores:
+        return Stores(threads=self.threads, sprints=self.sprints, profiles=self.profiles)
+
+    def call(
+        self,
+        service: Callable[..., Awaitable[T]],
+        /,
+        *,
+        owner: str,
+        repo: Port | None = None,
+        uses: Sequence[Port] = (),
+        **arguments: Any,
+    ) -> Awaitable[T]:
+        """A keyword-only service wired to these adapters: `repo=` the adapter `repo` names, those
+        `uses` names under their own names (`threads=`, `scheduler=`), the bus, the owner, then
+        `arguments`. The one place a view or an endpoint hands adapters to a service."""
+        ports: dict[str, Any] = {name: getattr(self, name) for name in uses}
+        if repo is not None:
+            ports["repo"] = getattr(self, repo)
+        return service(**ports, bus=self.bus, owner=owner, **arguments)
 
     async def start(self) -> None:
         for hook in self.startup:

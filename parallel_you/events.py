@@ -9,16 +9,39 @@ checks a payload against the catalogue, and the test suite checks every message 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+_DECLARED: dict[str, list[type[MessageBase]]] = {}
+
+
+def declared_in(module: str) -> tuple[type[MessageBase], ...]:
+    """The message types with a topic declared in `module` (pass `__name__`), in their order: an
+    app's `events.MESSAGES`, registered by its AppConfig.ready."""
+    return tuple(_DECLARED.get(module, ()))
 
 
 class MessageBase(BaseModel):
     """A typed bus message: its fields are the payload, its docstring says what happened."""
 
     topic: ClassVar[str]
+    summaries: ClassVar[Mapping[str, str]] = {}
+    """What each verb means, `{aggregate}` standing for the topic's first word: the summary of a
+    message type declared without a docstring (one text for `story.created` and `task.created`)."""
+
+    def __init_subclass__(cls, *, topic: str = "", **kwargs: Any) -> None:
+        """`class SprintCreated(SprintMessage, topic="sprint.created"): ...` declares a message type."""
+        super().__init_subclass__(**kwargs)
+        if topic:
+            cls.topic = topic
+            aggregate, _, verb = topic.partition(".")
+            if cls.__doc__ is None and verb in cls.summaries:
+                cls.__doc__ = cls.summaries[verb].format(aggregate=aggregate)
+        if "topic" in vars(cls):
+            _DECLARED.setdefault(cls.__module__, []).append(cls)
 
     @classmethod
     def summary(cls) -> str:
@@ -85,10 +108,8 @@ class RefreshPayload(BaseModel):
     reason: str = ""
 
 
-class RequestRefresh(RefreshPayload, MessageBase):
+class RequestRefresh(RefreshPayload, MessageBase, topic="app.request_refresh"):
     """Every open page of `owner` should reload its live parts (e.g. after a bulk change)."""
-
-    topic = "app.request_refresh"
 
 
 register(RequestRefresh)

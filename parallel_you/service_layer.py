@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 from parallel_you.bus.base import BusUnavailable, Envelope
 from parallel_you.bus.outbox import staged_form
-from parallel_you.domain import DomainError
+from parallel_you.domain import DomainError, NotFound
 from parallel_you.events import Event
 from parallel_you.repo import Conflict, Repo, RepoError, WriteUncertain
 
@@ -146,6 +146,19 @@ def reapply_on_conflict(use_case: UseCase) -> UseCase:
         raise ChangedElsewhere(None, "This is changing too often right now to apply that. Try again.") from last
 
     return run  # type: ignore[return-value]
+
+
+Owned = TypeVar("Owned")
+
+
+def made_before(repo: Repo[Owned], doc_id: str | None, *, owner: str, not_found: str) -> Owned | None:
+    """For creates that carry their own id (a form's token): the document a first request already
+    made with it, so a repeated one answers with that and changes nothing. Someone else's id is
+    `NotFound` (saying `not_found`), like any id that is not the person's."""
+    existing = repo.get(doc_id) if doc_id is not None else None
+    if existing is not None and getattr(existing, "owner", None) != owner:
+        raise NotFound(not_found)
+    return existing
 
 
 def refuse_if_changed(current: Any, read_version: int | None) -> None:

@@ -248,6 +248,12 @@ def block(
 CurrentOption = Annotated[str | None, typer.Option("--current", help="pause or park a quantum running elsewhere first")]
 
 
+def _quantum(thread: str, verb: str, as_json: bool, body: dict[str, Any] | None = None) -> None:
+    """POST /threads/<id>/quantum/<verb> and show the thread it answers with."""
+    client = api()
+    done_with(client.post(f"/threads/{client.thread_id(thread)}/quantum/{verb}", body), as_json)
+
+
 @app.command()
 @friendly
 def start(
@@ -257,33 +263,28 @@ def start(
     as_json: JsonOption = False,
 ) -> None:
     """Start a quantum on a thread."""
-    client = api()
-    body = {"minutes": minutes, "current": current}
-    done_with(client.post(f"/threads/{client.thread_id(thread)}/quantum/start", body), as_json)
+    _quantum(thread, "start", as_json, {"minutes": minutes, "current": current})
 
 
 @app.command()
 @friendly
 def pause(thread: str, as_json: JsonOption = False) -> None:
     """Pause the running quantum (the time left is kept)."""
-    client = api()
-    done_with(client.post(f"/threads/{client.thread_id(thread)}/quantum/pause"), as_json)
+    _quantum(thread, "pause", as_json)
 
 
 @app.command()
 @friendly
 def resume(thread: str, current: CurrentOption = None, as_json: JsonOption = False) -> None:
     """Resume a paused quantum (restart the clock)."""
-    client = api()
-    done_with(client.post(f"/threads/{client.thread_id(thread)}/quantum/resume", {"current": current}), as_json)
+    _quantum(thread, "resume", as_json, {"current": current})
 
 
 @app.command()
 @friendly
 def extend(thread: str, minutes: int = 5, as_json: JsonOption = False) -> None:
     """Add minutes to the running quantum."""
-    client = api()
-    done_with(client.post(f"/threads/{client.thread_id(thread)}/quantum/extend", {"minutes": minutes}), as_json)
+    _quantum(thread, "extend", as_json, {"minutes": minutes})
 
 
 @app.command()
@@ -297,9 +298,7 @@ def stop(
     as_json: JsonOption = False,
 ) -> None:
     """Stop the quantum and record the session."""
-    client = api()
-    body = {"then": then, "outcome": outcome}
-    done_with(client.post(f"/threads/{client.thread_id(thread)}/quantum/stop", body), as_json)
+    _quantum(thread, "stop", as_json, {"then": then, "outcome": outcome})
 
 
 @app.command()

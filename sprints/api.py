@@ -3,8 +3,9 @@ and the capacity and burndown numbers the planning page and the sprint board sho
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
@@ -16,10 +17,11 @@ from parallel_you.api_support import (
     ApiError,
     Input,
     adapters,
+    call,
     check_if_match,
     created,
     owner_of,
-    set_etag,
+    tagged,
 )
 from sprints import selectors, services
 from sprints.domain import Closing, Sprint, SprintState
@@ -27,6 +29,7 @@ from threads.domain import EnergyBand, Thread
 from threads.services import thread_edit
 
 router = Router(tags=["sprints"])
+T = TypeVar("T")
 
 
 @router.get("", response={200: list[Sprint], **READ_ERRORS}, summary="The person's sprints, by start date")
@@ -45,15 +48,8 @@ class SprintIn(Input):
 
 @router.post("", response={201: Sprint, **ERRORS}, summary="Plan a sprint")
 async def sprint_create(request: HttpRequest, payload: SprintIn, response: HttpResponse) -> Status:
-    a = adapters()
-    sprint = await services.sprint_create(
-        repo=a.sprints,
-        bus=a.bus,
-        owner=owner_of(request),
-        threads=a.threads,
-        profiles=a.profiles,
-        **payload.model_dump(),
-    )
+    arguments = payload.model_dump()
+    sprint = await call(request, services.sprint_create, repo="sprints", uses=("threads", "profiles"), **arguments)
     created(response, sprint, f"/api/v1/sprints/{sprint.id}")
     return Status(201, sprint)
 
@@ -63,21 +59,20 @@ async def sprint_active(request: HttpRequest, response: HttpResponse) -> Sprint:
     sprint = selectors.sprint_active(repo=adapters().sprints, owner=owner_of(request))
     if sprint is None:
         raise ApiError(404, "no_active_sprint", "No sprint is active: start one from the sprints page.")
-    set_etag(response, sprint)
-    return sprint
+    return tagged(response, sprint)
 
 
 @router.get("/{sprint_id}", response={200: Sprint, **READ_ERRORS}, summary="One sprint (ETag: its version)")
 async def sprint_get(request: HttpRequest, sprint_id: str, response: HttpResponse) -> Sprint:
-    sprint = selectors.sprint_get(repo=adapters().sprints, owner=owner_of(request), sprint_id=sprint_id)
-    set_etag(response, sprint)
-    return sprint
+    return tagged(response, selectors.sprint_get(repo=adapters().sprints, owner=owner_of(request), sprint_id=sprint_id))
 
 
-def guarded(request: HttpRequest, sprint_id: str) -> Sprint:
-    sprint = selectors.sprint_get(repo=adapters().sprints, owner=owner_of(request), sprint_id=sprint_id)
-    check_if_match(request, sprint)
-    return sprint
+async def sprint_write(
+    request: HttpRequest, service: Callable[..., Awaitable[T]], sprint_id: str, **arguments: Any
+) -> T:
+    """A write to one sprint: `If-Match` checked against it, then the service run (see `call`)."""
+    check_if_match(request, selectors.sprint_get(repo=adapters().sprints, owner=owner_of(request), sprint_id=sprint_id))
+    return await call(request, service, repo="sprints", sprint_id=sprint_id, **arguments)
 
 
 class SprintEdit(Input):
@@ -90,24 +85,13 @@ class SprintEdit(Input):
 
 @router.patch("/{sprint_id}", response={200: Sprint, **ERRORS}, summary="Edit name, goal, dates")
 async def sprint_edit(request: HttpRequest, sprint_id: str, payload: SprintEdit, response: HttpResponse) -> Sprint:
-    guarded(request, sprint_id)
-    a = adapters()
     changes = payload.model_dump(exclude_unset=True)
-    allow_overlap = changes.pop("allow_overlap", False)
-    sprint = await services.sprint_edit(
-        repo=a.sprints, bus=a.bus, owner=owner_of(request), sprint_id=sprint_id, allow_overlap=allow_overlap, **changes
-    )
-    set_etag(response, sprint)
-    return sprint
+    return tagged(response, await sprint_write(request, services.sprint_edit, sprint_id, **changes))
 
 
 @router.delete("/{sprint_id}", response={200: Sprint, **ERRORS}, summary="Delete; its items go back to the backlog")
 async def sprint_delete(request: HttpRequest, sprint_id: str) -> Sprint:
-    guarded(request, sprint_id)
-    a = adapters()
-    return await services.sprint_delete(
-        repo=a.sprints, threads=a.threads, bus=a.bus, owner=owner_of(request), sprint_id=sprint_id
-    )
+    return await sprint_write(request, services.sprint_delete, sprint_id, uses=["threads"])
 
 
 class CapacityIn(Input):
@@ -117,19 +101,10 @@ class CapacityIn(Input):
 
 @router.put("/{sprint_id}/capacity", response={200: Sprint, **ERRORS}, summary="Set capacity per band")
 async def capacity_set(request: HttpRequest, sprint_id: str, payload: CapacityIn, response: HttpResponse) -> Sprint:
-    guarded(request, sprint_id)
-    a = adapters()
-    sprint = await services.sprint_capacity_set(
-        repo=a.sprints,
-        bus=a.bus,
-        owner=owner_of(request),
-        sprint_id=sprint_id,
-        capacity=payload.capacity,
-        profiles=a.profiles,
-        count_weekends=payload.count_weekends,
+    capacity = payload.model_dump()
+    return tagged(
+        response, await sprint_write(request, services.sprint_capacity_set, sprint_id, uses=["profiles"], **capacity)
     )
-    set_etag(response, sprint)
-    return sprint
 
 
 class CapacityRowOut(Schema):
@@ -149,9 +124,7 @@ class CapacityOut(Schema):
 @router.get("/{sprint_id}/capacity", response={200: CapacityOut, **READ_ERRORS}, summary="Planned vs available")
 async def capacity_get(request: HttpRequest, sprint_id: str) -> CapacityOut:
     a = adapters()
-    planning = selectors.planning_get(
-        repo=a.sprints, threads=a.threads, profiles=a.profiles, owner=owner_of(request), sprint_id=sprint_id
-    )
+    planning = selectors.planning_get(**selectors.reads_of(a, owner_of(request)), sprint_id=sprint_id)
     rows = [
         CapacityRowOut(band=r.band, per_day=r.per_day, available=r.available, planned=r.planned, over=r.over)
         for r in planning.capacity
@@ -184,9 +157,7 @@ def _chart(data: Any) -> ChartOut:
 @router.get("/{sprint_id}/burndown", response={200: BurndownOut, **READ_ERRORS}, summary="Remaining quanta by day")
 async def burndown_get(request: HttpRequest, sprint_id: str) -> BurndownOut:
     a = adapters()
-    found = selectors.burndown_get(
-        repo=a.sprints, threads=a.threads, profiles=a.profiles, owner=owner_of(request), sprint_id=sprint_id
-    )
+    found = selectors.burndown_get(**selectors.reads_of(a, owner_of(request)), sprint_id=sprint_id)
     return BurndownOut(
         sprint_id=sprint_id,
         overall=_chart(found.overall),
@@ -201,30 +172,14 @@ class ItemIn(Input):
 
 @router.post("/{sprint_id}/items", response={200: Sprint, **ERRORS}, summary="Add a story or task")
 async def item_add(request: HttpRequest, sprint_id: str, payload: ItemIn, response: HttpResponse) -> Sprint:
-    guarded(request, sprint_id)
-    a = adapters()
-    sprint = await services.sprint_item_add(
-        repo=a.sprints,
-        threads=a.threads,
-        bus=a.bus,
-        owner=owner_of(request),
-        sprint_id=sprint_id,
-        thread_id=payload.thread_id,
-        position=payload.position,
-    )
-    set_etag(response, sprint)
-    return sprint
+    item = payload.model_dump()
+    return tagged(response, await sprint_write(request, services.sprint_item_add, sprint_id, uses=["threads"], **item))
 
 
 @router.delete("/{sprint_id}/items/{thread_id}", response={200: Sprint, **ERRORS}, summary="Back to the backlog")
 async def item_remove(request: HttpRequest, sprint_id: str, thread_id: str, response: HttpResponse) -> Sprint:
-    guarded(request, sprint_id)
-    a = adapters()
-    sprint = await services.sprint_item_remove(
-        repo=a.sprints, threads=a.threads, bus=a.bus, owner=owner_of(request), sprint_id=sprint_id, thread_id=thread_id
-    )
-    set_etag(response, sprint)
-    return sprint
+    removed = await sprint_write(request, services.sprint_item_remove, sprint_id, uses=["threads"], thread_id=thread_id)
+    return tagged(response, removed)
 
 
 class MoveIn(Input):
@@ -235,18 +190,10 @@ class MoveIn(Input):
 async def item_move(
     request: HttpRequest, sprint_id: str, thread_id: str, payload: MoveIn, response: HttpResponse
 ) -> Sprint:
-    guarded(request, sprint_id)
-    a = adapters()
-    sprint = await services.sprint_item_move(
-        repo=a.sprints,
-        bus=a.bus,
-        owner=owner_of(request),
-        sprint_id=sprint_id,
-        thread_id=thread_id,
-        position=payload.position,
+    moved = await sprint_write(
+        request, services.sprint_item_move, sprint_id, thread_id=thread_id, **payload.model_dump()
     )
-    set_etag(response, sprint)
-    return sprint
+    return tagged(response, moved)
 
 
 class OrderIn(Input):
@@ -255,13 +202,7 @@ class OrderIn(Input):
 
 @router.put("/{sprint_id}/items", response={200: Sprint, **ERRORS}, summary="Reorder all items")
 async def items_reorder(request: HttpRequest, sprint_id: str, payload: OrderIn, response: HttpResponse) -> Sprint:
-    guarded(request, sprint_id)
-    a = adapters()
-    sprint = await services.sprint_items_reorder(
-        repo=a.sprints, bus=a.bus, owner=owner_of(request), sprint_id=sprint_id, order=payload.order
-    )
-    set_etag(response, sprint)
-    return sprint
+    return tagged(response, await sprint_write(request, services.sprint_items_reorder, sprint_id, order=payload.order))
 
 
 class EstimateIn(Input):
@@ -282,11 +223,7 @@ async def item_estimate(request: HttpRequest, sprint_id: str, thread_id: str, pa
 
 @router.post("/{sprint_id}/start", response={200: Sprint, **ERRORS}, summary="Planned → Active")
 async def sprint_start(request: HttpRequest, sprint_id: str, response: HttpResponse) -> Sprint:
-    guarded(request, sprint_id)
-    a = adapters()
-    sprint = await services.sprint_start(repo=a.sprints, bus=a.bus, owner=owner_of(request), sprint_id=sprint_id)
-    set_etag(response, sprint)
-    return sprint
+    return tagged(response, await sprint_write(request, services.sprint_start, sprint_id))
 
 
 class CloseIn(Input):
@@ -295,13 +232,4 @@ class CloseIn(Input):
 
 @router.post("/{sprint_id}/close", response={200: Closing, **ERRORS}, summary="Close; unfinished work moves on")
 async def sprint_close(request: HttpRequest, sprint_id: str, payload: CloseIn) -> Closing:
-    guarded(request, sprint_id)
-    a = adapters()
-    return await services.sprint_close(
-        repo=a.sprints,
-        threads=a.threads,
-        bus=a.bus,
-        owner=owner_of(request),
-        sprint_id=sprint_id,
-        carry_to=payload.carry_to,
-    )
+    return await sprint_write(request, services.sprint_close, sprint_id, uses=["threads"], carry_to=payload.carry_to)

@@ -3,7 +3,6 @@ from django.apps import AppConfig
 
 class SprintsConfig(AppConfig):
     name = "sprints"
-    verbose_name = "Sprints"
 
     def ready(self) -> None:
         from parallel_you import consistency, events

@@ -6,69 +6,50 @@ kernel's catalogue (parallel_you/events.py).
 
 from __future__ import annotations
 
-from parallel_you.events import MessageBase
+from collections.abc import Mapping
+from typing import ClassVar
+
+from parallel_you.events import MessageBase, declared_in
 from sprints.domain import Sprint
 
 
 class SprintMessage(Sprint, MessageBase):
     """A message whose payload is a whole sprint."""
 
-
-class SprintCreated(SprintMessage):
-    """A sprint was created."""
-
-    topic = "sprint.created"
-
-
-class SprintUpdated(SprintMessage):
-    """A sprint had its name, goal, dates or capacity edited."""
-
-    topic = "sprint.updated"
-
-
-class SprintDeleted(SprintMessage):
-    """A sprint was deleted (payload: the sprint as it was)."""
-
-    topic = "sprint.deleted"
+    summaries: ClassVar[Mapping[str, str]] = {
+        "created": "A sprint was created.",
+        "updated": "A sprint had its name, goal, dates or capacity edited.",
+        "deleted": "A sprint was deleted (payload: the sprint as it was).",
+        "item_added": "A sprint got a story or task added.",
+        "item_removed": "A sprint had a story or task removed.",
+        "items_reordered": "A sprint had its stories and tasks reordered.",
+        "started": "A sprint became the active sprint.",
+        "closed": "A sprint was closed; unfinished items were carried over.",
+    }
 
 
-class SprintItemAdded(SprintMessage):
-    """A sprint got a story or task added."""
-
-    topic = "sprint.item_added"
+class SprintCreated(SprintMessage, topic="sprint.created"): ...
 
 
-class SprintItemRemoved(SprintMessage):
-    """A sprint had a story or task removed."""
-
-    topic = "sprint.item_removed"
+class SprintUpdated(SprintMessage, topic="sprint.updated"): ...
 
 
-class SprintItemsReordered(SprintMessage):
-    """A sprint had its stories and tasks reordered."""
-
-    topic = "sprint.items_reordered"
+class SprintDeleted(SprintMessage, topic="sprint.deleted"): ...
 
 
-class SprintStarted(SprintMessage):
-    """A sprint became the active sprint."""
-
-    topic = "sprint.started"
+class SprintItemAdded(SprintMessage, topic="sprint.item_added"): ...
 
 
-class SprintClosed(SprintMessage):
-    """A sprint was closed; unfinished items were carried over."""
-
-    topic = "sprint.closed"
+class SprintItemRemoved(SprintMessage, topic="sprint.item_removed"): ...
 
 
-MESSAGES: tuple[type[MessageBase], ...] = (
-    SprintCreated,
-    SprintUpdated,
-    SprintDeleted,
-    SprintItemAdded,
-    SprintItemRemoved,
-    SprintItemsReordered,
-    SprintStarted,
-    SprintClosed,
-)
+class SprintItemsReordered(SprintMessage, topic="sprint.items_reordered"): ...
+
+
+class SprintStarted(SprintMessage, topic="sprint.started"): ...
+
+
+class SprintClosed(SprintMessage, topic="sprint.closed"): ...
+
+
+MESSAGES = declared_in(__name__)

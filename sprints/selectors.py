@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Protocol, TypedDict
 
 from parallel_you.domain import NotFound, day_of, today_in
 from parallel_you.repo import FilterSpec, Repo
@@ -27,6 +28,26 @@ from threads.domain import EnergyBand, Kind, Profile, State, Thread
 from threads.selectors import profile_get, thread_filter
 
 BACKLOG_STATES = (State.READY, State.RUNNING, State.PARKED, State.BLOCKED)
+
+
+class Stores(Protocol):
+    threads: Repo[Thread]
+    sprints: Repo[Sprint]
+    profiles: Repo[Profile]
+
+
+class Reads(TypedDict):
+    """What the planning and burndown selectors read, by their parameter names."""
+
+    repo: Repo[Sprint]
+    threads: Repo[Thread]
+    profiles: Repo[Profile]
+    owner: str
+
+
+def reads_of(stores: Stores, owner: str) -> Reads:
+    """`planning_get(**reads_of(adapters, owner), sprint_id=...)`: the person's sprints, threads, profile."""
+    return Reads(repo=stores.sprints, threads=stores.threads, profiles=stores.profiles, owner=owner)
 
 
 def sprint_filter(*, owner: str, state: SprintState | None = None) -> FilterSpec:

@@ -19,6 +19,7 @@ from parallel_you.service_layer import (
     ChangedElsewhere,
     commit,
     deliver,
+    made_before,
     publish,
     reapply_on_conflict,
     refuse_if_changed,
@@ -87,12 +88,9 @@ async def sprint_create(
 
     `sprint_id` (from the create form's token) makes a repeated request answer with the sprint the
     first one made, changing nothing."""
-    if sprint_id is not None:
-        existing = repo.get(sprint_id)
-        if existing is not None:
-            if existing.owner != owner:
-                raise NotFound("There's no such sprint.")
-            return existing
+    existing = made_before(repo, sprint_id, owner=owner, not_found="There's no such sprint.")
+    if existing is not None:
+        return existing
     if capacity is None and threads is not None and profiles is not None:
         capacity = capacity_suggestion(threads=threads, profiles=profiles, owner=owner)
     ids = {"id": sprint_id} if sprint_id is not None else {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pace.web import pace_stores
-from parallel_you.bootstrap import current_adapters
+from parallel_you.bootstrap import Port, current_adapters
 from parallel_you.domain import DomainError, NotFound
 from parallel_you.htmx import (
     HtmxHttpRequest,
@@ -39,6 +39,7 @@ from sprints.selectors import (
     Burndowns,
     burndown_get,
     planning_get,
+    reads_of,
     sprint_active,
     sprint_get,
     sprint_index,
@@ -50,6 +51,10 @@ from threads.services import thread_edit
 from timers import selectors as timer_selectors
 
 NO_SPRINT = "There's no such sprint."
+T = TypeVar("T")
+THREADS: tuple[Port, ...] = ("threads",)
+PROFILES: tuple[Port, ...] = ("profiles",)
+BOTH: tuple[Port, ...] = ("threads", "profiles")
 
 
 def _burndown_context(burndowns: Burndowns) -> dict[str, Any]:
@@ -72,20 +77,11 @@ async def sprint_list_page(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 async def sprint_new(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
-    adapters = current_adapters()
     form = SprintForm(request.POST or None)
     if request.method == "POST":
+        create = services.sprint_create
         sprint = await submit(
-            form,
-            lambda: services.sprint_create(
-                repo=adapters.sprints,
-                bus=adapters.bus,
-                owner=owner,
-                sprint_id=form.created_id(owner),
-                threads=adapters.threads,
-                profiles=adapters.profiles,
-                **form.changes(),
-            ),
+            form, lambda: _on_sprint(owner, create, form.created_id(owner), uses=BOTH, **form.changes())
         )
         if sprint is not None:
             return go(request, reverse("sprints:detail", args=[sprint.id]))
@@ -107,17 +103,8 @@ async def sprint_edit(request: HtmxHttpRequest, sprint_id: str) -> HttpResponse:
     sprint = sprint_get(repo=adapters.sprints, owner=owner, sprint_id=sprint_id)
     form = SprintForm(request.POST) if request.method == "POST" else SprintForm.of(sprint)
     if request.method == "POST":
-        edited = await submit(
-            form,
-            lambda: services.sprint_edit(
-                repo=adapters.sprints,
-                bus=adapters.bus,
-                owner=owner,
-                sprint_id=sprint.id,
-                profiles=adapters.profiles,
-                **form.changes(),
-            ),
-        )
+        edit = services.sprint_edit
+        edited = await submit(form, lambda: _on_sprint(owner, edit, sprint.id, uses=PROFILES, **form.changes()))
         if edited is not None:
             return go(request, reverse("sprints:detail", args=[sprint.id]))
     return _form_page(request, form, sprint)
@@ -132,9 +119,7 @@ async def sprint_delete(request: HtmxHttpRequest, sprint_id: str) -> HttpRespons
     if request.method == "GET":
         sprint = sprint_get(repo=adapters.sprints, owner=owner, sprint_id=sprint_id)
         return render(request, "sprints/confirm_delete.html", {"sprint": sprint})
-    sprint = await services.sprint_delete(
-        repo=adapters.sprints, threads=adapters.threads, bus=adapters.bus, owner=owner, sprint_id=sprint_id
-    )
+    sprint = await adapters.call(services.sprint_delete, owner=owner, repo="sprints", uses=THREADS, sprint_id=sprint_id)
     messages.success(request, f"Deleted “{sprint.name}”; its stories and tasks are back in the backlog.")
     return go(request, reverse("sprints:list"))
 
@@ -148,17 +133,8 @@ def _filters(request: HtmxHttpRequest) -> tuple[str, str]:
 async def _planning(
     request: HtmxHttpRequest, owner: str, sprint_id: str, *, error: str = "", status: int = 200, form: Any = None
 ) -> HttpResponse:
-    adapters = current_adapters()
     band, state = _filters(request)
-    planning = planning_get(
-        repo=adapters.sprints,
-        threads=adapters.threads,
-        profiles=adapters.profiles,
-        owner=owner,
-        sprint_id=sprint_id,
-        band=band,
-        state=state,
-    )
+    planning = planning_get(**reads_of(current_adapters(), owner), sprint_id=sprint_id, band=band, state=state)
     sprint = planning.sprint
     if sprint.state is SprintState.CLOSED and not request.htmx:
         return redirect("sprints:summary", sprint.id)
@@ -169,10 +145,7 @@ async def _planning(
     if (request.htmx and request.method == "POST") or request.headers.get("HX-Target") == "planning":
         response = render(request, "sprints/_planning.html", context, status=status)
         return changed(response) if status == 200 and request.method == "POST" else response
-    burndowns = burndown_get(
-        repo=adapters.sprints, threads=adapters.threads, profiles=adapters.profiles, owner=owner, sprint_id=sprint.id
-    )
-    context |= _burndown_context(burndowns)
+    context |= _burndown_context(burndown_get(**reads_of(current_adapters(), owner), sprint_id=sprint.id))
     return render(request, "sprints/planning.html", context, status=status)
 
 
@@ -216,6 +189,13 @@ def _parsed(form: Any) -> dict[str, Any]:
     return form.cleaned_data
 
 
+def _on_sprint(
+    owner: str, service: Callable[..., Awaitable[T]], sprint_id: str | None, **arguments: Any
+) -> Awaitable[T]:
+    """A sprint service on the person's sprint `sprint_id`, wired to the process's adapters."""
+    return current_adapters().call(service, owner=owner, repo="sprints", sprint_id=sprint_id, **arguments)
+
+
 def _thread_of(owner: str, thread_id: str) -> None:
     """Whose thread it is comes before what was sent with it."""
     try:
@@ -227,67 +207,39 @@ def _thread_of(owner: str, thread_id: str) -> None:
 @require_POST
 @planning_change
 async def item_add(request: HtmxHttpRequest, owner: str, sprint_id: str) -> None:
-    adapters = current_adapters()
-    await services.sprint_item_add(
-        repo=adapters.sprints,
-        threads=adapters.threads,
-        bus=adapters.bus,
-        owner=owner,
-        sprint_id=sprint_id,
-        thread_id=request.POST.get("thread_id", ""),
-        position=_parsed(PositionForm(request.POST))["position"],
-    )
+    item = {"thread_id": request.POST.get("thread_id", ""), "position": _parsed(PositionForm(request.POST))["position"]}
+    await _on_sprint(owner, services.sprint_item_add, sprint_id, uses=THREADS, **item)
 
 
 @require_POST
 @planning_change
 async def item_remove(request: HtmxHttpRequest, owner: str, sprint_id: str, thread_id: str) -> None:
-    adapters = current_adapters()
     _thread_of(owner, thread_id)
-    await services.sprint_item_remove(
-        repo=adapters.sprints,
-        threads=adapters.threads,
-        bus=adapters.bus,
-        owner=owner,
-        sprint_id=sprint_id,
-        thread_id=thread_id,
-    )
+    await _on_sprint(owner, services.sprint_item_remove, sprint_id, uses=THREADS, thread_id=thread_id)
 
 
 @require_POST
 @planning_change
 async def item_move(request: HtmxHttpRequest, owner: str, sprint_id: str, thread_id: str) -> None:
-    adapters = current_adapters()
     _thread_of(owner, thread_id)
     position = _parsed(PositionForm(request.POST))["position"]
-    await services.sprint_item_move(
-        repo=adapters.sprints,
-        bus=adapters.bus,
-        owner=owner,
-        sprint_id=sprint_id,
-        thread_id=thread_id,
-        position=0 if position is None else position,
-    )
+    await _on_sprint(owner, services.sprint_item_move, sprint_id, thread_id=thread_id, position=position or 0)
 
 
 @require_POST
 @planning_change
 async def items_reorder(request: HtmxHttpRequest, owner: str, sprint_id: str) -> None:
-    adapters = current_adapters()
     order = [i for i in request.POST.get("order", "").split(",") if i]
-    await services.sprint_items_reorder(
-        repo=adapters.sprints, bus=adapters.bus, owner=owner, sprint_id=sprint_id, order=order
-    )
+    await _on_sprint(owner, services.sprint_items_reorder, sprint_id, order=order)
 
 
 @require_POST
 @planning_change
 async def item_estimate(request: HtmxHttpRequest, owner: str, sprint_id: str, thread_id: str) -> None:
     """A story's or task's estimate in quanta, set from the planning page."""
-    adapters = current_adapters()
     _thread_of(owner, thread_id)
     value = _parsed(EstimateForm(request.POST))["estimate"]
-    await thread_edit(repo=adapters.threads, bus=adapters.bus, owner=owner, thread_id=thread_id, estimate=value)
+    await current_adapters().call(thread_edit, owner=owner, repo="threads", thread_id=thread_id, estimate=value)
 
 
 @require_POST
@@ -308,16 +260,8 @@ async def capacity_set(request: HtmxHttpRequest, sprint_id: str) -> HttpResponse
 
 @planning_change
 async def _capacity_save(request: HtmxHttpRequest, owner: str, sprint_id: str, form: CapacityForm) -> None:
-    adapters = current_adapters()
-    await services.sprint_capacity_set(
-        repo=adapters.sprints,
-        bus=adapters.bus,
-        owner=owner,
-        sprint_id=sprint_id,
-        capacity=form.capacity(),
-        profiles=adapters.profiles,
-        count_weekends=form.cleaned_data["count_weekends"],
-    )
+    capacity = {"capacity": form.capacity(), "count_weekends": form.cleaned_data["count_weekends"]}
+    await _on_sprint(owner, services.sprint_capacity_set, sprint_id, uses=PROFILES, **capacity)
 
 
 @require_POST
@@ -326,7 +270,7 @@ async def sprint_start(request: HtmxHttpRequest, sprint_id: str) -> HttpResponse
     owner = await owner_of(request)
     adapters = current_adapters()
     try:
-        sprint = await services.sprint_start(repo=adapters.sprints, bus=adapters.bus, owner=owner, sprint_id=sprint_id)
+        sprint = await adapters.call(services.sprint_start, owner=owner, repo="sprints", sprint_id=sprint_id)
     except DomainError as exc:
         return await _planning(request, owner, sprint_id, error=refused(exc), status=refused_status(request))
     messages.success(request, f"“{sprint.name}” is under way.")
@@ -334,14 +278,7 @@ async def sprint_start(request: HtmxHttpRequest, sprint_id: str) -> HttpResponse
 
 
 def _burndowns_or_404(owner: str, sprint_id: str) -> Burndowns:
-    adapters = current_adapters()
-    return burndown_get(
-        repo=adapters.sprints,
-        threads=adapters.threads,
-        profiles=adapters.profiles,
-        owner=owner,
-        sprint_id=sprint_id,
-    )
+    return burndown_get(**reads_of(current_adapters(), owner), sprint_id=sprint_id)
 
 
 @require_GET
@@ -358,28 +295,12 @@ async def burndown(request: HtmxHttpRequest, sprint_id: str) -> HttpResponse:
 async def sprint_close(request: HtmxHttpRequest, sprint_id: str) -> HttpResponse:
     """GET: what closing would mean and where unfinished work goes; POST: close."""
     owner = await owner_of(request)
-    adapters = current_adapters()
-    planning = planning_get(
-        repo=adapters.sprints,
-        threads=adapters.threads,
-        profiles=adapters.profiles,
-        owner=owner,
-        sprint_id=sprint_id,
-    )
+    planning = planning_get(**reads_of(current_adapters(), owner), sprint_id=sprint_id)
     form = CloseForm(request.POST or None, planned=planning.planned_sprints)
     closing = None
     if request.method == "POST":
-        closing = await submit(
-            form,
-            lambda: services.sprint_close(
-                repo=adapters.sprints,
-                threads=adapters.threads,
-                bus=adapters.bus,
-                owner=owner,
-                sprint_id=sprint_id,
-                carry_to=form.cleaned_data["carry_to"],
-            ),
-        )
+        close = services.sprint_close
+        closing = await submit(form, lambda: _on_sprint(owner, close, sprint_id, uses=THREADS, **form.cleaned_data))
     if closing is not None:
         where = f"“{closing.carried_to_name}”" if closing.carried_to else "the backlog"
         note = f" {len(closing.not_done)} unfinished went to {where}." if closing.not_done else ""
@@ -427,12 +348,5 @@ async def sprint_board(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "sprints/_board.html", context)
     if sprint is not None:
-        burndowns = burndown_get(
-            repo=adapters.sprints,
-            threads=adapters.threads,
-            profiles=adapters.profiles,
-            owner=owner,
-            sprint_id=sprint.id,
-        )
-        context |= _burndown_context(burndowns)
+        context |= _burndown_context(burndown_get(**reads_of(adapters, owner), sprint_id=sprint.id))
     return render(request, "sprints/board.html", context)

@@ -5,6 +5,7 @@ Thin, like the views: parse with a schema, call one service or selector, answer 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,16 +19,18 @@ from parallel_you.api_support import (
     READ_ERRORS,
     Input,
     Page,
+    Port,
     adapters,
+    call,
     check_if_match,
     created,
     owner_of,
     paginate,
-    set_etag,
+    tagged,
 )
 from parallel_you.domain import NotFound
 from threads import selectors, services
-from threads.domain import BOARD_STATES, DEFAULT_QUANTUM, KEEP, EnergyBand, Kind, State, Thread
+from threads.domain import BOARD_STATES, DEFAULT_QUANTUM, EnergyBand, Kind, Profile, State, Thread
 from timers.domain import Suggestion
 from timers.selectors import history_get
 
@@ -87,19 +90,14 @@ class ThreadIn(Input):
 
 @router.post("", response={201: Thread, **ERRORS}, summary="Create a saga, story or task")
 async def thread_create(request: HttpRequest, payload: ThreadIn, response: HttpResponse) -> Status:
-    a = adapters()
-    thread = await services.thread_create(
-        repo=a.threads, bus=a.bus, owner=owner_of(request), profiles=a.profiles, **payload.model_dump()
-    )
+    thread = await call(request, services.thread_create, repo="threads", uses=["profiles"], **payload.model_dump())
     created(response, thread, f"/api/v1/threads/{thread.id}")
     return Status(201, thread)
 
 
 @router.get("/{thread_id}", response={200: Thread, **READ_ERRORS}, summary="One thread (ETag: its version)")
 async def thread_get(request: HttpRequest, thread_id: str, response: HttpResponse) -> Thread:
-    thread = selectors.thread_get(repo=adapters().threads, owner=owner_of(request), thread_id=thread_id)
-    set_etag(response, thread)
-    return thread
+    return tagged(response, selectors.thread_get(repo=adapters().threads, owner=owner_of(request), thread_id=thread_id))
 
 
 def guarded(request: HttpRequest, thread_id: str) -> Thread:
@@ -107,6 +105,18 @@ def guarded(request: HttpRequest, thread_id: str) -> Thread:
     thread = selectors.thread_get(repo=adapters().threads, owner=owner_of(request), thread_id=thread_id)
     check_if_match(request, thread)
     return thread
+
+
+async def thread_write(
+    request: HttpRequest,
+    response: HttpResponse,
+    service: Callable[..., Awaitable[Thread]],
+    thread_id: str,
+    **arguments: Any,
+) -> Thread:
+    """A write to one thread: `If-Match` checked, the service run (see `call`), the answer's ETag set."""
+    guarded(request, thread_id)
+    return tagged(response, await call(request, service, repo="threads", thread_id=thread_id, **arguments))
 
 
 class ThreadEdit(Input):
@@ -120,14 +130,8 @@ class ThreadEdit(Input):
 
 @router.patch("/{thread_id}", response={200: Thread, **ERRORS}, summary="Edit fields (If-Match: a version)")
 async def thread_edit(request: HttpRequest, thread_id: str, payload: ThreadEdit, response: HttpResponse) -> Thread:
-    guarded(request, thread_id)
-    a = adapters()
     changes = payload.model_dump(exclude_unset=True)
-    thread = await services.thread_edit(
-        repo=a.threads, bus=a.bus, owner=owner_of(request), thread_id=thread_id, profiles=a.profiles, **changes
-    )
-    set_etag(response, thread)
-    return thread
+    return await thread_write(request, response, services.thread_edit, thread_id, uses=["profiles"], **changes)
 
 
 class Deleted(Schema):
@@ -137,8 +141,7 @@ class Deleted(Schema):
 @router.delete("/{thread_id}", response={200: Deleted, **ERRORS}, summary="Delete (If-Match: a version)")
 async def thread_delete(request: HttpRequest, thread_id: str) -> dict[str, list[str]]:
     guarded(request, thread_id)
-    a = adapters()
-    doomed = await services.thread_delete(repo=a.threads, bus=a.bus, owner=owner_of(request), thread_id=thread_id)
+    doomed = await call(request, services.thread_delete, repo="threads", thread_id=thread_id)
     return {"deleted": [t.id for t in doomed]}
 
 
@@ -155,13 +158,7 @@ TRANSITIONS = {
 
 def _transition(action: str) -> Any:
     async def endpoint(request: HttpRequest, thread_id: str, response: HttpResponse) -> Thread:
-        guarded(request, thread_id)
-        a = adapters()
-        thread = await services.thread_transition(
-            repo=a.threads, bus=a.bus, owner=owner_of(request), thread_id=thread_id, action=action
-        )
-        set_etag(response, thread)
-        return thread
+        return await thread_write(request, response, services.thread_transition, thread_id, action=action)
 
     endpoint.__name__ = f"thread_{action}"
     return endpoint
@@ -183,19 +180,8 @@ class BlockIn(Input):
 
 @router.post("/{thread_id}/block", response={200: Thread, **ERRORS}, summary="Block, by threads and/or a note")
 async def thread_block(request: HttpRequest, thread_id: str, payload: BlockIn, response: HttpResponse) -> Thread:
-    guarded(request, thread_id)
-    a = adapters()
-    thread = await services.thread_transition(
-        repo=a.threads,
-        bus=a.bus,
-        owner=owner_of(request),
-        thread_id=thread_id,
-        action="block",
-        blocked_by=payload.blocked_by,
-        note=payload.note,
-    )
-    set_etag(response, thread)
-    return thread
+    block = {"action": "block", "blocked_by": payload.blocked_by, "note": payload.note}
+    return await thread_write(request, response, services.thread_transition, thread_id, **block)
 
 
 class SuggestionOut(Schema):
@@ -232,9 +218,7 @@ async def thread_history(request: HttpRequest, thread_id: str) -> HistoryOut:
 # --- energy bands (the person's profile: its ETag guards every change of bands) -------------------
 @bands_router.get("", response={200: list[EnergyBand], **READ_ERRORS}, summary="The person's energy bands")
 async def band_list(request: HttpRequest, response: HttpResponse) -> list[EnergyBand]:
-    profile = selectors.profile_get(repo=adapters().profiles, owner=owner_of(request))
-    set_etag(response, profile)
-    return profile.bands
+    return tagged(response, selectors.profile_get(repo=adapters().profiles, owner=owner_of(request))).bands
 
 
 def guarded_profile(request: HttpRequest, band_id: str | None = None) -> None:
@@ -243,6 +227,18 @@ def guarded_profile(request: HttpRequest, band_id: str | None = None) -> None:
     if band_id is not None and profile.band(band_id) is None:
         raise NotFound("There's no such energy band.")
     check_if_match(request, profile)
+
+
+async def bands_write(
+    request: HttpRequest,
+    response: HttpResponse,
+    service: Callable[..., Awaitable[Profile]],
+    uses: Sequence[Port] = ("profiles",),
+    **arguments: Any,
+) -> list[EnergyBand]:
+    """A change of bands: `If-Match` checked against the profile, the service run, the bands answered."""
+    guarded_profile(request, arguments.get("band_id"))
+    return tagged(response, await call(request, service, uses=uses, **arguments)).bands
 
 
 class BandIn(Input):
@@ -255,18 +251,8 @@ class BandIn(Input):
 
 @bands_router.post("", response={201: list[EnergyBand], **ERRORS}, summary="Add an energy band")
 async def band_add(request: HttpRequest, payload: BandIn, response: HttpResponse) -> Status:
-    guarded_profile(request)
-    a = adapters()
-    profile = await services.energy_band_add(
-        profiles=a.profiles,
-        bus=a.bus,
-        owner=owner_of(request),
-        name=payload.name,
-        colour=payload.colour,
-        daily_cap=payload.daily_cap,
-    )
-    set_etag(response, profile)
-    return Status(201, profile.bands)
+    bands = await bands_write(request, response, services.energy_band_add, **payload.model_dump())
+    return Status(201, bands)
 
 
 class BandEdit(Input):
@@ -281,34 +267,16 @@ class BandEdit(Input):
 async def band_change(
     request: HttpRequest, band_id: str, payload: BandEdit, response: HttpResponse
 ) -> list[EnergyBand]:
-    guarded_profile(request, band_id)
-    a = adapters()
-    profile = await services.energy_band_change(
-        profiles=a.profiles,
-        bus=a.bus,
-        owner=owner_of(request),
-        band_id=band_id,
-        name=payload.name,
-        colour=payload.colour,
-        daily_cap=payload.daily_cap if "daily_cap" in payload.model_fields_set else KEEP,
+    return await bands_write(
+        request, response, services.energy_band_change, band_id=band_id, **payload.model_dump(exclude_unset=True)
     )
-    set_etag(response, profile)
-    return profile.bands
 
 
 @bands_router.delete("/{band_id}", response={200: list[EnergyBand], **ERRORS}, summary="Remove a band")
 async def band_remove(
     request: HttpRequest, band_id: str, response: HttpResponse, move_to: str = ""
 ) -> list[EnergyBand]:
-    guarded_profile(request, band_id)
-    a = adapters()
-    profile = await services.energy_band_remove(
-        profiles=a.profiles,
-        threads=a.threads,
-        bus=a.bus,
-        owner=owner_of(request),
-        band_id=band_id,
-        move_to=move_to or None,
+    remove = services.energy_band_remove
+    return await bands_write(
+        request, response, remove, uses=("profiles", "threads"), band_id=band_id, move_to=move_to or None
     )
-    set_etag(response, profile)
-    return profile.bands

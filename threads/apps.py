@@ -3,7 +3,6 @@ from django.apps import AppConfig
 
 class ThreadsConfig(AppConfig):
     name = "threads"
-    verbose_name = "Threads"
 
     def ready(self) -> None:
         from parallel_you import consistency, events

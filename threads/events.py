@@ -6,9 +6,11 @@ topic is built (`thread_event`). The quantum events are declared by the timers a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import ClassVar
 
-from parallel_you.events import Event, MessageBase, message_type
+from parallel_you.events import Event, MessageBase, declared_in, message_type
 from threads.domain import Profile, Thread
 
 
@@ -38,139 +40,74 @@ def thread_event(thread: Thread, verb: Verb) -> Event:
 class ThreadMessage(Thread, MessageBase):
     """A message whose payload is a whole thread."""
 
-
-class SagaCreated(ThreadMessage):
-    """A saga was created."""
-
-    topic = "saga.created"
-
-
-class SagaUpdated(ThreadMessage):
-    """A saga had its title, notes, quantum, energy band, estimate, saga or sprint edited."""
-
-    topic = "saga.updated"
-
-
-class SagaDeleted(ThreadMessage):
-    """A saga was deleted (payload: the thread as it was)."""
-
-    topic = "saga.deleted"
+    summaries: ClassVar[Mapping[str, str]] = {
+        Verb.CREATED: "A {aggregate} was created.",
+        Verb.UPDATED: "A {aggregate} had its title, notes, quantum, energy band, estimate, saga or sprint edited.",
+        Verb.DELETED: "A {aggregate} was deleted (payload: the thread as it was).",
+        Verb.STATE_CHANGED: (
+            "A {aggregate} moved to another state (started, parked, unparked, blocked, unblocked, done, reopened)."
+        ),
+        Verb.ARCHIVED: "A {aggregate} was archived.",
+        Verb.UNARCHIVED: "A {aggregate} was taken out of the archive.",
+    }
 
 
-class SagaStateChanged(ThreadMessage):
-    """A saga moved to another state (started, parked, unparked, blocked, unblocked, done, reopened)."""
-
-    topic = "saga.state_changed"
+class SagaCreated(ThreadMessage, topic="saga.created"): ...
 
 
-class SagaArchived(ThreadMessage):
-    """A saga was archived."""
-
-    topic = "saga.archived"
+class SagaUpdated(ThreadMessage, topic="saga.updated"): ...
 
 
-class SagaUnarchived(ThreadMessage):
-    """A saga was taken out of the archive."""
-
-    topic = "saga.unarchived"
+class SagaDeleted(ThreadMessage, topic="saga.deleted"): ...
 
 
-class StoryCreated(ThreadMessage):
-    """A story was created."""
-
-    topic = "story.created"
+class SagaStateChanged(ThreadMessage, topic="saga.state_changed"): ...
 
 
-class StoryUpdated(ThreadMessage):
-    """A story had its title, notes, quantum, energy band, estimate, saga or sprint edited."""
-
-    topic = "story.updated"
+class SagaArchived(ThreadMessage, topic="saga.archived"): ...
 
 
-class StoryDeleted(ThreadMessage):
-    """A story was deleted (payload: the thread as it was)."""
-
-    topic = "story.deleted"
+class SagaUnarchived(ThreadMessage, topic="saga.unarchived"): ...
 
 
-class StoryStateChanged(ThreadMessage):
-    """A story moved to another state (started, parked, unparked, blocked, unblocked, done, reopened)."""
-
-    topic = "story.state_changed"
+class StoryCreated(ThreadMessage, topic="story.created"): ...
 
 
-class StoryArchived(ThreadMessage):
-    """A story was archived."""
-
-    topic = "story.archived"
+class StoryUpdated(ThreadMessage, topic="story.updated"): ...
 
 
-class StoryUnarchived(ThreadMessage):
-    """A story was taken out of the archive."""
-
-    topic = "story.unarchived"
+class StoryDeleted(ThreadMessage, topic="story.deleted"): ...
 
 
-class TaskCreated(ThreadMessage):
-    """A task was created."""
-
-    topic = "task.created"
+class StoryStateChanged(ThreadMessage, topic="story.state_changed"): ...
 
 
-class TaskUpdated(ThreadMessage):
-    """A task had its title, notes, quantum, energy band, estimate, saga or sprint edited."""
-
-    topic = "task.updated"
+class StoryArchived(ThreadMessage, topic="story.archived"): ...
 
 
-class TaskDeleted(ThreadMessage):
-    """A task was deleted (payload: the thread as it was)."""
-
-    topic = "task.deleted"
+class StoryUnarchived(ThreadMessage, topic="story.unarchived"): ...
 
 
-class TaskStateChanged(ThreadMessage):
-    """A task moved to another state (started, parked, unparked, blocked, unblocked, done, reopened)."""
-
-    topic = "task.state_changed"
+class TaskCreated(ThreadMessage, topic="task.created"): ...
 
 
-class TaskArchived(ThreadMessage):
-    """A task was archived."""
-
-    topic = "task.archived"
+class TaskUpdated(ThreadMessage, topic="task.updated"): ...
 
 
-class TaskUnarchived(ThreadMessage):
-    """A task was taken out of the archive."""
-
-    topic = "task.unarchived"
+class TaskDeleted(ThreadMessage, topic="task.deleted"): ...
 
 
-class ProfileUpdated(Profile, MessageBase):
+class TaskStateChanged(ThreadMessage, topic="task.state_changed"): ...
+
+
+class TaskArchived(ThreadMessage, topic="task.archived"): ...
+
+
+class TaskUnarchived(ThreadMessage, topic="task.unarchived"): ...
+
+
+class ProfileUpdated(Profile, MessageBase, topic="profile.updated"):
     """A person's energy bands or capacity changed."""
 
-    topic = "profile.updated"
 
-
-MESSAGES: tuple[type[MessageBase], ...] = (
-    SagaCreated,
-    SagaUpdated,
-    SagaDeleted,
-    SagaStateChanged,
-    SagaArchived,
-    SagaUnarchived,
-    StoryCreated,
-    StoryUpdated,
-    StoryDeleted,
-    StoryStateChanged,
-    StoryArchived,
-    StoryUnarchived,
-    TaskCreated,
-    TaskUpdated,
-    TaskDeleted,
-    TaskStateChanged,
-    TaskArchived,
-    TaskUnarchived,
-    ProfileUpdated,
-)
+MESSAGES = declared_in(__name__)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, NotFound, utcnow
+from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, utcnow
 from parallel_you.repo import Repo
-from parallel_you.service_layer import Bus, ChangedElsewhere, commit, publish, reapply_on_conflict, remove
+from parallel_you.service_layer import Bus, ChangedElsewhere, commit, made_before, publish, reapply_on_conflict, remove
 from threads.domain import DEFAULT_QUANTUM, KEEP, Keep, Kind, Profile, State, Thread
 from threads.events import ProfileUpdated, Verb, thread_event
 from threads.selectors import profile_get, thread_filter, thread_get
@@ -52,12 +52,9 @@ async def thread_create(
 ) -> Thread:
     """A new saga, story or task. `thread_id` (from the create form's token) makes a repeated
     request answer with the thread the first one made, changing nothing."""
-    if thread_id is not None:
-        existing = repo.get(thread_id)
-        if existing is not None:
-            if existing.owner != owner:
-                raise NotFound("There's no such thread.")
-            return existing
+    existing = made_before(repo, thread_id, owner=owner, not_found="There's no such thread.")
+    if existing is not None:
+        return existing
     parent_id = parent_id or None
     ids = {"id": thread_id} if thread_id is not None else {}
     thread = Thread.new(

@@ -16,9 +16,9 @@ from pydantic import Field, StrictInt
 
 from pace import day_services
 from pace.web import pace_stores
-from parallel_you.api_support import ERRORS, READ_ERRORS, Input, adapters, owner_of, set_etag
+from parallel_you.api_support import ERRORS, READ_ERRORS, Input, Port, adapters, owner_of
 from parallel_you.domain import utcnow
-from threads.api import guarded
+from threads.api import thread_write
 from threads.domain import Outcome, State, Thread
 from threads.selectors import thread_filter
 from timers import services
@@ -27,11 +27,17 @@ router = Router(tags=["quanta"])
 
 STOP_TARGETS = {"ready": State.READY, "parked": State.PARKED, "done": State.DONE}
 Current = Literal["pause", "park"]
+SCHEDULER: tuple[Port, ...] = ("scheduler",)  # every quantum service arms or disarms the expiry timer
 
 
 # The person's break policy applies here as on the pages (pace.services.focus_gate): a start when
 # a break is due spends a skip; once the day's skips are spent it needs a reason (422 otherwise).
 REASON = "Why carry on when a break is due and today's skips are spent (else refused with 422)"
+
+
+def _strict(request: HttpRequest) -> bool:
+    """The person's strict mode (pace settings): a start past a band's daily cap is then refused."""
+    return day_services.strict_get(settings=adapters().pace_settings, owner=owner_of(request))
 
 
 def minute() -> timedelta:
@@ -65,36 +71,23 @@ class StartIn(Input):
 
 @router.post("/threads/{thread_id}/quantum/start", response={200: Thread, **ERRORS}, summary="Start a quantum")
 async def quantum_start(request: HttpRequest, thread_id: str, payload: StartIn, response: HttpResponse) -> Thread:
-    guarded(request, thread_id)
-    a = adapters()
     # Minding the band's daily cap: past it, `run.cap_warning` says so; in strict mode a 422.
-    thread = await day_services.quantum_start_capped(
-        repo=a.threads,
-        profiles=a.profiles,
-        bus=a.bus,
-        owner=owner_of(request),
-        thread_id=thread_id,
-        strict=day_services.strict_get(settings=a.pace_settings, owner=owner_of(request)),
-        minutes=payload.minutes,
-        current=payload.current,
-        scheduler=a.scheduler,
+    return await thread_write(
+        request,
+        response,
+        day_services.quantum_start_capped,
+        thread_id,
+        uses=(*SCHEDULER, "profiles"),
+        strict=_strict(request),
         minute=minute(),
         pace=pace_stores(),
-        reason=payload.reason,
+        **payload.model_dump(),
     )
-    set_etag(response, thread)
-    return thread
 
 
 @router.post("/threads/{thread_id}/quantum/pause", response={200: Thread, **ERRORS}, summary="Pause the quantum")
 async def quantum_pause(request: HttpRequest, thread_id: str, response: HttpResponse) -> Thread:
-    guarded(request, thread_id)
-    a = adapters()
-    thread = await services.quantum_pause(
-        repo=a.threads, bus=a.bus, owner=owner_of(request), thread_id=thread_id, scheduler=a.scheduler
-    )
-    set_etag(response, thread)
-    return thread
+    return await thread_write(request, response, services.quantum_pause, thread_id, uses=SCHEDULER)
 
 
 class ResumeIn(Input):
@@ -104,20 +97,16 @@ class ResumeIn(Input):
 
 @router.post("/threads/{thread_id}/quantum/resume", response={200: Thread, **ERRORS}, summary="Resume the quantum")
 async def quantum_resume(request: HttpRequest, thread_id: str, payload: ResumeIn, response: HttpResponse) -> Thread:
-    guarded(request, thread_id)
-    a = adapters()
-    thread = await services.quantum_resume(
-        repo=a.threads,
-        bus=a.bus,
-        owner=owner_of(request),
-        thread_id=thread_id,
+    return await thread_write(
+        request,
+        response,
+        services.quantum_resume,
+        thread_id,
+        uses=SCHEDULER,
         current=payload.current,
-        scheduler=a.scheduler,
-        pace=pace_stores(),
         reason=payload.reason,
+        pace=pace_stores(),
     )
-    set_etag(response, thread)
-    return thread
 
 
 class ExtendIn(Input):
@@ -126,19 +115,9 @@ class ExtendIn(Input):
 
 @router.post("/threads/{thread_id}/quantum/extend", response={200: Thread, **ERRORS}, summary="Add minutes")
 async def quantum_extend(request: HttpRequest, thread_id: str, payload: ExtendIn, response: HttpResponse) -> Thread:
-    guarded(request, thread_id)
-    a = adapters()
-    thread = await services.quantum_extend(
-        repo=a.threads,
-        bus=a.bus,
-        owner=owner_of(request),
-        thread_id=thread_id,
-        minutes=payload.minutes,
-        scheduler=a.scheduler,
-        minute=minute(),
+    return await thread_write(
+        request, response, services.quantum_extend, thread_id, uses=SCHEDULER, minute=minute(), minutes=payload.minutes
     )
-    set_etag(response, thread)
-    return thread
 
 
 class StopIn(Input):
@@ -150,20 +129,8 @@ class StopIn(Input):
     "/threads/{thread_id}/quantum/stop", response={200: Thread, **ERRORS}, summary="Stop and record the session"
 )
 async def quantum_stop(request: HttpRequest, thread_id: str, payload: StopIn, response: HttpResponse) -> Thread:
-    guarded(request, thread_id)
-    a = adapters()
-    thread = await services.quantum_stop(
-        repo=a.threads,
-        bus=a.bus,
-        owner=owner_of(request),
-        thread_id=thread_id,
-        then=STOP_TARGETS[payload.then],
-        outcome=payload.outcome,
-        scheduler=a.scheduler,
-        minute=minute(),
-    )
-    set_etag(response, thread)
-    return thread
+    stop = {"then": STOP_TARGETS[payload.then], "outcome": payload.outcome, "minute": minute()}
+    return await thread_write(request, response, services.quantum_stop, thread_id, uses=SCHEDULER, **stop)
 
 
 @router.post(
@@ -172,18 +139,13 @@ async def quantum_stop(request: HttpRequest, thread_id: str, payload: StopIn, re
     summary="Time's up and there's more to do: record this session and start another quantum",
 )
 async def quantum_again(request: HttpRequest, thread_id: str, response: HttpResponse) -> Thread:
-    guarded(request, thread_id)
-    a = adapters()
-    thread = await day_services.quantum_again_capped(
-        repo=a.threads,
-        profiles=a.profiles,
-        bus=a.bus,
-        owner=owner_of(request),
-        thread_id=thread_id,
-        strict=day_services.strict_get(settings=a.pace_settings, owner=owner_of(request)),
-        scheduler=a.scheduler,
+    return await thread_write(
+        request,
+        response,
+        day_services.quantum_again_capped,
+        thread_id,
+        uses=(*SCHEDULER, "profiles"),
+        strict=_strict(request),
         minute=minute(),
         pace=pace_stores(),
     )
-    set_etag(response, thread)
-    return thread

@@ -3,7 +3,6 @@ from django.apps import AppConfig
 
 class TimersConfig(AppConfig):
     name = "timers"
-    verbose_name = "Timers"
 
     def ready(self) -> None:
         from parallel_you import events

@@ -6,93 +6,60 @@ whole thread). Topics come from `threads.events.thread_event(thread, Verb.QUANTU
 
 from __future__ import annotations
 
-from parallel_you.events import MessageBase
-from threads.events import ThreadMessage
+from collections.abc import Mapping
+from typing import ClassVar
+
+from parallel_you.events import declared_in
+from threads.events import ThreadMessage, Verb
 
 
-class StoryQuantumStarted(ThreadMessage):
-    """A story started a quantum; `run.deadline` is the server's deadline."""
+class QuantumMessage(ThreadMessage):
+    """A message about a story's or a task's quantum (the payload is the whole thread)."""
 
-    topic = "story.quantum_started"
-
-
-class StoryQuantumPaused(ThreadMessage):
-    """A story paused its running quantum; `run.paused_at` is set."""
-
-    topic = "story.quantum_paused"
-
-
-class StoryQuantumResumed(ThreadMessage):
-    """A story resumed its paused quantum with a new deadline."""
-
-    topic = "story.quantum_resumed"
+    summaries: ClassVar[Mapping[str, str]] = {
+        Verb.QUANTUM_STARTED: "A {aggregate} started a quantum; `run.deadline` is the server's deadline.",
+        Verb.QUANTUM_PAUSED: "A {aggregate} paused its running quantum; `run.paused_at` is set.",
+        Verb.QUANTUM_RESUMED: "A {aggregate} resumed its paused quantum with a new deadline.",
+        Verb.QUANTUM_EXTENDED: "A {aggregate} got more minutes on its running quantum.",
+        Verb.QUANTUM_STOPPED: "A {aggregate} ended its quantum; the new session is the last of `sessions`.",
+        Verb.QUANTUM_EXPIRED: "A {aggregate} reached its quantum's deadline; `run.expired_at` is set.",
+    }
 
 
-class StoryQuantumExtended(ThreadMessage):
-    """A story got more minutes on its running quantum."""
-
-    topic = "story.quantum_extended"
+class StoryQuantumStarted(QuantumMessage, topic="story.quantum_started"): ...
 
 
-class StoryQuantumStopped(ThreadMessage):
-    """A story ended its quantum; the new session is the last of `sessions`."""
-
-    topic = "story.quantum_stopped"
+class StoryQuantumPaused(QuantumMessage, topic="story.quantum_paused"): ...
 
 
-class StoryQuantumExpired(ThreadMessage):
-    """A story reached its quantum's deadline; `run.expired_at` is set."""
-
-    topic = "story.quantum_expired"
+class StoryQuantumResumed(QuantumMessage, topic="story.quantum_resumed"): ...
 
 
-class TaskQuantumStarted(ThreadMessage):
-    """A task started a quantum; `run.deadline` is the server's deadline."""
-
-    topic = "task.quantum_started"
+class StoryQuantumExtended(QuantumMessage, topic="story.quantum_extended"): ...
 
 
-class TaskQuantumPaused(ThreadMessage):
-    """A task paused its running quantum; `run.paused_at` is set."""
-
-    topic = "task.quantum_paused"
+class StoryQuantumStopped(QuantumMessage, topic="story.quantum_stopped"): ...
 
 
-class TaskQuantumResumed(ThreadMessage):
-    """A task resumed its paused quantum with a new deadline."""
-
-    topic = "task.quantum_resumed"
+class StoryQuantumExpired(QuantumMessage, topic="story.quantum_expired"): ...
 
 
-class TaskQuantumExtended(ThreadMessage):
-    """A task got more minutes on its running quantum."""
-
-    topic = "task.quantum_extended"
+class TaskQuantumStarted(QuantumMessage, topic="task.quantum_started"): ...
 
 
-class TaskQuantumStopped(ThreadMessage):
-    """A task ended its quantum; the new session is the last of `sessions`."""
-
-    topic = "task.quantum_stopped"
+class TaskQuantumPaused(QuantumMessage, topic="task.quantum_paused"): ...
 
 
-class TaskQuantumExpired(ThreadMessage):
-    """A task reached its quantum's deadline; `run.expired_at` is set."""
-
-    topic = "task.quantum_expired"
+class TaskQuantumResumed(QuantumMessage, topic="task.quantum_resumed"): ...
 
 
-MESSAGES: tuple[type[MessageBase], ...] = (
-    StoryQuantumStarted,
-    StoryQuantumPaused,
-    StoryQuantumResumed,
-    StoryQuantumExtended,
-    StoryQuantumStopped,
-    StoryQuantumExpired,
-    TaskQuantumStarted,
-    TaskQuantumPaused,
-    TaskQuantumResumed,
-    TaskQuantumExtended,
-    TaskQuantumStopped,
-    TaskQuantumExpired,
-)
+class TaskQuantumExtended(QuantumMessage, topic="task.quantum_extended"): ...
+
+
+class TaskQuantumStopped(QuantumMessage, topic="task.quantum_stopped"): ...
+
+
+class TaskQuantumExpired(QuantumMessage, topic="task.quantum_expired"): ...
+
+
+MESSAGES = declared_in(__name__)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pace.domain import Break, PaceSettings
-from pace.selectors import PaceStores, pace_status, rest_spans, settings_get
+from pace.selectors import PaceStores, break_current, pace_status, rest_spans, settings_get
 from parallel_you.domain import utcnow
 from parallel_you.repo import Repo
 from threads.domain import Profile, Session, State, Thread, counting
@@ -103,13 +103,18 @@ def controls_context(
     break running now (the timer page shows its countdown; the board has the header's)."""
     if pace is None:
         return {"in_a_row": in_a_row_get(repo=repo, owner=owner)}
-    status = pace_status(stores=pace, owner=owner, now=utcnow())
+    now = utcnow()
     context: dict[str, Any] = {
         "in_a_row": in_a_row_get(
             repo=repo, owner=owner, breaks=pace.breaks, pace_settings=pace.settings, minute=pace.minute
         ),
-        "pace": status,
+        "pace": None,
     }
-    if show_break and status.on_break:
-        context["current_break"] = status.current_break
+    # The clock matters to a quantum's expiry alert: read it only when one runs (or is paused).
+    if any(t.run is not None for t in repo.list(thread_filter(owner=owner, states=[State.RUNNING]))):
+        context["pace"] = pace_status(stores=pace, owner=owner, now=now)
+    if show_break:
+        current = break_current(repo=pace.breaks, owner=owner)
+        if current is not None and not current.due(now):
+            context["current_break"] = current
     return context

@@ -42,10 +42,20 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+ONE_SECOND_MINUTES = {"PARALLEL_YOU_SECONDS_PER_MINUTE": "1"}  # a 5-minute quantum lasts 5 seconds
+
+
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def server_settings() -> dict[str, str]:
+    """Environment overrides for this test's server; a module overrides the fixture (timer tests
+    return ONE_SECOND_MINUTES)."""
+    return {}
+
+
+@pytest.fixture
+def server(tmp_path: Path, server_settings: dict[str, str]) -> Iterator[Server]:
     """An embedded server (file store, in-memory bus) of this test's own."""
-    started = start_server(tmp_path / "server")
+    started = start_server(tmp_path / "server", **server_settings)
     yield started
     started.stop()
 

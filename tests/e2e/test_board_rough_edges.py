@@ -7,29 +7,25 @@ searchable; the time's-up alert takes the focus, closes on Esc and leaves the No
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_up
+from tests.e2e.conftest import ONE_SECOND_MINUTES, sign_up
 from tests.e2e.test_board import card
 from tests.e2e.test_timers import task_for
 from tests.support.http import WebClient
-from tests.support.servers import Server, start_server
+from tests.support.servers import Server
+from threads.domain import Thread
 
 pytestmark = pytest.mark.chromium
 TIMEOUT = 5_000
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    # A "minute" of one second: a 5-minute quantum lasts 5 seconds.
-    started = start_server(tmp_path / "server", PARALLEL_YOU_SECONDS_PER_MINUTE="1")
-    yield started
-    started.stop()
+def server_settings() -> dict[str, str]:
+    return ONE_SECOND_MINUTES  # a "minute" of one second: quanta run out in seconds
 
 
 def focus_card(page: Any, state: str, title: str) -> Any:
@@ -40,11 +36,17 @@ def focus_card(page: Any, state: str, title: str) -> Any:
     return found
 
 
-def test_e_edits_with_the_focus_in_the_form_esc_cancels_and_the_focus_returns(context: Any, server: Server) -> None:
+def board_with_task(context: Any, server: Server, title: str, quantum: int) -> tuple[Any, Thread]:
+    """A new person's board with one Ready task, its card focused."""
     page = context.new_page()
-    task = task_for(server, sign_up(page), "Water the plants", quantum=25)
+    task = task_for(server, sign_up(page), title, quantum=quantum)
     page.goto("/")
-    focus_card(page, "ready", "Water the plants")
+    focus_card(page, "ready", title)
+    return page, task
+
+
+def test_e_edits_with_the_focus_in_the_form_esc_cancels_and_the_focus_returns(context: Any, server: Server) -> None:
+    page, task = board_with_task(context, server, "Water the plants", quantum=25)
     page.keyboard.press("e")
     form = page.locator(f"#edit-{task.id}")
     # The Title label names the title field (its id no longer clashes with the form's heading).
@@ -113,10 +115,7 @@ def test_block_is_a_searchable_list(context: Any, server: Server) -> None:
 
 
 def test_the_alert_takes_the_focus_closes_on_esc_and_leaves_the_now_strip_clear(context: Any, server: Server) -> None:
-    page = context.new_page()
-    task = task_for(server, sign_up(page), "Short sprint", quantum=5)
-    page.goto("/")
-    focus_card(page, "ready", "Short sprint")
+    page, task = board_with_task(context, server, "Short sprint", quantum=5)
     page.keyboard.press("s")
     alert = page.locator("#timer-alert")
     expect(alert).to_be_visible(timeout=10_000)

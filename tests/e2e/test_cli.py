@@ -8,28 +8,24 @@ from __future__ import annotations
 
 import json
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_up
+from tests.e2e.conftest import ONE_SECOND_MINUTES, sign_up
 from tests.e2e.test_board import card
 from tests.support.cli import Cli, api_call, issue_token
 from tests.support.http import WebClient
-from tests.support.servers import Server, free_port, start_server
+from tests.support.servers import Server, free_port
 
 TIMEOUT = 5_000
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    # A "minute" of one second: a 2-minute quantum runs out in 2 seconds.
-    started = start_server(tmp_path / "server", PARALLEL_YOU_SECONDS_PER_MINUTE="1")
-    yield started
-    started.stop()
+def server_settings() -> dict[str, str]:
+    return ONE_SECOND_MINUTES  # a "minute" of one second: quanta run out in seconds
 
 
 @pytest.fixture

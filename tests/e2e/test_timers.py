@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,8 @@ from playwright.sync_api import expect
 
 from parallel_you.repo.sqlite import SqliteRepo
 from parallel_you.service_layer import save
-from tests.e2e.conftest import sign_up
-from tests.support.servers import Server, start_server
+from tests.e2e.conftest import ONE_SECOND_MINUTES, sign_up
+from tests.support.servers import Server
 from threads.documents import THREADS
 from threads.domain import Kind, Thread
 
@@ -28,10 +27,8 @@ pytestmark = pytest.mark.chromium
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    started = start_server(tmp_path / "server", PARALLEL_YOU_SECONDS_PER_MINUTE="1")
-    yield started
-    started.stop()
+def server_settings() -> dict[str, str]:
+    return ONE_SECOND_MINUTES  # a "minute" of one second: quanta run out in seconds
 
 
 def task_for(server: Server, username: str, title: str, quantum: int) -> Thread:

@@ -34,7 +34,7 @@ from django.conf import settings
 from parallel_you.bus import Envelope, RabbitMQBus, amqp_urls
 from parallel_you.domain import utcnow
 from parallel_you.repo.sqlite import SqliteRepo
-from tests.support.servers import ROOT, free_port
+from tests.support.servers import ROOT, free_port, stop_process
 from tests.support.services import require_rabbitmq, unavailable, unique_name
 from threads import services as thread_services
 from threads.documents import THREADS
@@ -81,13 +81,7 @@ class Worker:
         self.process.wait(10)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop_process(self.process, timeout=15)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -347,13 +341,7 @@ def private_broker(consumer_timeout_ms: int) -> Iterator[str]:
         yield f"amqp://guest:guest@127.0.0.1:{port}/"
     finally:
         # Our own process group (the launcher script and its Erlang VM), nothing else.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(10)
+        stop_process(process, timeout=30, group=True)
         log.close()
         shutil.rmtree(base, ignore_errors=True)
 

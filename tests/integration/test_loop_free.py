@@ -10,14 +10,13 @@ the loop, as before: the probe sees seconds."""
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from tests.support.http import WebClient
-from tests.support.loopprobe import concurrent_gets, p99, pings_during
+from tests.support.loopprobe import p99, pings_while_boards_load
 from tests.support.servers import start_server
 
 pytestmark = pytest.mark.timeout(240)
@@ -43,14 +42,7 @@ def board_pings(latency_ms: int, off_loop: str) -> list[float]:
             cookie = f"sessionid={ada.cookie('sessionid')}"
             round_trips: list[float] = []
             for _ in range(ROUNDS):  # several rounds: one scheduling hiccup of a busy machine isn't the p99
-                pings, boards = asyncio.run(
-                    pings_during(
-                        server.ws_url,
-                        {"Cookie": cookie, "Origin": server.url},
-                        lambda: concurrent_gets(server.url, "/", BOARD_REQUESTS, cookie),
-                        every=0.002,
-                    )
-                )
+                pings, boards = pings_while_boards_load(server, cookie, BOARD_REQUESTS)
                 assert [status for status, _ in boards] == [200] * BOARD_REQUESTS
                 assert all("Task 2" in body for _, body in boards)
                 round_trips += pings

@@ -5,8 +5,6 @@ which start in the ASGI lifespan."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -20,7 +18,7 @@ import pytest
 from parallel_you.repo.sqlite import SqliteRepo
 from parallel_you.service_layer import save
 from tests.support.http import WebClient
-from tests.support.servers import ROOT, free_port, migrate, server_env
+from tests.support.servers import ROOT, free_port, migrate, server_env, stop_process
 from threads.documents import THREADS
 from threads.domain import Kind, Thread
 
@@ -55,12 +53,7 @@ def runserver(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Path]]:
         yield url, env, log_path
     finally:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(5)
+            stop_process(process, timeout=15, group=True)
 
 
 def test_runserver_serves_live_updates_and_expires_quanta(runserver: tuple[str, dict[str, str], Path]) -> None:

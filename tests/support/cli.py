@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.http import WebClient
-from tests.support.servers import ROOT, Server
+from tests.support.servers import ROOT, Server, stop_process
 
 
 def issue_token(web: WebClient, name: str = "cli", scope: str = "read_write") -> str:
@@ -109,9 +109,4 @@ class Watch:
         raise AssertionError(f"watch printed no matching line in {timeout} s; saw {self.seen}\n{stderr}")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
+        stop_process(self.process)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 T = TypeVar("T")
@@ -64,3 +64,12 @@ async def concurrent_gets(base_url: str, path: str, count: int, cookie: str) -> 
 def p99(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def pings_while_boards_load(server: Any, cookie: str, boards: int) -> tuple[list[float], list[tuple[int, str]]]:
+    """One round on a live server (its `url` and `ws_url`): WebSocket ping round trips (ms) on a
+    socket signed in with `cookie` while `boards` board requests run at once, and their answers."""
+    headers = {"Cookie": cookie, "Origin": server.url}
+    return asyncio.run(
+        pings_during(server.ws_url, headers, lambda: concurrent_gets(server.url, "/", boards, cookie), every=0.002)
+    )

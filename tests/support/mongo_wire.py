@@ -15,10 +15,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.support.servers import listening, stop_process, wait_until_ready
 
 EXECUTABLE = shutil.which("nx-27017") or str(Path(sys.executable).with_name("nx-27017"))
 
@@ -71,16 +72,14 @@ class WireServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nx-27017 exited with {self.process.returncode}; see {self.workdir / 'wire.log'}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.02)  # waiting for a listening socket, not hiding a race
-        raise RuntimeError("nx-27017 did not start listening")
+        log = self.workdir / "wire.log"
+        if not wait_until_ready(
+            self.process,
+            lambda: listening(self.port),
+            timeout=timeout,
+            exited=lambda code: f"nx-27017 exited with {code}; see {log}",
+        ):
+            raise RuntimeError("nx-27017 did not start listening")
 
     def kill(self) -> None:
         """Take the store away at once, as a crash or a network cut would."""
@@ -90,11 +89,5 @@ class WireServer:
         self.process = None
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process)
         self.process = None

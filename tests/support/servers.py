@@ -6,6 +6,7 @@ purpose (several web processes of one deployment), and is stopped by the test th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -13,10 +14,56 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def stop_process(
+    process: subprocess.Popen[bytes] | None, *, sig: int = signal.SIGTERM, timeout: float = 10, group: bool = False
+) -> None:
+    """Ask `process` to end with `sig`, wait up to `timeout` s, then kill it. With `group`, the
+    signals go to its process group (a launcher script and what it started), even when the
+    launcher itself has already ended."""
+    if process is None or (process.poll() is not None and not group):
+        return
+
+    def send(signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            if group:
+                os.killpg(process.pid, signum)
+            else:
+                process.send_signal(signum)
+
+    send(sig)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        send(signal.SIGKILL)
+        process.wait(5)
+
+
+def wait_until_ready(
+    process: subprocess.Popen[bytes], ready: Callable[[], bool], *, timeout: float, exited: Callable[[int], str]
+) -> bool:
+    """Poll `ready()` (a connection refused counts as not yet) until it holds: True; or until
+    `timeout` s have passed: False. A process that ends first is a RuntimeError saying `exited(code)`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(exited(process.returncode))
+        with contextlib.suppress(OSError):
+            if ready():
+                return True
+        time.sleep(0.05)  # waiting for a process to start listening, not hiding a race
+    return False
+
+
+def listening(port: int) -> bool:
+    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+    return True
 
 
 def free_port() -> int:
@@ -97,28 +144,20 @@ class Server:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/accounts/login/", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
+        if wait_until_ready(self.process, self.answers, timeout=timeout, exited=self.exited):
+            return self
         self.stop()
         raise RuntimeError(f"server did not answer within {timeout} s:\n{self.log()}")
 
+    def answers(self) -> bool:
+        with urllib.request.urlopen(f"{self.url}/accounts/login/", timeout=2) as response:  # noqa: S310
+            return bool(response.status == 200)
+
+    def exited(self, code: int) -> str:
+        return f"server exited with {code}:\n{self.log()}"
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(sig)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
+        stop_process(self.process, sig=sig, timeout=timeout)
 
     def restart(self) -> Server:
         self.stop()

@@ -50,6 +50,13 @@ def elsewhere(repo: MemoryRepo[Thread], thread_id: str, change: Callable[[Thread
     return write
 
 
+def interloped(repo: MemoryRepo[Thread], thread_id: str, change: Callable[[Thread], None]) -> Any:
+    """`repo` as a service sees it while someone else makes `change` to the thread before its write."""
+    interloper = Interloper(repo)
+    interloper.before_writes.append(elsewhere(repo, thread_id, change))
+    return interloper
+
+
 @pytest.fixture
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False) as traveller:
@@ -68,9 +75,8 @@ async def test_a_stop_that_loses_the_race_to_the_expiry_still_stops_and_records_
         repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=task.id, minutes=5
     )
     clock.shift(timedelta(minutes=5))
-    repo = Interloper(adapters.threads)  # type: ignore[arg-type]
     # The worker's expiry lands between the stop's read and its write.
-    repo.before_writes.append(elsewhere(adapters.threads, task.id, lambda t: quantum.expire(t)))
+    repo = interloped(adapters.threads, task.id, lambda t: quantum.expire(t))
     stopped = await timer_services.quantum_stop(repo=repo, bus=adapters.bus, owner="ada", thread_id=task.id)  # type: ignore[arg-type]
     stored = adapters.threads.get(task.id)
     assert stored == stopped and stored is not None
@@ -89,8 +95,7 @@ async def test_an_expiry_that_loses_the_race_to_a_stop_changes_nothing(
     )
     assert started.run is not None
     clock.shift(timedelta(minutes=1))
-    repo = Interloper(adapters.threads)  # type: ignore[arg-type]
-    repo.before_writes.append(elsewhere(adapters.threads, task.id, lambda t: quantum.stop(t)))
+    repo = interloped(adapters.threads, task.id, lambda t: quantum.stop(t))
     result = await timer_services.quantum_expire(repo=repo, bus=adapters.bus, thread_id=task.id, run_id=started.run.id)  # type: ignore[arg-type]
     assert result.status is timer_services.Expiry.STALE
     stored = adapters.threads.get(task.id)
@@ -100,8 +105,7 @@ async def test_an_expiry_that_loses_the_race_to_a_stop_changes_nothing(
 
 async def test_an_action_is_applied_to_the_thread_as_it_is_now(adapters: App) -> None:
     task = await thread_services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title="Draft")
-    repo = Interloper(adapters.threads)  # type: ignore[arg-type]
-    repo.before_writes.append(elsewhere(adapters.threads, task.id, lambda t: setattr(t, "title", "Renamed elsewhere")))
+    repo = interloped(adapters.threads, task.id, lambda t: setattr(t, "title", "Renamed elsewhere"))
     await thread_services.thread_transition(repo=repo, bus=adapters.bus, owner="ada", thread_id=task.id, action="park")  # type: ignore[arg-type]
     stored = adapters.threads.get(task.id)
     assert stored is not None and (stored.title, stored.state) == ("Renamed elsewhere", State.PARKED)
@@ -126,8 +130,7 @@ async def test_an_edit_over_a_version_the_person_no_longer_sees_is_refused_with_
 
 async def test_an_edit_whose_thread_changes_between_read_and_write_is_refused_too(adapters: App) -> None:
     task = await thread_services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title="Draft")
-    repo = Interloper(adapters.threads)  # type: ignore[arg-type]
-    repo.before_writes.append(elsewhere(adapters.threads, task.id, lambda t: setattr(t, "notes", "Other tab's notes")))
+    repo = interloped(adapters.threads, task.id, lambda t: setattr(t, "notes", "Other tab's notes"))
     with pytest.raises(ChangedElsewhere):
         await thread_services.thread_edit(
             repo=repo,  # type: ignore[arg-type]
@@ -143,8 +146,7 @@ async def test_an_edit_whose_thread_changes_between_read_and_write_is_refused_to
 
 async def test_an_edit_without_a_read_version_is_reapplied_to_the_current_thread(adapters: App) -> None:
     task = await thread_services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title="Draft")
-    repo = Interloper(adapters.threads)  # type: ignore[arg-type]
-    repo.before_writes.append(elsewhere(adapters.threads, task.id, lambda t: setattr(t, "notes", "Other tab's notes")))
+    repo = interloped(adapters.threads, task.id, lambda t: setattr(t, "notes", "Other tab's notes"))
     await thread_services.thread_edit(repo=repo, bus=adapters.bus, owner="ada", thread_id=task.id, title="Mine")  # type: ignore[arg-type]
     stored = adapters.threads.get(task.id)
     assert stored is not None and (stored.title, stored.notes) == ("Mine", "Other tab's notes")

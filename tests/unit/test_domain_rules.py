@@ -15,8 +15,9 @@ from parallel_you.domain import IllegalTransition, InvalidValue
 from sprints import services as sprint_services
 from sprints.documents import SPRINTS
 from sprints.domain import Sprint
-from sprints.selectors import burndown_get
+from sprints.selectors import burndown_get, reads_of
 from tests.support.store import put
+from tests.support.threads import block
 from threads import services
 from threads.documents import THREADS
 from threads.domain import Kind, State, Thread, blocking_cycle, counting
@@ -82,30 +83,20 @@ async def test_a_block_that_would_close_a_circle_is_refused_naming_the_chain(ada
         for n in (1, 2, 3)
     ]
 
-    async def block(thread: Thread, by: Thread) -> Thread:
-        return await services.thread_transition(
-            repo=adapters.threads,
-            bus=adapters.bus,
-            owner="ada",
-            thread_id=thread.id,
-            action="block",
-            blocked_by=[by.id],
-        )
-
-    await block(t1, t2)
-    await block(t2, t3)
+    await block(adapters, t1, t2)
+    await block(adapters, t2, t3)
     before = adapters.threads.get(t3.id)
     with pytest.raises(InvalidValue, match="“t3” → “t1” → “t2” → “t3”") as refused:
-        await block(t3, t1)
+        await block(adapters, t3, t1)
     assert refused.value.field == "blocked_by"
     assert adapters.threads.get(t3.id) == before
     with pytest.raises(InvalidValue, match="can't block itself"):
-        await block(t3, t3)
+        await block(adapters, t3, t3)
     # Once the chain is broken, the same block is fine.
     await services.thread_transition(
         repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=t2.id, action="unblock"
     )
-    assert (await block(t3, t1)).state is State.BLOCKED
+    assert (await block(adapters, t3, t1)).state is State.BLOCKED
 
 
 def test_a_long_chain_of_blocks_is_followed_without_running_out_of_stack() -> None:
@@ -227,10 +218,7 @@ def test_a_stored_sprint_outside_those_years_still_gives_a_burndown(adapters: Ad
         sprint = Sprint(owner="ada", name="Old", start=start, end=start + timedelta(days=6), state=state, **extra)
         put(adapters.sprints, sprint)
         charts = burndown_get(
-            repo=adapters.sprints,
-            threads=adapters.threads,
-            profiles=adapters.profiles,
-            owner="ada",
+            **reads_of(adapters, "ada"),
             sprint_id=sprint.id,
             now=datetime(2026, 3, 2, 12, tzinfo=UTC),
         )

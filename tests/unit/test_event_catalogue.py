@@ -10,10 +10,13 @@ import pytest
 from pydantic import ValidationError
 
 from parallel_you.events import CATALOGUE, UnknownTopic, catalogue_markdown, validate_message
+from sprints import events as sprint_events
+from threads import events as thread_events
 from threads.domain import Kind, Thread
 from threads.events import StoryUpdated, Verb, thread_event
+from timers import events as timer_events
 from timers import quantum
-from timers.events import StoryQuantumExpired
+from timers.events import StoryQuantumExpired, TaskQuantumPaused
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,3 +61,18 @@ def test_every_message_type_is_declared_in_source() -> None:
     for topic, cls in CATALOGUE.items():
         assert f"class {cls.__name__}(" in inspect.getsource(cls), topic
         assert cls.summary(), topic
+
+
+def test_a_type_declared_without_a_docstring_takes_its_verbs_summary_for_its_aggregate() -> None:
+    assert StoryUpdated.topic == "story.updated"
+    assert StoryUpdated.summary().startswith("A story had its title")
+    assert TaskQuantumPaused.summary() == "A task paused its running quantum; `run.paused_at` is set."
+    assert StoryUpdated.__doc__ != TaskQuantumPaused.__doc__
+
+
+def test_each_apps_messages_are_the_types_its_events_module_declares_in_order() -> None:
+    assert thread_events.MESSAGES[0] is thread_events.SagaCreated
+    assert thread_events.MESSAGES[-1] is thread_events.ProfileUpdated
+    assert thread_events.ThreadMessage not in thread_events.MESSAGES  # a base, with no topic of its own
+    assert len(thread_events.MESSAGES) + len(timer_events.MESSAGES) + len(sprint_events.MESSAGES) == 39
+    assert all(CATALOGUE[m.topic] is m for m in (*thread_events.MESSAGES, *timer_events.MESSAGES))

@@ -104,3 +104,40 @@ def test_waiting_without_work_never_raises_it(
     last = max([s.ended_at for s in ss] + [b.ends_at for b in bs] + [T0 + m(now)])
     at = int((last - T0).total_seconds() // 60)
     assert read(ss, bs, policy, at + later).focused <= read(ss, bs, policy, at).focused
+
+
+@st.composite
+def threads_with_sessions(draw: st.DrawFn) -> list[list[Session]]:
+    return draw(st.lists(st.lists(sessions(), max_size=4), min_size=1, max_size=40))
+
+
+@settings(max_examples=60, deadline=None)
+@given(threads_with_sessions(), st.lists(breaks(), max_size=3), policies, nows)
+def test_reading_recent_threads_first_gives_the_clock_of_all_of_them(
+    per_thread: list[list[Session]], bs: list[Break], policy: PaceSettings, now: int
+) -> None:
+    """pace_status reads threads most recently updated first and stops once the last reset is
+    certain: the clock is the one all sessions give."""
+    from pace.selectors import PaceStores, pace_status
+    from parallel_you.bootstrap import bootstrap
+    from parallel_you.bus import MemoryBus
+    from parallel_you.service_layer import save
+    from threads.domain import Kind, Thread
+
+    app = bootstrap(repo_backend="memory", bus=MemoryBus())
+    at = T0 + m(now)
+    for ss in per_thread:
+        done = [s for s in ss if s.ended_at <= at]  # the store as it stood at `now`
+        thread = Thread.new(owner="ada", kind=Kind.TASK, title="t", created_at=T0, updated_at=T0)
+        thread.sessions = sorted(done, key=lambda s: s.ended_at)
+        thread.updated_at = max([T0, *(s.ended_at for s in done)])
+        save(app.threads, thread)
+    for b in bs:
+        if b.started_at <= at:
+            save(app.breaks, b.model_copy(update={"owner": "ada"}))
+    save(app.pace_settings, policy)
+    everything = [s for ss in per_thread for s in ss if s.ended_at <= at]
+    stored_breaks = [b for b in bs if b.started_at <= at]
+    spans, running = person_spans(everything, [], at)
+    expected = fatigue_clock(spans=spans, breaks=stored_breaks, settings=policy, now=at, running=running)
+    assert pace_status(stores=PaceStores.of(app), owner="ada", now=at).fatigue.focused == expected.focused

@@ -38,19 +38,11 @@ def topics(app: Adapters) -> list[str]:
 
 
 def export_of(app: Adapters, owner: str) -> Any:
-    return person_export(threads=app.threads, sprints=app.sprints, profiles=app.profiles, owner=owner, now=T0)
+    return person_export(**app.stores(), owner=owner, now=T0)
 
 
 async def import_into(app: Adapters, owner: str, data: Any) -> Any:
-    return await person_import(
-        threads=app.threads,
-        sprints=app.sprints,
-        profiles=app.profiles,
-        bus=app.bus,
-        owner=owner,
-        data=data,
-        scheduler=app.scheduler,
-    )
+    return await person_import(**app.stores(), bus=app.bus, owner=owner, data=data, scheduler=app.scheduler)
 
 
 def owned_by(docs: list[Any], owner: str) -> list[Any]:

@@ -22,7 +22,8 @@ from sprints.domain import (
     spent_per_band,
     starting_capacity,
 )
-from threads.domain import DEFAULT_BANDS, Kind, Outcome, Session, State, Thread
+from tests.support.sessions import completed_session
+from threads.domain import DEFAULT_BANDS, Kind, Session, State, Thread
 from timers import quantum
 
 MON = date(2026, 6, 1)  # a Monday
@@ -208,15 +209,7 @@ def test_available_counts_working_days_unless_the_person_counts_weekends() -> No
 
 
 def _session(day: int, band: str, hour: int = 9) -> Session:
-    started = T0 + timedelta(days=day, hours=hour - 9)
-    return Session(
-        started_at=started,
-        ended_at=started + timedelta(minutes=25),
-        planned_minutes=25,
-        actual_minutes=25,
-        outcome=Outcome.COMPLETED,
-        energy_band=band,
-    )
+    return completed_session(T0 + timedelta(days=day, hours=hour - 9), band)
 
 
 def test_capacity_from_history_averages_over_days_worked() -> None:

@@ -6,19 +6,22 @@ from datetime import timedelta
 
 import pytest
 
-from parallel_you.bootstrap import Adapters
+from parallel_you.bootstrap import Adapters, Port
 from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, NotFound, utcnow
 from parallel_you.service_layer import save
 from sprints import services
 from sprints.domain import OverlapNeedsConfirmation, Sprint, SprintState
-from sprints.selectors import burndown_get, planning_get, sprint_active, sprint_list
+from sprints.selectors import burndown_get, planning_get, reads_of, sprint_active, sprint_list
 from tests.support.clock import A_WEDNESDAY
+from tests.support.sprints import sprint_made
+from tests.support.threads import block
 from threads import services as threads
 from threads.domain import Kind, Outcome, Session, Thread
 
 # Capacity counts working days: these expectations assume the sprint starts on a working day.
 pytestmark = pytest.mark.usefixtures("on_a_wednesday")
 TODAY = A_WEDNESDAY.date()
+THREADS: list[Port] = ["threads"]
 
 
 def topics(app: Adapters) -> list[str]:
@@ -28,18 +31,7 @@ def topics(app: Adapters) -> list[str]:
 async def new_sprint(
     app: Adapters, name: str = "Now", start_in: int = 0, days: int = 5, owner: str = "ada", **kw: object
 ) -> Sprint:
-    start = TODAY + timedelta(days=start_in)
-    return await services.sprint_create(
-        repo=app.sprints,
-        bus=app.bus,
-        owner=owner,
-        name=name,
-        start=start,
-        end=start + timedelta(days=days - 1),
-        threads=app.threads,
-        profiles=app.profiles,
-        **kw,  # type: ignore[arg-type]
-    )
+    return await sprint_made(app, owner=owner, start=TODAY + timedelta(days=start_in), name=name, days=days, **kw)
 
 
 async def new_story(app: Adapters, title: str, owner: str = "ada", **fields: object) -> Thread:
@@ -50,14 +42,9 @@ async def new_story(app: Adapters, title: str, owner: str = "ada", **fields: obj
 
 
 async def add(app: Adapters, sprint: Sprint, thread: Thread, position: int | None = None) -> Sprint:
-    return await services.sprint_item_add(
-        repo=app.sprints,
-        threads=app.threads,
-        bus=app.bus,
-        owner="ada",
-        sprint_id=sprint.id,
-        thread_id=thread.id,
-        position=position,
+    item = {"thread_id": thread.id, "position": position}
+    return await app.call(
+        services.sprint_item_add, owner="ada", repo="sprints", uses=THREADS, sprint_id=sprint.id, **item
     )
 
 
@@ -218,36 +205,22 @@ async def test_planning_shows_backlog_by_saga_over_capacity_and_outside_blockers
     big = await new_story(adapters, "Big", estimate=5, energy_band="deep")
     blocker = await new_story(adapters, "Blocker")
     blocked = await new_story(adapters, "Blocked", energy_band="light")
-    await threads.thread_transition(
-        repo=adapters.threads,
-        bus=adapters.bus,
-        owner="ada",
-        thread_id=blocked.id,
-        action="block",
-        blocked_by=[blocker.id],
-    )
+    await block(adapters, blocked, blocker)
     await add(adapters, s, big)
     await add(adapters, s, blocked)
-    plan = planning_get(
-        repo=adapters.sprints, threads=adapters.threads, profiles=adapters.profiles, owner="ada", sprint_id=s.id
-    )
+    plan = planning_get(**reads_of(adapters, "ada"), sprint_id=s.id)
     assert [r.band.id for r in plan.over] == ["deep"]
     assert [i.thread.title for i in plan.items] == ["Big", "Blocked"]
     assert [b.title for b in plan.items[1].outside] == ["Blocker"]
     assert [(g.title, [i.thread.title for i in g.items]) for g in plan.backlog] == [("Saga of Blocker", ["Blocker"])]
     filtered = planning_get(
-        repo=adapters.sprints,
-        threads=adapters.threads,
-        profiles=adapters.profiles,
-        owner="ada",
+        **reads_of(adapters, "ada"),
         sprint_id=s.id,
         band="light",
     )
     assert filtered.backlog == [] and filtered.band == "light"
     await add(adapters, s, blocker)
-    plan = planning_get(
-        repo=adapters.sprints, threads=adapters.threads, profiles=adapters.profiles, owner="ada", sprint_id=s.id
-    )
+    plan = planning_get(**reads_of(adapters, "ada"), sprint_id=s.id)
     assert plan.items[1].outside == [] and [b.title for b in plan.items[1].blockers] == ["Blocker"]
 
 
@@ -272,9 +245,7 @@ async def test_close_carries_unfinished_work_into_the_next_planned_sprint(adapte
     assert adapters.threads.get(left.id).sprint_id == nxt.id  # type: ignore[union-attr]
     assert adapters.threads.get(done.id).sprint_id == s.id  # type: ignore[union-attr]
     assert topics(adapters)[mark:] == ["sprint.closed", "sprint.item_added", "story.updated"]
-    chart = burndown_get(
-        repo=adapters.sprints, threads=adapters.threads, profiles=adapters.profiles, owner="ada", sprint_id=s.id
-    )
+    chart = burndown_get(**reads_of(adapters, "ada"), sprint_id=s.id)
     assert chart.overall.total == 4 and chart.overall.now == 3
 
 
@@ -285,13 +256,8 @@ async def test_close_to_the_backlog_and_bad_targets(adapters: Adapters) -> None:
     await services.sprint_start(repo=adapters.sprints, bus=adapters.bus, owner="ada", sprint_id=s.id)
     theirs = await new_sprint(adapters, owner="grace")
     with pytest.raises(InvalidValue, match="Planned sprint"):
-        await services.sprint_close(
-            repo=adapters.sprints,
-            threads=adapters.threads,
-            bus=adapters.bus,
-            owner="ada",
-            sprint_id=s.id,
-            carry_to=theirs.id,
+        await adapters.call(
+            services.sprint_close, owner="ada", repo="sprints", uses=THREADS, sprint_id=s.id, carry_to=theirs.id
         )
     assert adapters.sprints.get(s.id).state is SprintState.ACTIVE  # type: ignore[union-attr]
     await services.sprint_close(
@@ -318,15 +284,11 @@ async def test_burndown_moves_when_a_story_finishes(adapters: Adapters) -> None:
     a, b = await new_story(adapters, "A", estimate=2), await new_story(adapters, "B", estimate=3)
     await add(adapters, s, a)
     await add(adapters, s, b)
-    before = burndown_get(
-        repo=adapters.sprints, threads=adapters.threads, profiles=adapters.profiles, owner="ada", sprint_id=s.id
-    )
+    before = burndown_get(**reads_of(adapters, "ada"), sprint_id=s.id)
     assert before.overall.remaining[0] == 5 and before.overall.remaining[1] is None  # planned: only the start
     await services.sprint_start(repo=adapters.sprints, bus=adapters.bus, owner="ada", sprint_id=s.id)
     await threads.thread_transition(repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=a.id, action="done")
-    after = burndown_get(
-        repo=adapters.sprints, threads=adapters.threads, profiles=adapters.profiles, owner="ada", sprint_id=s.id
-    )
+    after = burndown_get(**reads_of(adapters, "ada"), sprint_id=s.id)
     assert after.overall.remaining[:2] == [5, 3]
     assert [(bb.band.id, bb.chart.now) for bb in after.bands] == [("deep", 3)]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,9 +13,10 @@ from parallel_you.domain import InvalidValue, day_of, today_in
 from parallel_you.service_layer import save
 from sprints import services as sprint_services
 from sprints.domain import OverlapNeedsConfirmation, capacity_from_history
-from sprints.selectors import burndown_get, capacity_suggestion
+from sprints.selectors import burndown_get, capacity_suggestion, reads_of
+from tests.support.sessions import completed_session
 from threads import services
-from threads.domain import DEFAULT_BANDS, Outcome, Profile, Session
+from threads.domain import DEFAULT_BANDS, Profile
 from threads.selectors import profile_get
 
 AUCKLAND = ZoneInfo("Pacific/Auckland")
@@ -55,25 +56,14 @@ def test_a_berlin_day_follows_the_clock_change() -> None:
     assert day_of(datetime(2026, 10, 25, 22, 30, tzinfo=UTC), BERLIN) == date(2026, 10, 25)
 
 
-def _session(at: datetime, band: str = "deep") -> Session:
-    return Session(
-        started_at=at,
-        ended_at=at + timedelta(minutes=25),
-        planned_minutes=25,
-        actual_minutes=25,
-        outcome=Outcome.COMPLETED,
-        energy_band=band,
-    )
-
-
 def test_capacity_history_counts_worked_days_in_the_persons_zone_across_dst() -> None:
     # Two quanta at 22:30 and 23:10 UTC on 29 March: one UTC day, but in Berlin (now CEST) the
     # first is 00:30 on the 30th and so is the second; a third, on the 28th at 22:30 UTC, is
     # 23:30 on the 28th in Berlin (CET). UTC sees days 28 and 29; Berlin sees 28 and 30.
     sessions = [
-        _session(datetime(2026, 3, 28, 22, 30, tzinfo=UTC)),
-        _session(datetime(2026, 3, 29, 22, 30, tzinfo=UTC)),
-        _session(datetime(2026, 3, 29, 23, 10, tzinfo=UTC)),
+        completed_session(datetime(2026, 3, 28, 22, 30, tzinfo=UTC)),
+        completed_session(datetime(2026, 3, 29, 22, 30, tzinfo=UTC)),
+        completed_session(datetime(2026, 3, 29, 23, 10, tzinfo=UTC)),
     ]
     bands = list(DEFAULT_BANDS)
     # On 30 March (Berlin) the last two sessions are "today" there; in UTC they are yesterday.
@@ -104,10 +94,7 @@ async def test_the_burndowns_today_and_done_day_are_the_persons(
             repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=task.id, action="done"
         )
         charts = burndown_get(
-            repo=adapters.sprints,
-            threads=adapters.threads,
-            profiles=adapters.profiles,
-            owner="ada",
+            **reads_of(adapters, "ada"),
             sprint_id=sprint.id,
         )
     # Start, end of Monday 2, end of Tuesday 3 (None: that day hasn't happened yet).
@@ -117,7 +104,10 @@ async def test_the_burndowns_today_and_done_day_are_the_persons(
 async def test_a_new_sprints_capacity_comes_from_days_in_the_persons_zone(adapters: Adapters) -> None:
     task = await services.task_create(repo=adapters.threads, bus=adapters.bus, owner="ada", title="t")
     # 10:30 and 11:30 UTC on 2 March: one UTC day, but 23:30 on the 2nd and 00:30 on the 3rd in Auckland.
-    task.sessions = [_session(datetime(2026, 3, 2, 10, 30, tzinfo=UTC)), _session(AUCKLAND_AFTER_MIDNIGHT)]
+    task.sessions = [
+        completed_session(datetime(2026, 3, 2, 10, 30, tzinfo=UTC)),
+        completed_session(AUCKLAND_AFTER_MIDNIGHT),
+    ]
     save(adapters.threads, task)
     common = {"threads": adapters.threads, "profiles": adapters.profiles, "owner": "ada"}
     at = datetime(2026, 3, 3, 10, tzinfo=UTC)

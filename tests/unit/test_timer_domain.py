@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from parallel_you.domain import IllegalTransition, InvalidValue
+from tests.support.sessions import completed_session
 from threads.domain import MAX_QUANTUM, MIN_QUANTUM, Kind, Outcome, Session, State, Thread
 from timers import quantum
 from timers.domain import chart_bars, chart_ticks, outcome_of, quanta_in_a_row
@@ -97,15 +98,7 @@ def test_outcome_of_a_quantum(stopped_after: int, then: State, expected: Outcome
 
 
 def session(start_min: int, length: int) -> Session:
-    start = T0 + timedelta(minutes=start_min)
-    return Session(
-        started_at=start,
-        ended_at=start + timedelta(minutes=length),
-        planned_minutes=length,
-        actual_minutes=length,
-        outcome=Outcome.COMPLETED,
-        energy_band="deep",
-    )
+    return completed_session(T0 + timedelta(minutes=start_min), "deep", minutes=length)
 
 
 def test_quanta_in_a_row_stop_at_the_first_real_break() -> None:

@@ -12,7 +12,7 @@ from asgiref.sync import async_to_sync
 from django.urls import reverse
 
 from parallel_you.bootstrap import Adapters
-from tests.web.test_sprints import TODAY, make_sprint, make_story, plan
+from tests.web.test_sprints import TODAY, make_sprint, make_story, plan, sprint_holding
 from threads import services as threads
 from threads.domain import TITLE_MAX, Outcome
 from timers import services as timers
@@ -57,9 +57,7 @@ def test_the_quantum_field_and_the_server_agree_on_one_minute_steps(
 def test_a_renamed_band_shows_under_its_new_name_on_the_sprint_pages(
     client_as: Any, person: Any, adapters: Adapters
 ) -> None:
-    sprint = make_sprint(adapters, owner(person))
-    story = make_story(adapters, owner(person), "Draft")
-    plan(adapters, sprint, story)
+    sprint, [story] = sprint_holding(adapters, owner(person), "Draft")
     client_as.post(reverse("threads:energy_band_change", args=["deep"]), {"name": "Focus", "colour": "#112233"})
     planning = client_as.get(reverse("sprints:detail", args=[sprint.id])).content.decode()
     assert '<span class="band-chip band-chip--deep">Focus</span>' in planning
@@ -73,9 +71,7 @@ def test_a_renamed_band_shows_under_its_new_name_on_the_sprint_pages(
 
 # --- a closed sprint of 4 items is listed as 4 items -----------------------------------------------------------
 def test_a_closed_sprint_is_listed_with_every_item_it_held(client_as: Any, person: Any, adapters: Adapters) -> None:
-    sprint = make_sprint(adapters, owner(person))
-    stories = [make_story(adapters, owner(person), f"Story {i}") for i in range(4)]
-    plan(adapters, sprint, *stories)
+    sprint, stories = sprint_holding(adapters, owner(person), *(f"Story {i}" for i in range(4)))
     client_as.post(reverse("sprints:start", args=[sprint.id]))
     client_as.post(reverse("threads:transition", args=[stories[0].id]), {"action": "done"})
     client_as.post(reverse("sprints:close", args=[sprint.id]), {"carry_to": "backlog"})

@@ -13,6 +13,8 @@ from parallel_you.bootstrap import Adapters
 from sprints import services
 from sprints.domain import Sprint, SprintState
 from tests.support.clock import A_WEDNESDAY
+from tests.support.sprints import sprint_made
+from tests.support.threads import block
 from threads import services as threads
 from threads.domain import Thread
 
@@ -31,16 +33,7 @@ def topics(app: Adapters) -> list[str]:
 
 
 def make_sprint(app: Adapters, who: str, name: str = "Now", start: date = TODAY, days: int = 5) -> Sprint:
-    return async_to_sync(services.sprint_create)(
-        repo=app.sprints,
-        bus=app.bus,
-        owner=who,
-        name=name,
-        start=start,
-        end=start + timedelta(days=days - 1),
-        threads=app.threads,
-        profiles=app.profiles,
-    )
+    return async_to_sync(sprint_made)(app, owner=who, start=start, name=name, days=days)
 
 
 def make_story(app: Adapters, who: str, title: str, saga: str = "Book", **fields: Any) -> Thread:
@@ -59,6 +52,12 @@ def plan(app: Adapters, sprint: Sprint, *stories: Thread) -> Sprint:
             repo=app.sprints, threads=app.threads, bus=app.bus, owner=sprint.owner, sprint_id=sprint.id, thread_id=s.id
         )
     return sprint
+
+
+def sprint_holding(app: Adapters, who: str, *titles: str) -> tuple[Sprint, list[Thread]]:
+    """A sprint of `who`'s that holds a new story for each title (in the saga "Book")."""
+    stories = [make_story(app, who, title) for title in titles]
+    return plan(app, make_sprint(app, who), *stories), stories
 
 
 def form(name: str = "June", start: date = TODAY, days: int = 5, **extra: str) -> dict[str, str]:
@@ -138,9 +137,7 @@ def test_edit_shows_the_values_and_saves(client_as: Any, person: Any, adapters: 
 def test_delete_asks_first_then_sends_items_back_to_the_backlog(
     client_as: Any, person: Any, adapters: Adapters
 ) -> None:
-    sprint = make_sprint(adapters, owner(person))
-    story = make_story(adapters, owner(person), "Chapter")
-    plan(adapters, sprint, story)
+    sprint, [story] = sprint_holding(adapters, owner(person), "Chapter")
     confirm = client_as.get(reverse("sprints:delete", args=[sprint.id]))
     assert confirm.status_code == 200 and "Delete “Now”?" in confirm.content.decode()
     assert adapters.sprints.get(sprint.id) is not None
@@ -269,15 +266,7 @@ def test_blocked_items_show_their_blocker_and_warn_when_it_is_outside(
     sprint = make_sprint(adapters, owner(person))
     blocker = make_story(adapters, owner(person), "Blocker")
     blocked = make_story(adapters, owner(person), "Blocked")
-    async_to_sync(threads.thread_transition)(
-        repo=adapters.threads,
-        bus=adapters.bus,
-        owner=owner(person),
-        thread_id=blocked.id,
-        action="block",
-        blocked_by=[blocker.id],
-        note="waiting",
-    )
+    async_to_sync(block)(adapters, blocked, blocker, note="waiting")
     plan(adapters, sprint, blocked)
     body = client_as.get(reverse("sprints:detail", args=[sprint.id])).content.decode()
     assert "Blocked by:" in body and "“Blocker”" in body and "waiting" in body
@@ -380,9 +369,7 @@ def test_the_planning_region_is_live_and_keeps_its_filters(client_as: Any, perso
 
 
 def test_an_estimate_is_set_in_quanta_from_the_planning_page(client_as: Any, person: Any, adapters: Adapters) -> None:
-    sprint = make_sprint(adapters, owner(person))
-    story = make_story(adapters, owner(person), "Big")
-    plan(adapters, sprint, story)
+    sprint, [story] = sprint_holding(adapters, owner(person), "Big")
     url = reverse("sprints:item_estimate", args=[sprint.id, story.id])
     response = client_as.post(url, {"estimate": "6"}, **HX)
     assert response.status_code == 200 and 'name="estimate" value="6"' in response.content.decode()
