@@ -210,7 +210,7 @@ def _suggestion(found: Suggestion | None) -> SuggestionOut | None:
 async def thread_history(request: HttpRequest, thread_id: str) -> HistoryOut:
     a = adapters()
     thread = selectors.thread_get(repo=a.threads, owner=owner_of(request), thread_id=thread_id)
-    history = history_get(repo=a.threads, profiles=a.profiles, thread=thread)
+    history = history_get(repo=a.threads, profiles=a.profiles, thread=thread, skips=a.skips)
     sessions = [row.session.model_dump(mode="json") | {"energy_band_name": row.band_name} for row in history.rows]
     return HistoryOut(thread_id=thread.id, sessions=sessions, suggestion=_suggestion(history.suggestion))
 

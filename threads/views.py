@@ -142,7 +142,9 @@ def _detail_context(owner: str, thread_id: str) -> dict[str, Any]:
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     return {
         **timer_selectors.controls_context(repo=adapters.threads, owner=owner, pace=pace_stores()),
-        "history": timer_selectors.history_get(repo=adapters.threads, profiles=adapters.profiles, thread=detail.thread),
+        "history": timer_selectors.history_get(
+            repo=adapters.threads, profiles=adapters.profiles, thread=detail.thread, skips=adapters.skips
+        ),
         "detail": detail,
         "thread": detail.thread,
         "band": profile.band_or_first(detail.thread.energy_band),

@@ -6,13 +6,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pace.domain import Break, PaceSettings
-from pace.selectors import PaceStores, break_current, pace_status, rest_spans, settings_get
+from pace.domain import Break, PaceSettings, Skip
+from pace.selectors import PaceStores, break_current, pace_status, rest_spans, settings_get, skips_list
 from parallel_you.domain import utcnow
 from parallel_you.repo import Repo
 from threads.domain import Profile, Session, State, Thread, counting
 from threads.selectors import profile_get, thread_filter
-from timers.domain import Bar, Suggestion, Tick, chart_bars, chart_ticks, quanta_in_a_row, suggest_quantum
+from timers.domain import (
+    SKIPS_WINDOW,
+    Bar,
+    Suggestion,
+    Tick,
+    chart_bars,
+    chart_ticks,
+    quanta_in_a_row,
+    suggest_quantum,
+)
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,18 @@ def person_sessions(*, repo: Repo[Thread], owner: str, energy_band: str | None =
     return [s for t in threads for s in t.sessions if energy_band is None or s.energy_band == energy_band]
 
 
-def history_get(*, repo: Repo[Thread], profiles: Repo[Profile], thread: Thread) -> History:
+def skipped_lately(*, skips: Repo[Skip] | None, owner: str, now: datetime) -> int:
+    """Breaks the person skipped in the last `SKIPS_WINDOW` (0 without a skips store)."""
+    if skips is None:
+        return 0
+    return sum(1 for s in skips_list(repo=skips, owner=owner, limit=50) if s.at >= now - SKIPS_WINDOW)
+
+
+def history_get(
+    *, repo: Repo[Thread], profiles: Repo[Profile], thread: Thread, skips: Repo[Skip] | None = None
+) -> History:
+    """A thread's sessions, chart and quantum suggestion (`skips`: the person's skipped breaks, so
+    one who keeps skipping them is not offered a longer quantum)."""
     profile = profile_get(repo=profiles, owner=thread.owner)
     names = {b.id: b.name for b in profile.bands}
     band_name = names.get(thread.energy_band, thread.energy_band.capitalize())
@@ -44,7 +64,11 @@ def history_get(*, repo: Repo[Thread], profiles: Repo[Profile], thread: Thread) 
     if thread.state is not State.DONE and not thread.archived:
         band_sessions = person_sessions(repo=repo, owner=thread.owner, energy_band=thread.energy_band)
         suggestion = suggest_quantum(
-            band_sessions, band=thread.energy_band, band_name=band_name, current=thread.quantum
+            band_sessions,
+            band=thread.energy_band,
+            band_name=band_name,
+            current=thread.quantum,
+            skipped_breaks=skipped_lately(skips=skips, owner=thread.owner, now=utcnow()),
         )
     rows = [HistoryRow(s, names.get(s.energy_band, s.energy_band.capitalize())) for s in reversed(thread.sessions)]
     return History(

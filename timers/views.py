@@ -57,7 +57,9 @@ def _controls(thread: Thread, **context: Any) -> dict[str, Any]:
 def _page(thread: Thread, **context: Any) -> dict[str, Any]:
     """The context of the timer page: the controls and the session history."""
     adapters = current_adapters()
-    history = selectors.history_get(repo=adapters.threads, profiles=adapters.profiles, thread=thread)
+    history = selectors.history_get(
+        repo=adapters.threads, profiles=adapters.profiles, thread=thread, skips=adapters.skips
+    )
     return _controls(thread, history=history, **context)
 
 
@@ -230,7 +232,9 @@ async def tune(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
     except DomainError as exc:
         error = refused(exc)
     if request.htmx:
-        history = selectors.history_get(repo=adapters.threads, profiles=adapters.profiles, thread=thread)
+        history = selectors.history_get(
+            repo=adapters.threads, profiles=adapters.profiles, thread=thread, skips=adapters.skips
+        )
         context = {"thread": thread, "history": history, "error": error, "tuned": error is None}
         return render(request, "timers/_history.html", context, status=422 if error else 200)
     if error:

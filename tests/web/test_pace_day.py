@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from pace import day_services
 from pace.day_services import OverCap
-from pace.domain import PaceSettings
+from pace.domain import PaceSettings, Skip
 from parallel_you.bootstrap import Adapters
 from parallel_you.domain import utcnow
 from parallel_you.service_layer import save
@@ -337,3 +337,18 @@ def test_the_pace_page_has_todays_use_and_end_the_day_too(
     assert 'id="pace-today"' in body and 'id="end-day"' not in body
     start(client_as, task)
     assert 'id="end-day"' in client_as.get(reverse("pace:report")).content.decode()
+
+
+def test_skipping_breaks_lately_holds_the_quantum_suggestion(
+    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
+) -> None:
+    task = make_thread(person, "task", "Write", energy_band="deep", quantum=25)
+    for _ in range(3):
+        worked_today(adapters, task, 25)
+    offer = "3 clean 25-minute Deep sessions: try 30."
+    assert offer in client_as.get(reverse("timers:detail", args=[task.id])).content.decode()
+    assert offer in client_as.get(reverse("threads:detail", args=[task.id])).content.decode()
+    for hours in (1, 2, 3):
+        save(adapters.skips, Skip(owner=owner(person), at=utcnow() - timedelta(hours=hours)))
+    assert offer not in client_as.get(reverse("timers:detail", args=[task.id])).content.decode()
+    assert offer not in client_as.get(reverse("threads:detail", args=[task.id])).content.decode()
