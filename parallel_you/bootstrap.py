@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar
 
 from django.conf import settings
 
+from pace.documents import BREAKS, PACE_MARKS, PACE_SETTINGS, SKIPS
 from parallel_you.documents import OUTBOX, Collection
 from parallel_you.repo import MemoryRepo, Repo
 from sprints.documents import SPRINTS
 from threads.documents import PROFILES, THREADS
 
 if TYPE_CHECKING:
+    from pace.domain import Break, PaceMarks, PaceSettings, Skip
     from parallel_you.bus import MessageBus
     from sprints.domain import Sprint
     from threads.domain import Profile, Thread
@@ -105,13 +107,14 @@ def make_bus(transport: str, repo_backend: str | None = None, *, sources: Sequen
     raise ValueError(f"Unknown bus transport {transport!r}")
 
 
-def make_scheduler(transport: str) -> ExpiryScheduler:
-    """Quantum expiry: in-process with the in-memory bus (embedded), Celery with RabbitMQ."""
+def make_scheduler(transport: str, task: str | None = None) -> ExpiryScheduler:
+    """Quantum expiry (or another timer's, whose Celery `task` is named): in-process with the
+    in-memory bus (embedded), Celery with RabbitMQ."""
     if transport == "rabbitmq":
         from parallel_you.celery import app as celery_app
         from timers.scheduler import CeleryScheduler
 
-        return CeleryScheduler(celery_app)
+        return CeleryScheduler(celery_app, task)
     if transport == "memory":
         from timers.scheduler import InProcessScheduler
 
@@ -136,6 +139,11 @@ class Adapters:
     profiles: Repo[Profile]
     bus: MessageBus
     scheduler: ExpiryScheduler
+    break_timer: ExpiryScheduler  # ends breaks at their deadline (pace/timing.py)
+    pace_settings: Repo[PaceSettings]
+    breaks: Repo[Break]
+    skips: Repo[Skip]
+    pace_marks: Repo[PaceMarks]
     startup: list[Hook] = field(default_factory=list)
     shutdown: list[Hook] = field(default_factory=list)
 
@@ -178,28 +186,37 @@ def bootstrap(
     transport: str | None = None,
     bus: MessageBus | None = None,
     scheduler: ExpiryScheduler | None = None,
+    break_timer: ExpiryScheduler | None = None,
 ) -> Adapters:
     """Adapters for `repo_backend` and the bus `transport` (settings by default); `bus` and
     `scheduler` replace the ones the transport implies (tests)."""
+    from pace.timing import END_BREAK_TASK, break_timer_start
     from parallel_you import startup
     from timers.lifecycle import scheduler_start
 
     transport = transport or settings.PARALLEL_YOU_BUS
     threads, sprints, profiles = (make_repo(c, repo_backend) for c in (THREADS, SPRINTS, PROFILES))
+    pace_settings, breaks, skips, pace_marks = (
+        make_repo(c, repo_backend) for c in (PACE_SETTINGS, BREAKS, SKIPS, PACE_MARKS)
+    )
+    sources = (threads, sprints, profiles, pace_settings, breaks, skips, pace_marks)
     adapters = Adapters(
         threads=threads,
         sprints=sprints,
         profiles=profiles,
-        bus=bus
-        if bus is not None
-        else _server_bus(make_bus(transport, repo_backend, sources=(threads, sprints, profiles))),
+        bus=bus if bus is not None else _server_bus(make_bus(transport, repo_backend, sources=sources)),
         scheduler=scheduler if scheduler is not None else make_scheduler(transport),
+        break_timer=break_timer if break_timer is not None else make_scheduler(transport, END_BREAK_TASK),
+        pace_settings=pace_settings,
+        breaks=breaks,
+        skips=skips,
+        pace_marks=pace_marks,
     )
     adapters.startup.append(adapters.bus.start)
     if transport == "memory":
         # Embedded: the realtime bridge runs in this process; distributed: in `run_consumers`.
         adapters.startup.append(partial(startup.start_bridge_here, adapters.bus))
-        adapters.startup.append(partial(startup.deliver_left_over, adapters.bus, (threads, sprints, profiles)))
+        adapters.startup.append(partial(startup.deliver_left_over, adapters.bus, sources))
     else:
         adapters.startup.append(partial(startup.resync_pages_on_reconnect, adapters.bus))
     off_loop = None
@@ -216,7 +233,16 @@ def bootstrap(
             off_loop=off_loop,
         )
     )
-    adapters.shutdown += [adapters.scheduler.stop, adapters.bus.close]
+    adapters.startup.append(
+        partial(
+            break_timer_start,
+            breaks=adapters.breaks,
+            bus=adapters.bus,
+            timer=adapters.break_timer,
+            off_loop=off_loop,
+        )
+    )
+    adapters.shutdown += [adapters.scheduler.stop, adapters.break_timer.stop, adapters.bus.close]
     return adapters
 
 

@@ -26,7 +26,7 @@ from parallel_you.domain import (
     new_id,
     utcnow,
 )
-from threads.domain import EnergyBand, Kind, Session, State, Thread, check_visible
+from threads.domain import DEFAULT_QUANTUM, EnergyBand, Kind, Session, State, Thread, check_visible
 
 SPRINT_NAME_MAX = 120
 SPRINT_GOAL_MAX = 2000
@@ -357,6 +357,13 @@ class CapacityRow:
     per_day: int
     available: int
     planned: int
+    # The sprint's own quanta a day, when the band's daily cap cut it down to `per_day`.
+    asked: int | None = None
+    quantum: int = DEFAULT_QUANTUM
+
+    @property
+    def capped(self) -> bool:
+        return self.asked is not None
 
     @property
     def over(self) -> bool:
@@ -374,19 +381,135 @@ class CapacityRow:
         return min(100, round(self.planned * 100 / self.available))
 
 
+def typical_quantum(threads: Iterable[Thread], band: str) -> int:
+    """The quantum a band's work usually runs at: the median of its threads' quanta (a default when none)."""
+    lengths = sorted(t.quantum for t in threads if t.energy_band == band)
+    return lengths[len(lengths) // 2] if lengths else DEFAULT_QUANTUM
+
+
+def quanta_within_cap(band: EnergyBand, quantum: int) -> int | None:
+    """How many whole quanta of `quantum` minutes the band's daily cap allows a day (None: no cap)."""
+    return None if band.daily_cap is None else band.daily_cap // max(1, quantum)
+
+
 def capacity_rows(bands: Sequence[EnergyBand], sprint: Sprint, members: Iterable[Thread]) -> list[CapacityRow]:
-    """Planned vs available quanta per band; a band the sprint holds work in but the profile lost shows too."""
+    """Planned vs available quanta per band; a band the sprint holds work in but the profile lost shows too.
+
+    A band's quanta a day never exceed what its daily cap allows (at the quantum its planned work
+    usually runs at): planned work never assumes more of a band's minutes than the person allows."""
+    members = list(members)
     planned = planned_per_band(members)
     known = [*bands, *(EnergyBand(id=b, name=b) for b in planned if b not in {x.id for x in bands})]
     rows = []
     for band in known:
-        per_day = sprint.capacity.get(band.id, 0)
+        asked = sprint.capacity.get(band.id, 0)
+        quantum = typical_quantum(members, band.id)
+        allowed = quanta_within_cap(band, quantum)
+        per_day = asked if allowed is None else min(asked, allowed)
         rows.append(
             CapacityRow(
-                band=band, per_day=per_day, available=per_day * sprint.working_days, planned=planned.get(band.id, 0)
+                band=band,
+                per_day=per_day,
+                available=per_day * sprint.working_days,
+                planned=planned.get(band.id, 0),
+                asked=asked if per_day < asked else None,
+                quantum=quantum,
             )
         )
     return rows
+
+
+# --- estimates that learn ------------------------------------------------------------------------------
+LEARN_FROM = 3  # the closed sprints planning learns from
+
+
+@dataclass(frozen=True)
+class SprintRecord:
+    """One band in one closed sprint: quanta estimated, quanta it took, estimate of what got done."""
+
+    name: str
+    estimated: int
+    actual: int
+    done: int
+    working_days: int
+
+
+@dataclass(frozen=True)
+class BandRecord:
+    """How a band's estimates compared with actuals over the last closed sprints, and the capacity
+    (quanta a day, in estimate units) that record proposes."""
+
+    band: EnergyBand
+    sprints: list[SprintRecord]
+    quantum: int = DEFAULT_QUANTUM
+
+    @property
+    def estimated(self) -> int:
+        return sum(r.estimated for r in self.sprints)
+
+    @property
+    def actual(self) -> int:
+        return sum(r.actual for r in self.sprints)
+
+    @property
+    def done(self) -> int:
+        return sum(r.done for r in self.sprints)
+
+    @property
+    def working_days(self) -> int:
+        return sum(r.working_days for r in self.sprints)
+
+    @property
+    def ratio(self) -> float | None:
+        """Quanta taken per quantum estimated (1.5: work took half as long again as estimated)."""
+        return round(self.actual / self.estimated, 2) if self.estimated else None
+
+    @property
+    def per_day(self) -> float:
+        """Estimated quanta of work actually finished per working day."""
+        return self.done / self.working_days if self.working_days else 0.0
+
+    @property
+    def proposed(self) -> int:
+        """Capacity to plan with: what was finished a day, never more than the band's cap allows."""
+        delivered = min(50, round(self.per_day))
+        allowed = quanta_within_cap(self.band, self.quantum)
+        return delivered if allowed is None else min(delivered, allowed)
+
+
+def estimate_record(
+    bands: Sequence[EnergyBand],
+    closed: Iterable[Sprint],
+    *,
+    last: int = LEARN_FROM,
+    quanta: dict[str, int] | None = None,
+) -> list[BandRecord]:
+    """Per band, estimates against actuals in the `last` closed sprints (newest first); bands with
+    neither are left out. `quanta`: the quantum each band's work runs at (for the cap)."""
+    recent = sorted(
+        (s for s in closed if s.closing is not None and s.state is SprintState.CLOSED),
+        key=lambda s: s.end,
+        reverse=True,
+    )[:last]
+    records = []
+    for band in bands:
+        rows = []
+        for sprint in recent:
+            closing = sprint.closing
+            assert closing is not None
+            done = sum(i.estimate for i in closing.done if i.energy_band == band.id)
+            rows.append(
+                SprintRecord(
+                    name=sprint.name,
+                    estimated=closing.planned.get(band.id, 0),
+                    actual=closing.spent.get(band.id, 0),
+                    done=done,
+                    working_days=sprint.working_days,
+                )
+            )
+        if any(r.estimated or r.actual for r in rows):
+            records.append(BandRecord(band=band, sprints=rows, quantum=(quanta or {}).get(band.id, DEFAULT_QUANTUM)))
+    return records
 
 
 def capacity_from_history(

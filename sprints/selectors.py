@@ -9,6 +9,7 @@ from typing import Protocol, TypedDict
 from parallel_you.domain import NotFound, day_of, today_in
 from parallel_you.repo import FilterSpec, Repo
 from sprints.domain import (
+    BandRecord,
     Burndown,
     BurnItem,
     CapacityRow,
@@ -19,7 +20,9 @@ from sprints.domain import (
     capacity_from_history,
     capacity_rows,
     closed_burn_items,
+    estimate_record,
     starting_capacity,
+    typical_quantum,
 )
 from threads.domain import EnergyBand, Kind, Profile, State, Thread
 from threads.selectors import profile_get, thread_filter
@@ -142,6 +145,14 @@ class Planning:
     band: str
     state: str
     planned_sprints: list[Sprint]
+    # Estimates against actuals per band in the last closed sprints, and the capacity they propose.
+    record: list[BandRecord] = field(default_factory=list)
+
+    @property
+    def proposed_capacity(self) -> list[tuple[str, int]]:
+        """(band id, quanta a day) for every band: the record's proposal, else the sprint's own."""
+        proposed = {r.band.id: r.proposed for r in self.record}
+        return [(b.id, proposed.get(b.id, self.sprint.capacity.get(b.id, 0))) for b in self.bands]
 
     @property
     def over(self) -> list[CapacityRow]:
@@ -220,6 +231,11 @@ def planning_get(
         band=valid_band,
         state=valid_state,
         planned_sprints=planned_sprints,
+        record=estimate_record(
+            profile.bands,
+            sprint_list(repo=repo, owner=owner, state=SprintState.CLOSED),
+            quanta={b.id: typical_quantum(live, b.id) for b in profile.bands},
+        ),
     )
 
 

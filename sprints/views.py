@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pace.web import pace_stores
 from parallel_you.bootstrap import Port, current_adapters
 from parallel_you.domain import DomainError, NotFound
 from parallel_you.htmx import (
@@ -339,7 +340,9 @@ async def sprint_board(request: HtmxHttpRequest) -> HttpResponse:
             (state, sorted(board.columns[state], key=lambda t: order.get(t.id, len(order)))) for state in BOARD_STATES
         ]
         context["held"] = board.shown
-        context |= board.cards | timer_selectors.controls_context(repo=adapters.threads, owner=owner)
+        context |= board.cards | timer_selectors.controls_context(
+            repo=adapters.threads, owner=owner, pace=pace_stores()
+        )
         shown = [t for _, threads in context["columns"] for t in threads]
         context["cards_html"] = rendered_cards(shown, context, here=context["here"], inline=True)
     if request.htmx:

@@ -210,7 +210,7 @@ def _suggestion(found: Suggestion | None) -> SuggestionOut | None:
 async def thread_history(request: HttpRequest, thread_id: str) -> HistoryOut:
     a = adapters()
     thread = selectors.thread_get(repo=a.threads, owner=owner_of(request), thread_id=thread_id)
-    history = history_get(repo=a.threads, profiles=a.profiles, thread=thread)
+    history = history_get(repo=a.threads, profiles=a.profiles, thread=thread, skips=a.skips)
     sessions = [row.session.model_dump(mode="json") | {"energy_band_name": row.band_name} for row in history.rows]
     return HistoryOut(thread_id=thread.id, sessions=sessions, suggestion=_suggestion(history.suggestion))
 
@@ -244,6 +244,9 @@ async def bands_write(
 class BandIn(Input):
     name: str
     colour: str = "#64748b"
+    daily_cap: StrictInt | None = Field(
+        default=None, description="At most this many focused minutes a day; null: no cap."
+    )
 
 
 @bands_router.post("", response={201: list[EnergyBand], **ERRORS}, summary="Add an energy band")
@@ -255,13 +258,18 @@ async def band_add(request: HttpRequest, payload: BandIn, response: HttpResponse
 class BandEdit(Input):
     name: str | None = None
     colour: str | None = None
+    daily_cap: StrictInt | None = Field(
+        default=None, description="Minutes a day; null clears the cap; absent: unchanged."
+    )
 
 
 @bands_router.patch("/{band_id}", response={200: list[EnergyBand], **ERRORS}, summary="Rename or recolour a band")
 async def band_change(
     request: HttpRequest, band_id: str, payload: BandEdit, response: HttpResponse
 ) -> list[EnergyBand]:
-    return await bands_write(request, response, services.energy_band_change, band_id=band_id, **payload.model_dump())
+    return await bands_write(
+        request, response, services.energy_band_change, band_id=band_id, **payload.model_dump(exclude_unset=True)
+    )
 
 
 @bands_router.delete("/{band_id}", response={200: list[EnergyBand], **ERRORS}, summary="Remove a band")

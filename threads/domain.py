@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, tzinfo
+from enum import Enum
 from typing import Annotated
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -34,6 +35,8 @@ DEFAULT_QUANTUM = 25
 TITLE_MAX = 200
 NOTES_MAX = 20_000
 MAX_ESTIMATE = 100
+MAX_DAILY_CAP = 24 * 60  # minutes in a day
+STOPPED_NOTE_MAX = 200
 
 # Characters that print nothing: Unicode's format, separator and control categories, plus the
 # letters and symbols that render blank (Hangul fillers, the braille blank, ...).
@@ -104,6 +107,8 @@ class Run(Document):
     paused_at: Timestamp | None = None
     expired_at: Timestamp | None = None
     paused_seconds: float = Field(default=0, ge=0)
+    # Set when the quantum was started past its band's daily cap: the warning, shown with the timer.
+    cap_warning: str = Field(default="", max_length=400)
 
     def remaining(self, now: datetime) -> timedelta:
         until = self.paused_at or now
@@ -163,6 +168,9 @@ class Thread(Document):
     sprint_id: str | None = None
     blocked_by: list[str] = Field(default_factory=list)
     blocked_note: str = Field(default="", max_length=2000)
+    # "Where I stopped", left when the person ended the day; shown until a later quantum ends.
+    stopped_note: str = Field(default="", max_length=STOPPED_NOTE_MAX)
+    stopped_note_at: Timestamp | None = None
     archived: bool = False
     created_at: Timestamp = Field(default_factory=utcnow)
     updated_at: Timestamp = Field(default_factory=utcnow)
@@ -236,6 +244,39 @@ class Thread(Document):
     def in_sprint(self, sprint_id: str | None, now: datetime | None = None) -> Thread:
         """A copy in sprint `sprint_id` (None: the backlog)."""
         return self._copy(now, sprint_id=sprint_id)
+
+    def leave_note(self, note: str, now: datetime | None = None) -> None:
+        """Leave a one-line "where I stopped" note (the day's end), for the next time it is started."""
+        note = " ".join(note.split())
+        if is_blank(note):
+            raise InvalidValue({"note": "Write a line on where you stopped."})
+        if len(note) > STOPPED_NOTE_MAX:
+            raise InvalidValue({"note": f"Keep it to one line of {STOPPED_NOTE_MAX} characters or fewer."})
+        self.stopped_note = note
+        self.stopped_note_at = now or utcnow()
+        self.updated_at = self.stopped_note_at
+
+    @property
+    def actual_quanta(self) -> int:
+        """What it actually took, in quanta: its recorded sessions."""
+        return len(self.sessions)
+
+    @property
+    def over_estimate(self) -> int:
+        """Quanta taken beyond the estimate (0 within it)."""
+        return max(0, self.actual_quanta - self.estimate)
+
+    @property
+    def actual_minutes(self) -> int:
+        return round(sum(s.actual_minutes for s in self.sessions))
+
+    @property
+    def where_stopped(self) -> str:
+        """The "where I stopped" note while it still matters: until a quantum started after it ends."""
+        if not self.stopped_note or self.stopped_note_at is None:
+            return ""
+        at = self.stopped_note_at
+        return "" if any(s.started_at > at for s in self.sessions) else self.stopped_note
 
     def in_band(self, band_id: str, now: datetime | None = None) -> Thread:
         """A copy in energy band `band_id`."""
@@ -457,6 +498,15 @@ class EnergyBand(Document):
     id: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=40)
     colour: str = "#64748b"
+    # At most this many focused minutes a day in this band; None: no cap.
+    daily_cap: int | None = None
+
+    @field_validator("daily_cap")
+    @classmethod
+    def _daily_cap(cls, value: int | None) -> int | None:
+        if value is not None and not 1 <= value <= MAX_DAILY_CAP:
+            raise ValueError(f"A daily cap is 1 to {MAX_DAILY_CAP} minutes, or empty for no cap.")
+        return value
 
     @field_validator("colour")
     @classmethod
@@ -464,6 +514,15 @@ class EnergyBand(Document):
         if not _COLOUR.match(value):
             raise ValueError("A colour is written #rrggbb, for example #4f46e5.")
         return value.lower()
+
+
+class Keep(Enum):
+    """A keyword's "leave it as it is" (where None is a value of its own)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
 
 
 DEFAULT_BANDS = (
@@ -531,25 +590,37 @@ class Profile(Document):
         self.bands = bands
         self.updated_at = utcnow()
 
-    def add_band(self, name: str, colour: str = "#64748b") -> EnergyBand:
+    def add_band(self, name: str, colour: str = "#64748b", daily_cap: int | None = None) -> EnergyBand:
         name = name.strip()
         check_visible(name=name)
         base = slugify(name)
         band_id, n = base, 2
         while self.band(band_id):
             band_id, n = f"{base}-{n}", n + 1
-        band = validated(EnergyBand, id=band_id, name=name, colour=colour)
+        band = validated(EnergyBand, id=band_id, name=name, colour=colour, daily_cap=daily_cap)
         self._replace([*self.bands, band])
         return band
 
-    def change_band(self, band_id: str, *, name: str | None = None, colour: str | None = None) -> EnergyBand:
+    def change_band(
+        self,
+        band_id: str,
+        *,
+        name: str | None = None,
+        colour: str | None = None,
+        daily_cap: int | None | Keep = KEEP,
+    ) -> EnergyBand:
+        """Rename, recolour and/or set the daily cap (None: no cap; KEEP, the default: as it is)."""
         band = self.band(band_id)
         if band is None:
             raise DomainError("There's no such energy band.")
         if name is not None:
             check_visible(name=name)
         changed = validated(
-            EnergyBand, id=band.id, name=band.name if name is None else name, colour=colour or band.colour
+            EnergyBand,
+            id=band.id,
+            name=band.name if name is None else name,
+            colour=colour or band.colour,
+            daily_cap=band.daily_cap if isinstance(daily_cap, Keep) else daily_cap,
         )
         self._replace([changed if b.id == band_id else b for b in self.bands])
         return changed

@@ -14,6 +14,7 @@ from django import forms
 
 from threads.domain import (
     DEFAULT_QUANTUM,
+    MAX_DAILY_CAP,
     MAX_QUANTUM,
     MIN_QUANTUM,
     NOTES_MAX,
@@ -208,6 +209,19 @@ class EnergyBandForm(forms.Form):
         initial="#64748b",
         error_messages={"invalid": "A colour is written #rrggbb, for example #4f46e5.", "required": "Pick a colour."},
         widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    daily_cap = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_DAILY_CAP,
+        label="Daily cap (minutes)",
+        help_text="Focused minutes a day, at most. Empty: no cap.",
+        error_messages={
+            "invalid": f"Write the cap as whole minutes (1 to {MAX_DAILY_CAP}), or leave it empty for no cap.",
+            "min_value": f"A daily cap is 1 to {MAX_DAILY_CAP} minutes, or empty for no cap.",
+            "max_value": f"A daily cap is 1 to {MAX_DAILY_CAP} minutes (a whole day), or empty for no cap.",
+        },
+        widget=forms.NumberInput(attrs={"min": 1, "max": MAX_DAILY_CAP, "step": 1, "placeholder": "no cap"}),
     )
 
 

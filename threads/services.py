@@ -10,7 +10,7 @@ from typing import Any
 from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, utcnow
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, ChangedElsewhere, commit, made_before, publish, reapply_on_conflict, remove
-from threads.domain import DEFAULT_QUANTUM, Kind, Profile, State, Thread
+from threads.domain import DEFAULT_QUANTUM, KEEP, Keep, Kind, Profile, State, Thread
 from threads.events import ProfileUpdated, Verb, thread_event
 from threads.selectors import profile_get, thread_filter, thread_get
 
@@ -218,10 +218,10 @@ async def profile_time_zone_set(*, profiles: Repo[Profile], bus: Bus, owner: str
 
 @reapply_on_conflict  # energy bands: actions on the profile as it is now
 async def energy_band_add(
-    *, profiles: Repo[Profile], bus: Bus, owner: str, name: str, colour: str = "#64748b"
+    *, profiles: Repo[Profile], bus: Bus, owner: str, name: str, colour: str = "#64748b", daily_cap: int | None = None
 ) -> Profile:
     profile = profile_get(repo=profiles, owner=owner)
-    profile.add_band(name, colour)
+    profile.add_band(name, colour, daily_cap)
     return await _profile_save(profiles=profiles, bus=bus, profile=profile)
 
 
@@ -234,11 +234,12 @@ async def energy_band_change(
     band_id: str,
     name: str | None = None,
     colour: str | None = None,
+    daily_cap: int | None | Keep = KEEP,
 ) -> Profile:
-    """Rename and/or recolour a band; its id (what threads point at) stays."""
+    """Rename, recolour and/or cap a band (`daily_cap` None: no cap); its id (what threads point at) stays."""
     profile = profile_get(repo=profiles, owner=owner)
     before = profile.band(band_id)
-    changed = profile.change_band(band_id, name=name, colour=colour)
+    changed = profile.change_band(band_id, name=name, colour=colour, daily_cap=daily_cap)
     if before == changed:
         return profile
     return await _profile_save(profiles=profiles, bus=bus, profile=profile)

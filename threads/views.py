@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from pace import day_services
+from pace.web import pace_stores
 from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError, NotFound
 from parallel_you.htmx import (
@@ -143,7 +145,7 @@ def _board_parts(
             text=filters["q"],
             profile=profile,
         )
-        controls = timer_selectors.controls_context(repo=adapters.threads, owner=owner)
+        controls = timer_selectors.controls_context(repo=adapters.threads, owner=owner, pace=pace_stores())
     query = QueryDict(mutable=True)
     query.update({k: v for k, v in filters.items() if v})
     show_all = params.get("all") == "1"
@@ -161,6 +163,14 @@ def _board_parts(
         board, lanes, cards["card_keys"], here=here, show_all_url=show_all_url, limit=COLUMN_LIMIT, errors=errors
     )
     return _BoardParts(board, lanes, cards, keys, filters, here, show_all_url, tab, errors or {}, profile)
+
+
+def _pace_today(owner: str, board: Board) -> list[Any]:
+    """Today's focused minutes per band against its daily cap, for the Now strip (pace app)."""
+    adapters = current_adapters()
+    return day_services.today_use_get(
+        threads=adapters.threads, profiles=adapters.profiles, owner=owner, running=board.now
+    )
 
 
 def _board_tabs(board: Board) -> list[tuple[Any, int]]:
@@ -199,6 +209,7 @@ def _board_context(
         "filtered": any(parts.filters.values()),
         "here": here,
         "cards_html": cards_html,
+        "pace_today": _pace_today(owner, board),
         **cards,
     }
 
@@ -246,6 +257,7 @@ def _board_changes(
         "board": board,
         "board_keys": keys,
         "now_changed": diff.now,
+        "pace_today": _pace_today(owner, board) if diff.now else [],
         "lanes_html": lanes_html,
         "columns": [
             (lane, state, shown_here, total, keys.lanes[i].columns[state.value])
@@ -275,8 +287,10 @@ def _detail_context(owner: str, thread_id: str) -> dict[str, Any]:
     detail = selectors.thread_detail_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     return {
-        **timer_selectors.controls_context(repo=adapters.threads, owner=owner),
-        "history": timer_selectors.history_get(repo=adapters.threads, profiles=adapters.profiles, thread=detail.thread),
+        **timer_selectors.controls_context(repo=adapters.threads, owner=owner, pace=pace_stores()),
+        "history": timer_selectors.history_get(
+            repo=adapters.threads, profiles=adapters.profiles, thread=detail.thread, skips=adapters.skips
+        ),
         "detail": detail,
         "thread": detail.thread,
         "band": profile.band_or_first(detail.thread.energy_band),
@@ -302,7 +316,7 @@ def _card_response(
     thread = selectors.thread_get(repo=adapters.threads, owner=owner, thread_id=thread_id)
     profile = selectors.profile_get(repo=adapters.profiles, owner=owner)
     cards = selectors.card_context(repo=adapters.threads, owner=owner, threads=[thread], profile=profile)
-    cards |= timer_selectors.controls_context(repo=adapters.threads, owner=owner)
+    cards |= timer_selectors.controls_context(repo=adapters.threads, owner=owner, pace=pace_stores())
     here = next_url(request)
     # Swapped into a page by htmx (Cancel, a live update): edit and block in place again, as the board does.
     inline = is_fragment(request)

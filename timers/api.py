@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import Field, StrictInt
 
+from pace import day_services
+from pace.web import pace_stores
 from parallel_you.api_support import ERRORS, READ_ERRORS, Input, Port, adapters, owner_of
 from parallel_you.domain import utcnow
 from threads.api import thread_write
@@ -26,6 +28,16 @@ router = Router(tags=["quanta"])
 STOP_TARGETS = {"ready": State.READY, "parked": State.PARKED, "done": State.DONE}
 Current = Literal["pause", "park"]
 SCHEDULER: tuple[Port, ...] = ("scheduler",)  # every quantum service arms or disarms the expiry timer
+
+
+# The person's break policy applies here as on the pages (pace.services.focus_gate): a start when
+# a break is due spends a skip; once the day's skips are spent it needs a reason (422 otherwise).
+REASON = "Why carry on when a break is due and today's skips are spent (else refused with 422)"
+
+
+def _strict(request: HttpRequest) -> bool:
+    """The person's strict mode (pace settings): a start past a band's daily cap is then refused."""
+    return day_services.strict_get(settings=adapters().pace_settings, owner=owner_of(request))
 
 
 def minute() -> timedelta:
@@ -54,12 +66,22 @@ async def quantum_running(request: HttpRequest) -> Running:
 class StartIn(Input):
     minutes: StrictInt | None = Field(None, description="Default: the thread's quantum")
     current: Current | None = Field(None, description="What to do with a quantum running elsewhere")
+    reason: str = Field("", max_length=500, description=REASON)
 
 
 @router.post("/threads/{thread_id}/quantum/start", response={200: Thread, **ERRORS}, summary="Start a quantum")
 async def quantum_start(request: HttpRequest, thread_id: str, payload: StartIn, response: HttpResponse) -> Thread:
+    # Minding the band's daily cap: past it, `run.cap_warning` says so; in strict mode a 422.
     return await thread_write(
-        request, response, services.quantum_start, thread_id, uses=SCHEDULER, minute=minute(), **payload.model_dump()
+        request,
+        response,
+        day_services.quantum_start_capped,
+        thread_id,
+        uses=(*SCHEDULER, "profiles"),
+        strict=_strict(request),
+        minute=minute(),
+        pace=pace_stores(),
+        **payload.model_dump(),
     )
 
 
@@ -70,12 +92,20 @@ async def quantum_pause(request: HttpRequest, thread_id: str, response: HttpResp
 
 class ResumeIn(Input):
     current: Current | None = Field(None, description="What to do with a quantum running elsewhere")
+    reason: str = Field("", max_length=500, description=REASON)
 
 
 @router.post("/threads/{thread_id}/quantum/resume", response={200: Thread, **ERRORS}, summary="Resume the quantum")
 async def quantum_resume(request: HttpRequest, thread_id: str, payload: ResumeIn, response: HttpResponse) -> Thread:
     return await thread_write(
-        request, response, services.quantum_resume, thread_id, uses=SCHEDULER, current=payload.current
+        request,
+        response,
+        services.quantum_resume,
+        thread_id,
+        uses=SCHEDULER,
+        current=payload.current,
+        reason=payload.reason,
+        pace=pace_stores(),
     )
 
 
@@ -109,4 +139,13 @@ async def quantum_stop(request: HttpRequest, thread_id: str, payload: StopIn, re
     summary="Time's up and there's more to do: record this session and start another quantum",
 )
 async def quantum_again(request: HttpRequest, thread_id: str, response: HttpResponse) -> Thread:
-    return await thread_write(request, response, services.quantum_again, thread_id, uses=SCHEDULER, minute=minute())
+    return await thread_write(
+        request,
+        response,
+        day_services.quantum_again_capped,
+        thread_id,
+        uses=(*SCHEDULER, "profiles"),
+        strict=_strict(request),
+        minute=minute(),
+        pace=pace_stores(),
+    )

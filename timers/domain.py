@@ -19,6 +19,9 @@ CLEAN_TO_GROW = 3
 TROUBLE_TO_SHRINK = 2
 WINDOW = 3
 STEP = 5
+# Breaks skipped in the last SKIPS_WINDOW that hold the quantum where it is: no longer one is offered.
+SKIPS_HOLD = 3
+SKIPS_WINDOW = timedelta(days=7)
 
 BREAK_MINUTES = 5
 LONG_BREAK_MINUTES = 15
@@ -44,13 +47,20 @@ TROUBLE = (Outcome.OVERRAN, Outcome.STOPPED_EARLY)
 
 
 def suggest_quantum(
-    sessions: Iterable[Session], *, band: str, band_name: str, current: int, step: int = STEP
+    sessions: Iterable[Session],
+    *,
+    band: str,
+    band_name: str,
+    current: int,
+    step: int = STEP,
+    skipped_breaks: int = 0,
 ) -> Suggestion | None:
     """Suggest the next quantum for `band` from the person's sessions in it, or None.
 
     Ramp up slowly: grow by `step` after CLEAN_TO_GROW completed sessions in a row at the current
     length; shrink by `step` when TROUBLE_TO_SHRINK of the last WINDOW sessions overran or were
-    stopped early. Abandoned (parked) sessions say little about length and are left out.
+    stopped early. Abandoned (parked) sessions say little about length and are left out. A person
+    who skipped SKIPS_HOLD or more breaks lately (`skipped_breaks`) is not offered a longer one.
     """
     recent = sorted(
         (s for s in sessions if s.energy_band == band and s.outcome is not Outcome.ABANDONED),
@@ -76,6 +86,8 @@ def suggest_quantum(
             target, current, f"Of your last {len(recent)} {band_name} sessions, {what}: try {target} minutes."
         )
     clean = recent[:CLEAN_TO_GROW]
+    if skipped_breaks >= SKIPS_HOLD:
+        return None
     if len(clean) == CLEAN_TO_GROW and all(
         s.outcome is Outcome.COMPLETED and s.planned_minutes >= current for s in clean
     ):
@@ -88,13 +100,22 @@ def suggest_quantum(
     return None
 
 
-def quanta_in_a_row(sessions: Iterable[Session], now: datetime, gap: timedelta = BREAK_GAP) -> int:
-    """How many sessions the person has worked back to back (less than `gap` apart) up to now."""
+def quanta_in_a_row(
+    sessions: Iterable[Session],
+    now: datetime,
+    gap: timedelta = BREAK_GAP,
+    rests: Iterable[tuple[datetime, datetime]] = (),
+) -> int:
+    """How many sessions the person has worked back to back (less than `gap` apart, and no stored
+    break in `rests`, as (start, end), between them) up to now."""
     ordered = sorted(sessions, key=lambda s: s.ended_at, reverse=True)
+    rested = [(start, end) for start, end in rests if start < now]
     count = 0
     later = now
     for session in ordered:
         if later - session.ended_at >= gap:
+            break
+        if any(session.ended_at <= start and end <= later for start, end in rested):
             break
         count += 1
         later = session.started_at

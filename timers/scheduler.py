@@ -150,8 +150,9 @@ class CeleryScheduler:
     worker restarts (it is in durable quorum queues).
     """
 
-    def __init__(self, celery_app: Any) -> None:
+    def __init__(self, celery_app: Any, task: str | None = None) -> None:
         self.celery = celery_app
+        self.task = task or EXPIRE_TASK  # another timer (a break's end) names its own task
 
     async def start(self, expire: Expire, due: list[tuple[str, str, datetime]]) -> None:
         """The Celery worker fires expiries, from the broker's durable queues: nothing to do here."""
@@ -161,7 +162,7 @@ class CeleryScheduler:
 
     async def schedule(self, *, thread_id: str, run_id: str, deadline: datetime) -> None:
         # kombu publishes (with confirms) synchronously: keep it off the event loop.
-        await asyncio.to_thread(send_expiry, self.celery, thread_id, run_id, deadline)
+        await asyncio.to_thread(send_expiry, self.celery, thread_id, run_id, deadline, self.task)
 
     async def cancel(self, *, thread_id: str, run_id: str) -> None:
         # Celery's revoke lives in worker memory only; the expiry service ignores a stale run.
@@ -172,10 +173,10 @@ EXPIRE_TASK = "parallel_you.timers.expire_quantum"
 SHORT_DELAY = 2.0
 
 
-def send_expiry(celery_app: Any, thread_id: str, run_id: str, deadline: datetime) -> None:
+def send_expiry(celery_app: Any, thread_id: str, run_id: str, deadline: datetime, task: str = EXPIRE_TASK) -> None:
     """Publish one expiry request. Native delayed delivery counts whole seconds only (and Celery
     fails on a delay that rounds down to zero by the time it publishes), so a delay under
     `SHORT_DELAY` seconds goes out at once and the task waits the rest."""
     delay = (deadline - utcnow()).total_seconds()
     options: dict[str, Any] = {"eta": deadline} if delay >= SHORT_DELAY else {}
-    celery_app.send_task(EXPIRE_TASK, args=[thread_id, run_id, deadline.isoformat()], **options)
+    celery_app.send_task(task, args=[thread_id, run_id, deadline.isoformat()], **options)

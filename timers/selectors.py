@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
+from pace.domain import Break, PaceSettings, Skip
+from pace.selectors import PaceStores, break_current, pace_status, rest_spans, settings_get, skips_list
+from parallel_you.domain import utcnow
 from parallel_you.repo import Repo
 from threads.domain import Profile, Session, State, Thread, counting
 from threads.selectors import profile_get, thread_filter
-from timers.domain import Bar, Suggestion, Tick, chart_bars, chart_ticks, quanta_in_a_row, suggest_quantum
+from timers.domain import (
+    SKIPS_WINDOW,
+    Bar,
+    Suggestion,
+    Tick,
+    chart_bars,
+    chart_ticks,
+    quanta_in_a_row,
+    suggest_quantum,
+)
 
 
 @dataclass(frozen=True)
@@ -32,7 +45,18 @@ def person_sessions(*, repo: Repo[Thread], owner: str, energy_band: str | None =
     return [s for t in threads for s in t.sessions if energy_band is None or s.energy_band == energy_band]
 
 
-def history_get(*, repo: Repo[Thread], profiles: Repo[Profile], thread: Thread) -> History:
+def skipped_lately(*, skips: Repo[Skip] | None, owner: str, now: datetime) -> int:
+    """Breaks the person skipped in the last `SKIPS_WINDOW` (0 without a skips store)."""
+    if skips is None:
+        return 0
+    return sum(1 for s in skips_list(repo=skips, owner=owner, limit=50) if s.at >= now - SKIPS_WINDOW)
+
+
+def history_get(
+    *, repo: Repo[Thread], profiles: Repo[Profile], thread: Thread, skips: Repo[Skip] | None = None
+) -> History:
+    """A thread's sessions, chart and quantum suggestion (`skips`: the person's skipped breaks, so
+    one who keeps skipping them is not offered a longer quantum)."""
     profile = profile_get(repo=profiles, owner=thread.owner)
     names = {b.id: b.name for b in profile.bands}
     band_name = names.get(thread.energy_band, thread.energy_band.capitalize())
@@ -40,7 +64,11 @@ def history_get(*, repo: Repo[Thread], profiles: Repo[Profile], thread: Thread) 
     if thread.state is not State.DONE and not thread.archived:
         band_sessions = person_sessions(repo=repo, owner=thread.owner, energy_band=thread.energy_band)
         suggestion = suggest_quantum(
-            band_sessions, band=thread.energy_band, band_name=band_name, current=thread.quantum
+            band_sessions,
+            band=thread.energy_band,
+            band_name=band_name,
+            current=thread.quantum,
+            skipped_breaks=skipped_lately(skips=skips, owner=thread.owner, now=utcnow()),
         )
     rows = [HistoryRow(s, names.get(s.energy_band, s.energy_band.capitalize())) for s in reversed(thread.sessions)]
     return History(
@@ -52,20 +80,65 @@ def history_get(*, repo: Repo[Thread], profiles: Repo[Profile], thread: Thread) 
     )
 
 
-def streak_get(*, repo: Repo[Thread], owner: str, now: datetime) -> int:
-    """How many quanta the person has just worked back to back, without a break."""
-    return quanta_in_a_row(person_sessions(repo=repo, owner=owner), now)
+def streak_get(
+    *,
+    repo: Repo[Thread],
+    owner: str,
+    now: datetime,
+    breaks: Repo[Break] | None = None,
+    pace_settings: Repo[PaceSettings] | None = None,
+    minute: timedelta = timedelta(minutes=1),
+) -> int:
+    """How many quanta the person has just worked back to back, without a break (a stored break
+    of at least their break length, or a gap between quanta: `quanta_in_a_row`)."""
+    rests: list[tuple[datetime, datetime]] = []
+    if breaks is not None:
+        settings = settings_get(repo=pace_settings, owner=owner) if pace_settings is not None else None
+        spans = rest_spans(
+            repo=breaks, owner=owner, settings=settings or PaceSettings.default(owner), now=now, minute=minute
+        )
+        rests = [(s.start, s.end) for s in spans]
+    return quanta_in_a_row(person_sessions(repo=repo, owner=owner), now, rests=rests)
 
 
-def in_a_row_get(*, repo: Repo[Thread], owner: str) -> int:
+def in_a_row_get(
+    *,
+    repo: Repo[Thread],
+    owner: str,
+    breaks: Repo[Break] | None = None,
+    pace_settings: Repo[PaceSettings] | None = None,
+    minute: timedelta = timedelta(minutes=1),
+) -> int:
     """Where the person's running quantum stands in a row of quanta worked without a break (the
     running one counted), or 0 when none runs. One quantum runs at a time, so this is per person."""
     running = counting(repo.list(thread_filter(owner=owner, states=[State.RUNNING])))
     if not running or running[0].run is None:
         return 0
-    return 1 + streak_get(repo=repo, owner=owner, now=running[0].run.started_at)
+    now = running[0].run.started_at
+    return 1 + streak_get(repo=repo, owner=owner, now=now, breaks=breaks, pace_settings=pace_settings, minute=minute)
 
 
-def controls_context(*, repo: Repo[Thread], owner: str) -> dict[str, int]:
-    """What `timers/_controls.html` needs besides the thread; merge it into the page's context."""
-    return {"in_a_row": in_a_row_get(repo=repo, owner=owner)}
+def controls_context(
+    *, repo: Repo[Thread], owner: str, pace: PaceStores | None = None, show_break: bool = False
+) -> dict[str, Any]:
+    """What `timers/_controls.html` needs besides the thread; merge it into the page's context.
+    With `pace`: stored breaks end a row of quanta, and `pace` (the person's fatigue clock and
+    policy) lets the expiry alert offer the break first when one is due; `show_break` adds the
+    break running now (the timer page shows its countdown; the board has the header's)."""
+    if pace is None:
+        return {"in_a_row": in_a_row_get(repo=repo, owner=owner)}
+    now = utcnow()
+    context: dict[str, Any] = {
+        "in_a_row": in_a_row_get(
+            repo=repo, owner=owner, breaks=pace.breaks, pace_settings=pace.settings, minute=pace.minute
+        ),
+        "pace": None,
+    }
+    # The clock matters to a quantum's expiry alert: read it only when one runs (or is paused).
+    if any(t.run is not None for t in repo.list(thread_filter(owner=owner, states=[State.RUNNING]))):
+        context["pace"] = pace_status(stores=pace, owner=owner, now=now)
+    if show_break:
+        current = break_current(repo=pace.breaks, owner=owner)
+        if current is not None and not current.due(now):
+            context["current_break"] = current
+    return context

@@ -9,10 +9,13 @@ checks everything itself, so a stale, duplicate or early request changes nothing
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from pace import services as pace_services
+from pace.selectors import PaceStores
 from parallel_you.domain import DomainError, IllegalTransition, utcnow
 from parallel_you.events import Event
 from parallel_you.repo import Repo
@@ -82,6 +85,14 @@ async def _disarm(scheduler: ExpiryScheduler | None, thread_id: str, run_id: str
         log.exception("could not cancel the expiry of thread %s run %s", thread_id, run_id)
 
 
+def _paced(pace: PaceStores | None, bus: Bus, owner: str, reason: str) -> AbstractAsyncContextManager[object]:
+    """The person's break policy around the start of focused work (pace.services.focus_gate);
+    nothing when the caller has no pace stores (callers that aren't a person starting work)."""
+    if pace is None:
+        return nullcontext()
+    return pace_services.focus_gate(stores=pace, bus=bus, owner=owner, reason=reason)
+
+
 def _check_room(*, repo: Repo[Thread], owner: str, thread: Thread, current: str | None) -> None:
     """Refuse before anything is scheduled or written when another quantum runs and the person
     hasn't said what to do with it."""
@@ -123,17 +134,24 @@ async def quantum_start(
     current: str | None = None,
     scheduler: ExpiryScheduler | None = None,
     minute: timedelta = MINUTE,
+    pace: PaceStores | None = None,
+    reason: str = "",
+    cap_warning: str = "",
 ) -> Thread:
     """Start a quantum on a Ready story or task. `current` ("pause" or "park") says what to do with
-    a quantum already running elsewhere; without it, that is refused with `OtherRunning`."""
+    a quantum already running elsewhere; without it, that is refused with `OtherRunning`. With
+    `pace`, the person's break policy may ask for a skip, a `reason`, or refuse (strict mode).
+    `cap_warning` (pace.day_services): the quantum passes its band's daily cap, kept on the run."""
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     if thread.state is not State.READY:
         quantum.start(thread, utcnow(), minutes=minutes, minute=minute)  # raises the domain's refusal
     _check_room(repo=repo, owner=owner, thread=thread, current=current)
-    before = thread.model_copy(deep=True)
-    quantum.start(thread, utcnow(), minutes=minutes, minute=minute)
-    await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
-    await _commit_armed(repo, bus, scheduler, thread, before, thread_event(thread, Verb.QUANTUM_STARTED))
+    async with _paced(pace, bus, owner, reason):
+        before = thread.model_copy(deep=True)
+        run = quantum.start(thread, utcnow(), minutes=minutes, minute=minute)
+        run.cap_warning = cap_warning
+        await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
+        await _commit_armed(repo, bus, scheduler, thread, before, thread_event(thread, Verb.QUANTUM_STARTED))
     return thread
 
 
@@ -157,16 +175,20 @@ async def quantum_resume(
     thread_id: str,
     current: str | None = None,
     scheduler: ExpiryScheduler | None = None,
+    pace: PaceStores | None = None,
+    reason: str = "",
 ) -> Thread:
-    """Carry on with a paused quantum (one running quantum per person, as for start)."""
+    """Carry on with a paused quantum (one running quantum per person, as for start; the break
+    policy too, with `pace`)."""
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     if thread.run is None or thread.run.paused_at is None:
         quantum.resume(thread, utcnow())  # raises the domain's refusal
     _check_room(repo=repo, owner=owner, thread=thread, current=current)
-    before = thread.model_copy(deep=True)
-    quantum.resume(thread, utcnow())
-    await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
-    await _commit_armed(repo, bus, scheduler, thread, before, thread_event(thread, Verb.QUANTUM_RESUMED))
+    async with _paced(pace, bus, owner, reason):
+        before = thread.model_copy(deep=True)
+        quantum.resume(thread, utcnow())
+        await _make_room(repo=repo, bus=bus, owner=owner, thread=thread, current=current, scheduler=scheduler)
+        await _commit_armed(repo, bus, scheduler, thread, before, thread_event(thread, Verb.QUANTUM_RESUMED))
     return thread
 
 
@@ -221,12 +243,26 @@ async def quantum_again(
     thread_id: str,
     scheduler: ExpiryScheduler | None = None,
     minute: timedelta = MINUTE,
+    pace: PaceStores | None = None,
+    reason: str = "",
 ) -> Thread:
-    """Time's up and there is more to do: record this session and start another quantum at once."""
+    """Time's up and there is more to do: record this session and start another quantum at once
+    (when a break is due, that spends a skip: see `quantum_start`)."""
+    if pace is not None:
+        pace_services.focus_refusal(stores=pace, owner=owner, reason=reason)
     await quantum_stop(
         repo=repo, bus=bus, owner=owner, thread_id=thread_id, then=State.READY, scheduler=scheduler, minute=minute
     )
-    return await quantum_start(repo=repo, bus=bus, owner=owner, thread_id=thread_id, scheduler=scheduler, minute=minute)
+    return await quantum_start(
+        repo=repo,
+        bus=bus,
+        owner=owner,
+        thread_id=thread_id,
+        scheduler=scheduler,
+        minute=minute,
+        pace=pace,
+        reason=reason,
+    )
 
 
 class Expiry(StrEnum):

@@ -17,8 +17,11 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from pace import day_services
+from pace import services as pace_services
+from pace.web import pace_stores
 from parallel_you.bootstrap import current_adapters
-from parallel_you.domain import DomainError, utcnow
+from parallel_you.domain import DomainError
 from parallel_you.htmx import HtmxHttpRequest, form_refusal, next_url, not_found_is_404, refused
 from parallel_you.web import owner_of
 from threads import services as thread_services
@@ -27,7 +30,6 @@ from threads.forms import MinutesForm, QuantumForm
 from threads.selectors import thread_get
 from threads.views import board_changes_answer
 from timers import selectors, services
-from timers.domain import break_minutes
 
 STOP_TARGETS = {"ready": State.READY, "parked": State.PARKED, "done": State.DONE}
 CURRENT_CHOICES = services.CURRENT_CHOICES
@@ -45,15 +47,20 @@ def _back(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _controls(thread: Thread, **context: Any) -> dict[str, Any]:
-    """The context of the controls fragment for `thread`."""
-    repo = current_adapters().threads
-    return {"thread": thread, **selectors.controls_context(repo=repo, owner=thread.owner), **context}
+    """The context of the controls fragment for `thread`, with the person's pace and break."""
+    adapters = current_adapters()
+    controls = selectors.controls_context(
+        repo=adapters.threads, owner=thread.owner, pace=pace_stores(), show_break=True
+    )
+    return {"thread": thread, **controls, **context}
 
 
 def _page(thread: Thread, **context: Any) -> dict[str, Any]:
     """The context of the timer page: the controls and the session history."""
     adapters = current_adapters()
-    history = selectors.history_get(repo=adapters.threads, profiles=adapters.profiles, thread=thread)
+    history = selectors.history_get(
+        repo=adapters.threads, profiles=adapters.profiles, thread=thread, skips=adapters.skips
+    )
     return _controls(thread, history=history, **context)
 
 
@@ -68,6 +75,9 @@ def _respond(request: HtmxHttpRequest, thread: Thread, error: str | None = None,
         return render(request, "timers/_controls.html", _controls(thread, error=error, **context), status=status)
     if error:
         messages.error(request, error)
+        if context.get("reason_action"):
+            # Without htmx the controls aren't re-rendered in place: the timer page asks for the reason.
+            return render(request, "timers/detail.html", _page(thread, error=error, **context), status=422)
     return _back(request)
 
 
@@ -89,6 +99,9 @@ async def _act(request: HtmxHttpRequest, thread_id: str, action: Action, **argum
         )
     except services.OtherRunning as exc:
         return _respond(request, thread, exc.message, conflict=exc.current)
+    except pace_services.ReasonNeeded as exc:
+        # Nothing started: ask for the reason in place, posting to what was asked for.
+        return _respond(request, await _owned(request, thread_id), exc.message, reason_action=request.path)
     except DomainError as exc:
         return _respond(request, await _owned(request, thread_id), refused(exc))
     return _respond(request, thread)
@@ -99,6 +112,21 @@ def _current(request: HtmxHttpRequest) -> str | None:
     return choice if choice in CURRENT_CHOICES else None
 
 
+def _paced(request: HtmxHttpRequest) -> dict[str, Any]:
+    """Starting focused work goes through the person's break policy, with the reason they wrote."""
+    return {"pace": pace_stores(), "reason": request.POST.get("reason", "")}
+
+
+async def _capped(request: HtmxHttpRequest) -> dict[str, Any]:
+    """Starting a quantum minds the band's daily cap (strict mode from the person's pace settings)."""
+    adapters = current_adapters()
+    owner = await owner_of(request)
+    return {
+        "profiles": adapters.profiles,
+        "strict": day_services.strict_get(settings=adapters.pace_settings, owner=owner),
+    }
+
+
 async def _owned(request: HtmxHttpRequest, thread_id: str) -> Thread:
     """Whose thread it is comes first: someone else's id is a 404 whatever was sent with it."""
     return thread_get(repo=current_adapters().threads, owner=await owner_of(request), thread_id=thread_id)
@@ -107,7 +135,17 @@ async def _owned(request: HtmxHttpRequest, thread_id: str) -> Thread:
 @require_POST
 @not_found_is_404(NO_THREAD)
 async def start(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
-    return await _act(request, thread_id, services.quantum_start, current=_current(request), minute=minute())
+    """Start a quantum, through the break policy and minding the band's daily cap
+    (pace.day_services): past the cap, a warning kept on the run, or in strict mode a refusal."""
+    return await _act(
+        request,
+        thread_id,
+        day_services.quantum_start_capped,
+        current=_current(request),
+        minute=minute(),
+        **await _capped(request),
+        **_paced(request),
+    )
 
 
 @require_POST
@@ -119,7 +157,7 @@ async def pause(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
 @require_POST
 @not_found_is_404(NO_THREAD)
 async def resume(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
-    return await _act(request, thread_id, services.quantum_resume, current=_current(request))
+    return await _act(request, thread_id, services.quantum_resume, current=_current(request), **_paced(request))
 
 
 @require_POST
@@ -143,34 +181,40 @@ async def stop(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
 @require_POST
 @not_found_is_404(NO_THREAD)
 async def again(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
-    return await _act(request, thread_id, services.quantum_again, minute=minute())
+    return await _act(
+        request,
+        thread_id,
+        day_services.quantum_again_capped,
+        minute=minute(),
+        **await _capped(request),
+        **_paced(request),
+    )
 
 
 @require_POST
 @not_found_is_404(NO_THREAD)
 async def take_break(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
-    """Record the quantum (the thread is Ready again) and show a break with its own countdown."""
+    """Record the quantum (the thread is Ready again) and start a stored break: its countdown
+    shows in every tab and survives a reload, and it counts (pace.services.break_start)."""
     adapters = current_adapters()
     thread = await _owned(request, thread_id)
     try:
-        thread = await services.quantum_stop(
-            repo=adapters.threads,
-            bus=adapters.bus,
-            owner=thread.owner,
-            thread_id=thread_id,
-            then=State.READY,
-            scheduler=adapters.scheduler,
-            minute=minute(),
-        )
+        if thread.run is not None:
+            thread = await services.quantum_stop(
+                repo=adapters.threads,
+                bus=adapters.bus,
+                owner=thread.owner,
+                thread_id=thread_id,
+                then=State.READY,
+                scheduler=adapters.scheduler,
+                minute=minute(),
+            )
+        await pace_services.break_start(stores=pace_stores(), bus=adapters.bus, owner=thread.owner)
     except DomainError as exc:
         return _respond(request, thread, refused(exc))
-    now = utcnow()
-    in_a_row = selectors.streak_get(repo=adapters.threads, owner=thread.owner, now=now)
-    length = break_minutes(in_a_row)
-    context = {"break_until": now + minute() * length, "break_minutes": length}
     if request.htmx:
-        return render(request, "timers/_controls.html", _controls(thread, **context))
-    return render(request, "timers/detail.html", _page(thread, **context))
+        return render(request, "timers/_controls.html", _controls(thread))
+    return render(request, "timers/detail.html", _page(thread))
 
 
 @require_POST
@@ -194,7 +238,9 @@ async def tune(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
     except DomainError as exc:
         error = refused(exc)
     if request.htmx:
-        history = selectors.history_get(repo=adapters.threads, profiles=adapters.profiles, thread=thread)
+        history = selectors.history_get(
+            repo=adapters.threads, profiles=adapters.profiles, thread=thread, skips=adapters.skips
+        )
         context = {"thread": thread, "history": history, "error": error, "tuned": error is None}
         return render(request, "timers/_history.html", context, status=422 if error else 200)
     if error:

@@ -131,8 +131,14 @@ def test_quantum_lifecycle_and_the_running_one(api: Any, adapters: Adapters) -> 
 def test_energy_bands(api: Any, adapters: Adapters) -> None:
     assert [b["id"] for b in api.get("/energy-bands").json()] == ["deep", "moderate", "light"]
     added = api.post("/energy-bands", {"name": "Admin", "colour": "#112233"})
-    assert added.status_code == 201 and added.json()[-1] == {"id": "admin", "name": "Admin", "colour": "#112233"}
+    assert added.status_code == 201
+    assert added.json()[-1] == {"id": "admin", "name": "Admin", "colour": "#112233", "daily_cap": None}
     assert api.patch("/energy-bands/admin", {"name": "Chores"}).json()[-1]["name"] == "Chores"
+    assert api.patch("/energy-bands/admin", {"daily_cap": 90}).json()[-1]["daily_cap"] == 90
+    assert api.patch("/energy-bands/admin", {"name": "Chores!"}).json()[-1]["daily_cap"] == 90  # absent: kept
+    refused = api.patch("/energy-bands/admin", {"daily_cap": 0})
+    assert refused.status_code == 422 and "1 to 1440 minutes" in str(refused.json())
+    assert api.patch("/energy-bands/admin", {"daily_cap": None}).json()[-1]["daily_cap"] is None
     _create(api, energy_band="admin")
     refused = api.delete("/energy-bands/admin")
     assert refused.status_code == 422 and "move_to" in refused.json()["details"]

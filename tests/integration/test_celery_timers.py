@@ -390,3 +390,46 @@ async def test_a_quantum_longer_than_the_consumer_timeout_still_expires() -> Non
             assert held < 70, f"the broker let an unacked message be held for {held:.0f} s"
             assert worker.process is not None and worker.process.poll() is None
             assert "PRECONDITION_FAILED" not in worker.log(), worker.log()
+
+
+async def test_a_break_ends_at_its_deadline_through_celery(shared_broker: Deployment) -> None:
+    """A break is a timer like a quantum: the worker ends it at its server deadline and
+    `break.ended` goes out with no page open (pace/tasks.py)."""
+    from pace import services as pace_services
+    from pace.documents import BREAKS, PACE_MARKS, PACE_SETTINGS, SKIPS
+    from pace.domain import BreakEnd
+    from pace.selectors import PaceStores
+    from pace.timing import END_BREAK_TASK
+    from threads.documents import PROFILES
+
+    setup = shared_broker
+    path = setup.data / "documents.sqlite3"
+    repos = {
+        c.name: SqliteRepo(c.codec, path, c.name, c.indexes)
+        for c in (BREAKS, PACE_SETTINGS, SKIPS, PACE_MARKS, PROFILES)
+    }
+    ended: asyncio.Queue[tuple[Envelope, datetime]] = asyncio.Queue()
+
+    async def heard(envelope: Envelope) -> None:
+        await ended.put((envelope, utcnow()))
+
+    await setup.bus.subscribe("break.ended", heard)
+    stores = PaceStores(
+        settings=repos[PACE_SETTINGS.name],
+        breaks=repos[BREAKS.name],
+        skips=repos[SKIPS.name],
+        marks=repos[PACE_MARKS.name],
+        threads=setup.repo,
+        profiles=repos[PROFILES.name],
+        minute=SECOND / 4,  # a 10-"minute" break lasts 2.5 s
+        timer=CeleryScheduler(setup.celery, END_BREAK_TASK),
+    )
+    pause = await pace_services.break_start(stores=stores, bus=setup.bus, owner="pacer")
+    try:
+        async with asyncio.timeout(10):
+            envelope, arrived = await ended.get()
+    except TimeoutError:
+        raise AssertionError(f"no break.ended within 10 s\n{setup.logs()}") from None
+    assert envelope.payload["id"] == pause.id and envelope.payload["how"] == BreakEnd.TAKEN.value
+    late = (arrived - pause.ends_at).total_seconds()
+    assert 0 <= late < LATE_OK, f"break.ended {late:.3f} s after the deadline\n{setup.logs()}"

@@ -64,7 +64,7 @@ def test_the_file_starts_with_format_and_version_and_holds_everything_of_one_per
     assert (raw["format"], raw["version"], raw["owner"]) == ("parallel-you/person", 1, "ada")
     assert {t["id"] for t in raw["threads"]} == {docs[k].id for k in ("saga", "story", "blocked", "running", "done")}
     assert {s["id"] for s in raw["sprints"]} == {docs[k].id for k in ("closed", "active", "planned")}
-    assert raw["profile"]["bands"][1] == {"id": "admin", "name": "Admin", "colour": "#aabbcc"}
+    assert raw["profile"]["bands"][1] == {"id": "admin", "name": "Admin", "colour": "#aabbcc", "daily_cap": None}
     assert {t["owner"] for t in raw["threads"]} | {s["owner"] for s in raw["sprints"]} == {"ada"}
 
 

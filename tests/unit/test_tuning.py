@@ -89,3 +89,12 @@ def test_it_never_suggests_beyond_the_bounds(current: int, outcomes: tuple[Outco
 
 def test_no_history_no_suggestion() -> None:
     assert suggest([]) is None
+
+
+def test_a_person_who_keeps_skipping_breaks_is_not_offered_a_longer_quantum() -> None:
+    clean = history(C, C, C)
+    assert suggest_quantum(clean, band="deep", band_name="Deep", current=25, skipped_breaks=2) is not None
+    assert suggest_quantum(clean, band="deep", band_name="Deep", current=25, skipped_breaks=3) is None
+    # A shorter one is still offered after trouble, skips or not.
+    shorter = suggest_quantum(history(V, V, C), band="deep", band_name="Deep", current=25, skipped_breaks=9)
+    assert shorter is not None and shorter.minutes == 20
