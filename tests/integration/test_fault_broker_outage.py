@@ -20,7 +20,7 @@ from parallel_you.bus.rabbitmq import RabbitMQBus
 from parallel_you.bus.urls import amqp_urls
 from tests.support.background import BackgroundLoop, SocketListener
 from tests.support.http import WebClient
-from tests.support.servers import Server, free_port, migrate, server_env, start_consumers
+from tests.support.servers import Server, free_port, migrate, server_env, start_consumers, wait_until_ready
 from tests.support.services import require_rabbitmq, unique_name
 from tests.support.tcpproxy import ThreadedTcpProxy
 
@@ -149,4 +149,12 @@ def test_changes_during_an_outage_are_saved_then_published_when_the_broker_is_ba
     for envelope in seen:
         ids_by_title.setdefault(envelope.payload["title"], set()).add(envelope.id)
     assert all(len(ids) == 1 for ids in ids_by_title.values()), ids_by_title
-    assert "Live updates paused" not in ada.get("/").text
+    # The relay lifts the pause once the outbox is empty, just after its last publish (which the
+    # auditor may see first): the banner goes with it.
+    assert web.process is not None
+    assert wait_until_ready(
+        web.process,
+        lambda: "Live updates paused" not in ada.get("/").text,
+        timeout=30,
+        exited=lambda code: f"the web process ended ({code})\n{web.log()}",
+    ), "the banner stayed after the held events went out"

@@ -57,7 +57,7 @@ def wait_until_ready(
         with contextlib.suppress(OSError):
             if ready():
                 return True
-        time.sleep(0.05)  # waiting for a process to start listening, not hiding a race
+        time.sleep(0.05)  # waiting for another process to get somewhere (listening, a state it reaches)
     return False
 
 
