@@ -1,12 +1,12 @@
 """Pace use cases: the break policy, breaks (a stored timer with a server deadline), skips, and the
 gate that focused work passes through when a break is due.
 
-A break ends at its server deadline. Nothing has to fire then: whoever reads it past its deadline
-(a page's header clock, a tab whose countdown reached zero, the start of a quantum) ends it with
-`break_end_due`, which is idempotent (the break's version makes two tabs ending it at once one
-write), and `break.ended` reaches every open tab. The same goes for the budget events: each tab
-knows from the server when the budget runs out and asks `pace_check`, which announces each stretch
-of focus once (`PaceMarks`).
+A break ends at its server deadline: its timer (pace/timing.py) calls `break_expire`, and whoever
+reads it past its deadline first (a page's header clock, a tab whose countdown reached zero, the
+start of a quantum) ends it with `break_end_due`; both are idempotent (the break's version makes
+two writers one write), and `break.ended` reaches every open tab. The budget events go out when a
+tab reads the clock at the instants the server gave it (`pace_check`), once per stretch of focus
+(`PaceMarks`).
 """
 
 from __future__ import annotations
@@ -28,11 +28,18 @@ from pace.domain import (
     Skip,
     clean_reason,
 )
-from pace.events import BreakEnded, BreakSkipped, BreakStarted, BudgetNearlyReached, BudgetReached
+from pace.events import (
+    BreakEnded,
+    BreakSkipped,
+    BreakStarted,
+    BudgetNearlyReached,
+    BudgetReached,
+    PaceSettingsChanged,
+)
 from pace.selectors import PaceStatus, PaceStores, break_current, pace_status, settings_get
 from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, NotFound, to_millis, utcnow, validated
 from parallel_you.repo import Repo
-from parallel_you.service_layer import Bus, commit, reapply_on_conflict, refuse_if_changed, save
+from parallel_you.service_layer import Bus, commit, reapply_on_conflict, refuse_if_changed
 from threads.domain import State
 from threads.selectors import thread_filter
 
@@ -42,7 +49,7 @@ SETTING_FIELDS = ("focus_budget", "break_minutes", "daily_skips", "strict", "idl
 
 
 async def pace_settings_update(
-    *, repo: Repo[PaceSettings], owner: str, read_version: int | None = None, **values: object
+    *, repo: Repo[PaceSettings], bus: Bus, owner: str, read_version: int | None = None, **values: object
 ) -> PaceSettings:
     """Change the person's break policy; values they typed over a version that changed since are refused."""
     current = settings_get(repo=repo, owner=owner)
@@ -58,7 +65,7 @@ async def pace_settings_update(
         errors = {("idle_minutes" if k == "__all__" else k): v for k, v in exc.errors.items()}
         raise InvalidValue(errors) from None
     updated.version = current.version
-    save(repo, updated)
+    await commit(repo, bus, updated, PaceSettingsChanged.of(updated))
     return updated
 
 

@@ -100,6 +100,7 @@ async def settings_page(request: HtmxHttpRequest) -> HttpResponse:
         form,
         lambda: services.pace_settings_update(
             repo=adapters.pace_settings,
+            bus=adapters.bus,
             owner=owner,
             read_version=int(version) if version.isdigit() else None,
             **{name: form.cleaned_data[name] for name in services.SETTING_FIELDS},

@@ -21,7 +21,9 @@ T0 = datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
 
 def test_a_skip_then_a_reason_over_the_api(api: Any, person: Any, adapters: Adapters) -> None:
     owner = str(person.pk)
-    async_to_sync(pace.pace_settings_update)(repo=adapters.pace_settings, owner=owner, focus_budget=20, daily_skips=1)
+    async_to_sync(pace.pace_settings_update)(
+        repo=adapters.pace_settings, bus=adapters.bus, owner=owner, focus_budget=20, daily_skips=1
+    )
     with time_machine.travel(T0, tick=False) as clock:
         thread = api.post("/threads", {"kind": "task", "title": "Write", "quantum": 20}).json()
         path = f"/threads/{thread['id']}/quantum"

@@ -47,16 +47,18 @@ async def work(app: Adapters, clock: Any, thread: Thread, minutes: int, **kw: An
 async def test_settings_defaults_update_and_refusals(adapters: Adapters) -> None:
     repo = adapters.pace_settings
     assert settings_get(repo=repo, owner="ada").focus_budget == 90
-    updated = await pace.pace_settings_update(repo=repo, owner="ada", focus_budget=60, strict=True)
+    updated = await pace.pace_settings_update(repo=repo, bus=adapters.bus, owner="ada", focus_budget=60, strict=True)
     assert (updated.focus_budget, updated.strict, updated.version) == (60, True, 1)
+    assert topics(adapters) == ["pace.settings_changed"]  # every header clock re-reads itself
     with pytest.raises(InvalidValue) as bad:
-        await pace.pace_settings_update(repo=repo, owner="ada", break_minutes=30, idle_minutes=20)
+        await pace.pace_settings_update(repo=repo, bus=adapters.bus, owner="ada", break_minutes=30, idle_minutes=20)
     assert "idle_minutes" in bad.value.errors
     with pytest.raises(InvalidValue):
-        await pace.pace_settings_update(repo=repo, owner="ada", focus_budget=0)
+        await pace.pace_settings_update(repo=repo, bus=adapters.bus, owner="ada", focus_budget=0)
     with pytest.raises(ChangedElsewhere):
-        await pace.pace_settings_update(repo=repo, owner="ada", read_version=0, focus_budget=70)
+        await pace.pace_settings_update(repo=repo, bus=adapters.bus, owner="ada", read_version=0, focus_budget=70)
     assert settings_get(repo=repo, owner="ada").focus_budget == 60
+    assert topics(adapters) == ["pace.settings_changed"]  # refusals publish nothing
 
 
 async def test_a_break_is_stored_ends_at_its_deadline_and_resets_the_clock(adapters: Adapters) -> None:
@@ -90,7 +92,7 @@ async def test_a_break_is_refused_while_a_quantum_counts(adapters: Adapters) -> 
 
 
 async def test_heads_up_then_budget_reached_once_each(adapters: Adapters) -> None:
-    await pace.pace_settings_update(repo=adapters.pace_settings, owner="ada", focus_budget=30)
+    await pace.pace_settings_update(repo=adapters.pace_settings, bus=adapters.bus, owner="ada", focus_budget=30)
     with time_machine.travel(T0, tick=False) as clock:
         thread = await task(adapters)
         await timers.quantum_start(
@@ -112,7 +114,9 @@ async def test_heads_up_then_budget_reached_once_each(adapters: Adapters) -> Non
 
 
 async def test_skips_then_a_reason_then_strict_mode_waits(adapters: Adapters) -> None:
-    await pace.pace_settings_update(repo=adapters.pace_settings, owner="ada", focus_budget=30, daily_skips=1)
+    await pace.pace_settings_update(
+        repo=adapters.pace_settings, bus=adapters.bus, owner="ada", focus_budget=30, daily_skips=1
+    )
     with time_machine.travel(T0, tick=False) as clock:
         thread = await task(adapters)
         await work(adapters, clock, thread, 30)
@@ -129,7 +133,7 @@ async def test_skips_then_a_reason_then_strict_mode_waits(adapters: Adapters) ->
         await work(adapters, clock, thread, 5, reason="  Demo at noon,\n  must finish ")
         assert skips_list(repo=adapters.skips, owner="ada")[0].reason == "Demo at noon, must finish"
         # Strict mode: the break is waited out, reason or not.
-        await pace.pace_settings_update(repo=adapters.pace_settings, owner="ada", strict=True)
+        await pace.pace_settings_update(repo=adapters.pace_settings, bus=adapters.bus, owner="ada", strict=True)
         with pytest.raises(pace.BreakDue, match="Take your 10-minute break first"):
             await work(adapters, clock, thread, 5, reason="please")
         await pace.break_start(stores=stores(adapters), bus=adapters.bus, owner="ada")
@@ -142,7 +146,9 @@ async def test_skips_then_a_reason_then_strict_mode_waits(adapters: Adapters) ->
 
 
 async def test_another_quantum_refused_changes_nothing(adapters: Adapters) -> None:
-    await pace.pace_settings_update(repo=adapters.pace_settings, owner="ada", focus_budget=10, daily_skips=0)
+    await pace.pace_settings_update(
+        repo=adapters.pace_settings, bus=adapters.bus, owner="ada", focus_budget=10, daily_skips=0
+    )
     with time_machine.travel(T0, tick=False) as clock:
         thread = await task(adapters, quantum=10)
         await timers.quantum_start(repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=thread.id)
