@@ -113,6 +113,7 @@ async def settings_page(request: HtmxHttpRequest) -> HttpResponse:
     messages.success(
         request,
         f"Saved: a {done.break_minutes}-minute break is due after {done.focus_budget} focused minutes; "
-        f"{done.daily_skips} skips a day; idle {done.idle_minutes} minutes counts as a break; {strict}.",
+        f"{done.daily_skips} skip{'' if done.daily_skips == 1 else 's'} a day; "
+        f"idle {done.idle_minutes} minutes counts as a break; {strict}.",
     )
     return redirect("pace:settings")
