@@ -241,3 +241,35 @@ async def focus_gate(
             focused_minutes=round(status.fatigue.focused / status.fatigue.minute, 2),
         )
         await commit(stores.skips, bus, skip, BreakSkipped.of(skip))
+    await budget_arm(stores=stores, bus=bus, owner=owner)
+
+
+HEADS_UP_TIMER = "budget-heads-up"
+REACHED_TIMER = "budget-reached"
+
+
+def budget_timer_key(kind: str, owner: str) -> str:
+    """The scheduler's key of one of a person's budget timers (one of each kind at a time)."""
+    return f"{kind}:{owner}"
+
+
+async def budget_arm(*, stores: PaceStores, bus: Bus, owner: str, now: datetime | None = None) -> None:
+    """Ask the break timer for a clock read when the budget is nearly reached and when it is, so
+    the events go out with no page open (at once if that is now). A pause or a stop makes that
+    read find nothing to say."""
+    if stores.timer is None:
+        return
+    fatigue = pace_status(stores=stores, owner=owner, now=now or utcnow()).fatigue
+    if fatigue.heads_up or fatigue.reached:
+        await pace_check(stores=stores, bus=bus, owner=owner)
+    wanted = [(REACHED_TIMER, fatigue.reached_at)]
+    if not fatigue.heads_up:
+        wanted.append((HEADS_UP_TIMER, fatigue.heads_up_at))
+    for kind, at in wanted:
+        if at is None or fatigue.reached:
+            continue
+        try:
+            await stores.timer.schedule(thread_id=budget_timer_key(kind, owner), run_id=kind, deadline=at)
+        except Exception:
+            # The pages still read the clock at these instants (pace.js).
+            log.exception("could not schedule the %s timer of %s", kind, owner)

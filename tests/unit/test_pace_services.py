@@ -13,9 +13,9 @@ import time_machine
 from pace import services as pace
 from pace.domain import BreakEnd, Gate
 from pace.selectors import PaceStores, break_current, pace_status, settings_get, skips_list
-from pace.timing import break_timer_start, open_breaks
+from pace.timing import break_timer_start, budget_read, open_breaks
 from parallel_you.bootstrap import Adapters
-from parallel_you.domain import InvalidValue, NotFound
+from parallel_you.domain import InvalidValue, NotFound, utcnow
 from parallel_you.repo import FilterSpec
 from parallel_you.service_layer import ChangedElsewhere
 from threads import services as thread_services
@@ -212,3 +212,38 @@ async def test_a_break_timer_delivery_for_a_break_ended_meanwhile_does_nothing(a
         None,
     )
     assert open_breaks(adapters.breaks) == []
+
+
+async def test_the_server_announces_the_budget_with_no_page_open(adapters: Adapters) -> None:
+    reached = asyncio.Event()
+
+    async def heard(envelope: Any) -> None:
+        reached.set()
+
+    await adapters.bus.subscribe("pace.budget_reached", heard)
+    fast = PaceStores.of(adapters, minute=FAST)  # a 5-"minute" budget runs out in 0.2 s
+    await pace.pace_settings_update(repo=adapters.pace_settings, bus=adapters.bus, owner="ada", focus_budget=5)
+    await break_timer_start(breaks=adapters.breaks, bus=adapters.bus, timer=adapters.break_timer, stores=fast)
+    try:
+        thread = await task(adapters, quantum=20)
+        await timers.quantum_start(
+            repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=thread.id, pace=fast, minute=FAST
+        )
+        await asyncio.wait_for(reached.wait(), timeout=5)
+        assert topics(adapters).count("pace.budget_nearly_reached") == 1
+        assert topics(adapters).count("pace.budget_reached") == 1
+        assert topics(adapters).index("pace.budget_nearly_reached") < topics(adapters).index("pace.budget_reached")
+    finally:
+        await adapters.break_timer.stop()
+
+
+async def test_a_budget_timer_after_a_pause_says_nothing(adapters: Adapters) -> None:
+    fast = PaceStores.of(adapters, minute=FAST)
+    await pace.pace_settings_update(repo=adapters.pace_settings, bus=adapters.bus, owner="ada", focus_budget=5)
+    thread = await task(adapters, quantum=20)
+    await timers.quantum_start(
+        repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=thread.id, pace=fast, minute=FAST
+    )
+    await timers.quantum_pause(repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=thread.id)
+    again = await budget_read(stores=fast, bus=adapters.bus, owner="ada", kind=pace.REACHED_TIMER, deadline=utcnow())
+    assert again is None and "pace.budget_reached" not in topics(adapters)
