@@ -299,11 +299,10 @@ def fatigue_clock(
     evidence = min((e for r, e in resets if r == since), default=None)
     window = Span(since or datetime.min.replace(tzinfo=now.tzinfo), now)
     focused = _overlap(focus, window)
-    moving = running and bool(focus) and focus[-1].end >= now
     return Fatigue(
         focused=focused,
         since=since,
-        running=moving,
+        running=running,
         budget=minute * settings.focus_budget,
         now=now,
         minute=minute,

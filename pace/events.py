@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from pace.domain import Break, BudgetNote, Skip
+from pace.domain import Break, BudgetNote, PaceSettings, Skip
 from parallel_you.events import MessageBase
 
 
@@ -39,4 +39,17 @@ class BudgetReached(BudgetNote, MessageBase):
     topic = "pace.budget_reached"
 
 
-MESSAGES: tuple[type[MessageBase], ...] = (BreakStarted, BreakEnded, BreakSkipped, BudgetNearlyReached, BudgetReached)
+class PaceSettingsChanged(PaceSettings, MessageBase):
+    """The person changed their break policy (every header clock re-reads itself)."""
+
+    topic = "pace.settings_changed"
+
+
+MESSAGES: tuple[type[MessageBase], ...] = (
+    BreakStarted,
+    BreakEnded,
+    BreakSkipped,
+    BudgetNearlyReached,
+    BudgetReached,
+    PaceSettingsChanged,
+)

@@ -1,12 +1,12 @@
 """Pace use cases: the break policy, breaks (a stored timer with a server deadline), skips, and the
 gate that focused work passes through when a break is due.
 
-A break ends at its server deadline. Nothing has to fire then: whoever reads it past its deadline
-(a page's header clock, a tab whose countdown reached zero, the start of a quantum) ends it with
-`break_end_due`, which is idempotent (the break's version makes two tabs ending it at once one
-write), and `break.ended` reaches every open tab. The same goes for the budget events: each tab
-knows from the server when the budget runs out and asks `pace_check`, which announces each stretch
-of focus once (`PaceMarks`).
+A break ends at its server deadline: its timer (pace/timing.py) calls `break_expire`, and whoever
+reads it past its deadline first (a page's header clock, a tab whose countdown reached zero, the
+start of a quantum) ends it with `break_end_due`; both are idempotent (the break's version makes
+two writers one write), and `break.ended` reaches every open tab. The budget events go out when a
+tab reads the clock at the instants the server gave it (`pace_check`), once per stretch of focus
+(`PaceMarks`).
 """
 
 from __future__ import annotations
@@ -28,11 +28,18 @@ from pace.domain import (
     Skip,
     clean_reason,
 )
-from pace.events import BreakEnded, BreakSkipped, BreakStarted, BudgetNearlyReached, BudgetReached
+from pace.events import (
+    BreakEnded,
+    BreakSkipped,
+    BreakStarted,
+    BudgetNearlyReached,
+    BudgetReached,
+    PaceSettingsChanged,
+)
 from pace.selectors import PaceStatus, PaceStores, break_current, pace_status, settings_get
 from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, NotFound, to_millis, utcnow, validated
 from parallel_you.repo import Repo
-from parallel_you.service_layer import Bus, commit, reapply_on_conflict, refuse_if_changed, save
+from parallel_you.service_layer import Bus, commit, reapply_on_conflict, refuse_if_changed
 from threads.domain import State
 from threads.selectors import thread_filter
 
@@ -42,7 +49,7 @@ SETTING_FIELDS = ("focus_budget", "break_minutes", "daily_skips", "strict", "idl
 
 
 async def pace_settings_update(
-    *, repo: Repo[PaceSettings], owner: str, read_version: int | None = None, **values: object
+    *, repo: Repo[PaceSettings], bus: Bus, owner: str, read_version: int | None = None, **values: object
 ) -> PaceSettings:
     """Change the person's break policy; values they typed over a version that changed since are refused."""
     current = settings_get(repo=repo, owner=owner)
@@ -58,7 +65,7 @@ async def pace_settings_update(
         errors = {("idle_minutes" if k == "__all__" else k): v for k, v in exc.errors.items()}
         raise InvalidValue(errors) from None
     updated.version = current.version
-    save(repo, updated)
+    await commit(repo, bus, updated, PaceSettingsChanged.of(updated))
     return updated
 
 
@@ -234,3 +241,35 @@ async def focus_gate(
             focused_minutes=round(status.fatigue.focused / status.fatigue.minute, 2),
         )
         await commit(stores.skips, bus, skip, BreakSkipped.of(skip))
+    await budget_arm(stores=stores, bus=bus, owner=owner)
+
+
+HEADS_UP_TIMER = "budget-heads-up"
+REACHED_TIMER = "budget-reached"
+
+
+def budget_timer_key(kind: str, owner: str) -> str:
+    """The scheduler's key of one of a person's budget timers (one of each kind at a time)."""
+    return f"{kind}:{owner}"
+
+
+async def budget_arm(*, stores: PaceStores, bus: Bus, owner: str, now: datetime | None = None) -> None:
+    """Ask the break timer for a clock read when the budget is nearly reached and when it is, so
+    the events go out with no page open (at once if that is now). A pause or a stop makes that
+    read find nothing to say."""
+    if stores.timer is None:
+        return
+    fatigue = pace_status(stores=stores, owner=owner, now=now or utcnow()).fatigue
+    if fatigue.heads_up or fatigue.reached:
+        await pace_check(stores=stores, bus=bus, owner=owner)
+    wanted = [(REACHED_TIMER, fatigue.reached_at)]
+    if not fatigue.heads_up:
+        wanted.append((HEADS_UP_TIMER, fatigue.heads_up_at))
+    for kind, at in wanted:
+        if at is None or fatigue.reached:
+            continue
+        try:
+            await stores.timer.schedule(thread_id=budget_timer_key(kind, owner), run_id=kind, deadline=at)
+        except Exception:
+            # The pages still read the clock at these instants (pace.js).
+            log.exception("could not schedule the %s timer of %s", kind, owner)

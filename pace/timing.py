@@ -1,4 +1,5 @@
-"""Ending breaks at their deadline on the server: the same schedulers as quantum expiry
+"""Ending breaks at their deadline on the server (and reading the fatigue clock when the budget is
+nearly reached and reached, so those events go out with no page open): the same schedulers as quantum expiry
 (timers/scheduler.py: in-process when embedded, Celery on RabbitMQ when distributed), keyed by
 the person (one break at a time) and armed with the break's id.
 
@@ -11,15 +12,18 @@ a scheduler that was down loses nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pace.domain import Break
-from pace.services import BreakExpiry, break_expire
+from pace.selectors import PaceStores
+from pace.services import HEADS_UP_TIMER, REACHED_TIMER, BreakExpiry, break_expire, pace_check
 from parallel_you.bus import MessageBus
 from parallel_you.repo import FilterSpec, Repo
+from parallel_you.service_layer import Bus
 from timers.scheduler import Expire, ExpiryScheduler
 
 END_BREAK_TASK = "parallel_you.pace.end_break"
+EARLY_BY = timedelta(seconds=2)  # a timer this early is re-armed for the same instant
 
 
 def open_breaks(repo: Repo[Break]) -> list[tuple[str, str, datetime]]:
@@ -27,13 +31,39 @@ def open_breaks(repo: Repo[Break]) -> list[tuple[str, str, datetime]]:
     return [(b.owner, b.id, b.ends_at) for b in repo.list(FilterSpec(equals={"ended_at": None}))]
 
 
-def break_ender(*, breaks: Repo[Break], bus: MessageBus, timer: ExpiryScheduler) -> Expire:
-    """What the scheduler calls at a break's deadline."""
+def budget_owner(key: str) -> str | None:
+    """The owner a budget timer's key names (None: the key is a break's, i.e. an owner)."""
+    kind, _, owner = key.partition(":")
+    return owner if kind in (HEADS_UP_TIMER, REACHED_TIMER) and owner else None
 
-    async def end(owner: str, break_id: str, deadline: datetime) -> None:
-        status, due = await break_expire(repo=breaks, bus=bus, owner=owner, break_id=break_id)
+
+async def budget_read(*, stores: PaceStores, bus: Bus, owner: str, kind: str, deadline: datetime) -> datetime | None:
+    """A budget timer's read of the clock (pace_check announces what is due). Returns the instant
+    to read again when the timer fired a hair early (the loop's clock and the wall clock disagree);
+    a pause, a stop or a break since makes it find nothing to say and arm nothing."""
+    fatigue = (await pace_check(stores=stores, bus=bus, owner=owner)).fatigue
+    if fatigue.reached or (kind == HEADS_UP_TIMER and fatigue.heads_up):
+        return None
+    at = fatigue.heads_up_at if kind == HEADS_UP_TIMER else fatigue.reached_at
+    return at if at is not None and at - deadline <= EARLY_BY else None
+
+
+def break_ender(
+    *, breaks: Repo[Break], bus: MessageBus, timer: ExpiryScheduler, stores: PaceStores | None = None
+) -> Expire:
+    """What the scheduler calls at a break's deadline, or at a budget instant (with `stores`)."""
+
+    async def end(key: str, ident: str, deadline: datetime) -> None:
+        owner = budget_owner(key)
+        if owner is not None:
+            if stores is not None:
+                again = await budget_read(stores=stores, bus=bus, owner=owner, kind=ident, deadline=deadline)
+                if again is not None:
+                    await timer.schedule(thread_id=key, run_id=ident, deadline=again)
+            return
+        status, due = await break_expire(repo=breaks, bus=bus, owner=key, break_id=ident)
         if status is BreakExpiry.EARLY and due == deadline:
-            await timer.schedule(thread_id=owner, run_id=break_id, deadline=deadline)
+            await timer.schedule(thread_id=key, run_id=ident, deadline=deadline)
 
     return end
 
@@ -43,7 +73,8 @@ async def break_timer_start(
     breaks: Repo[Break],
     bus: MessageBus,
     timer: ExpiryScheduler,
+    stores: PaceStores | None = None,
     off_loop: Callable[[Expire], Expire] | None = None,
 ) -> None:
-    end = break_ender(breaks=breaks, bus=bus, timer=timer)
+    end = break_ender(breaks=breaks, bus=bus, timer=timer, stores=stores)
     await timer.start(off_loop(end) if off_loop is not None else end, open_breaks(breaks))

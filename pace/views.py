@@ -100,6 +100,7 @@ async def settings_page(request: HtmxHttpRequest) -> HttpResponse:
         form,
         lambda: services.pace_settings_update(
             repo=adapters.pace_settings,
+            bus=adapters.bus,
             owner=owner,
             read_version=int(version) if version.isdigit() else None,
             **{name: form.cleaned_data[name] for name in services.SETTING_FIELDS},
@@ -112,6 +113,7 @@ async def settings_page(request: HtmxHttpRequest) -> HttpResponse:
     messages.success(
         request,
         f"Saved: a {done.break_minutes}-minute break is due after {done.focus_budget} focused minutes; "
-        f"{done.daily_skips} skips a day; idle {done.idle_minutes} minutes counts as a break; {strict}.",
+        f"{done.daily_skips} skip{'' if done.daily_skips == 1 else 's'} a day; "
+        f"idle {done.idle_minutes} minutes counts as a break; {strict}.",
     )
     return redirect("pace:settings")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar
 
@@ -190,6 +191,7 @@ def bootstrap(
 ) -> Adapters:
     """Adapters for `repo_backend` and the bus `transport` (settings by default); `bus` and
     `scheduler` replace the ones the transport implies (tests)."""
+    from pace.selectors import PaceStores
     from pace.timing import END_BREAK_TASK, break_timer_start
     from parallel_you import startup
     from timers.lifecycle import scheduler_start
@@ -239,6 +241,7 @@ def bootstrap(
             breaks=adapters.breaks,
             bus=adapters.bus,
             timer=adapters.break_timer,
+            stores=PaceStores.of(adapters, minute=timedelta(seconds=settings.PARALLEL_YOU_SECONDS_PER_MINUTE)),
             off_loop=off_loop,
         )
     )

@@ -103,7 +103,7 @@
         note("A break is due: " + Math.floor(payload.focused_minutes || 0) + " focused minutes since your last one (your budget is " + payload.focus_budget + ").");
       } else if (topic === "pace.budget_nearly_reached") {
         note("Two minutes of focus left before a break is due.");
-      } else if (topic.indexOf(".quantum_") === -1 && topic.indexOf("break.") !== 0) {
+      } else if (topic.indexOf(".quantum_") === -1 && topic.indexOf("pace.") !== 0) {
         return;
       }
       refresh();

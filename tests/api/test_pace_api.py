@@ -1,30 +1,42 @@
-"""Daily caps over the API: a start past the cap carries the warning on its run; in strict mode it
-is refused with the same words as the pages."""
+"""The break policy over the API: a start when a break is due spends a skip, then needs a reason;
+the refusal is a 422 with the message the pages show, and nothing starts."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
+from asgiref.sync import async_to_sync
 
-from pace.domain import PaceSettings
+from pace import services as pace
+from pace.selectors import skips_list
 from parallel_you.bootstrap import Adapters
-from parallel_you.service_layer import save
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_a_wednesday")]
+pytestmark = pytest.mark.django_db
+
+T0 = datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
 
 
-def test_a_start_past_the_cap_warns_and_strict_mode_refuses(api: Any, adapters: Adapters, person: Any) -> None:
-    assert api.patch("/energy-bands/deep", {"daily_cap": 20}).status_code == 200
-    first = api.post("/threads", {"kind": "task", "title": "One", "energy_band": "deep", "quantum": 25}).json()
-    started = api.post(f"/threads/{first['id']}/quantum/start", {})
-    assert started.status_code == 200
-    assert started.json()["run"]["cap_warning"] == (
-        "This 25-minute quantum takes Deep past its daily cap: 0 of 20 minutes used today, 25 after it."
+def test_a_skip_then_a_reason_over_the_api(api: Any, person: Any, adapters: Adapters) -> None:
+    owner = str(person.pk)
+    async_to_sync(pace.pace_settings_update)(
+        repo=adapters.pace_settings, bus=adapters.bus, owner=owner, focus_budget=20, daily_skips=1
     )
-    assert api.post(f"/threads/{first['id']}/quantum/stop", {}).status_code == 200
-    save(adapters.pace_settings, PaceSettings(id=str(person.pk), owner=str(person.pk), strict=True))
-    refused = api.post(f"/threads/{first['id']}/quantum/start", {})
-    assert refused.status_code == 422
-    assert "Strict mode is on, so it wasn't started" in str(refused.json())
-    assert adapters.threads.get(first["id"]).run is None  # type: ignore[union-attr]
+    with time_machine.travel(T0, tick=False) as clock:
+        thread = api.post("/threads", {"kind": "task", "title": "Write", "quantum": 20}).json()
+        path = f"/threads/{thread['id']}/quantum"
+        assert api.post(f"{path}/start", {}).status_code == 200
+        clock.shift(timedelta(minutes=20))
+        assert api.post(f"{path}/again").status_code == 200  # spends the day's one skip
+        clock.shift(timedelta(minutes=5))
+        assert api.post(f"{path}/stop", {"then": "ready"}).status_code == 200
+        refused = api.post(f"{path}/start", {})
+        assert refused.status_code == 422
+        assert "say why you're carrying on" in refused.json()["message"]
+        assert adapters.threads.get(thread["id"]).state.value == "ready"  # type: ignore[union-attr]
+        assert api.post(f"{path}/start", {"reason": "x" * 501}).status_code == 422
+        started = api.post(f"{path}/start", {"reason": "Client demo at 11"})
+        assert started.status_code == 200
+    assert [s.reason for s in skips_list(repo=adapters.skips, owner=owner)] == ["Client demo at 11", ""]

@@ -50,9 +50,11 @@ def test_header_clock_in_two_tabs_and_the_break_flow_with_a_skip(context: Any, s
         first.fill(f"#id_{field}", value)
     first.get_by_role("button", name="Save").click()
     expect(first.locator(".messages")).to_contain_text("a 3-minute break is due after 4 focused minutes")
+    shot(first, "settings")
 
     first.goto(f"/timers/{task.id}/")
     second = context.new_page()
+    second.set_viewport_size({"width": 1366, "height": 900})
     second.goto("/")
     for page in (first, second):
         expect(page.locator("#pace-clock")).to_contain_text("Focus 0/4 min")

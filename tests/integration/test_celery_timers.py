@@ -46,6 +46,7 @@ pytestmark = [pytest.mark.rabbitmq, pytest.mark.celery]
 
 SECOND = timedelta(seconds=1)  # a quantum "minute"
 LATE_OK = 1.0  # seconds after the deadline within which the event must arrive
+PACE_MINUTE = SECOND / 4  # a minute of the break policy (a 10-minute break lasts 2.5 s)
 
 
 @dataclass
@@ -140,6 +141,7 @@ class Deployment:
             RABBITMQ_URL=self.url,
             DATABASE_URL=f"sqlite:///{self.data / 'django.sqlite3'}",
             PYTHONUNBUFFERED="1",
+            PARALLEL_YOU_SECONDS_PER_MINUTE=str(PACE_MINUTE.total_seconds()),  # the break policy's minutes
         )
         worker = Worker(env, self.data / f"worker-{len(self.workers)}.log")
         self.workers.append(worker)
@@ -421,7 +423,7 @@ async def test_a_break_ends_at_its_deadline_through_celery(shared_broker: Deploy
         marks=repos[PACE_MARKS.name],
         threads=setup.repo,
         profiles=repos[PROFILES.name],
-        minute=SECOND / 4,  # a 10-"minute" break lasts 2.5 s
+        minute=PACE_MINUTE,
         timer=CeleryScheduler(setup.celery, END_BREAK_TASK),
     )
     pause = await pace_services.break_start(stores=stores, bus=setup.bus, owner="pacer")
@@ -433,3 +435,57 @@ async def test_a_break_ends_at_its_deadline_through_celery(shared_broker: Deploy
     assert envelope.payload["id"] == pause.id and envelope.payload["how"] == BreakEnd.TAKEN.value
     late = (arrived - pause.ends_at).total_seconds()
     assert 0 <= late < LATE_OK, f"break.ended {late:.3f} s after the deadline\n{setup.logs()}"
+
+
+async def test_the_budget_is_announced_through_celery_with_no_page_open(shared_broker: Deployment) -> None:
+    """Starting work arms the budget's instants on the worker, which reads the clock and announces
+    `pace.budget_nearly_reached` then `pace.budget_reached` (pace/tasks.py)."""
+    from pace import services as pace_services
+    from pace.documents import BREAKS, PACE_MARKS, PACE_SETTINGS, SKIPS
+    from pace.selectors import PaceStores
+    from pace.timing import END_BREAK_TASK
+    from threads.documents import PROFILES
+
+    setup = shared_broker
+    path = setup.data / "documents.sqlite3"
+    repos = {
+        c.name: SqliteRepo(c.codec, path, c.name, c.indexes)
+        for c in (BREAKS, PACE_SETTINGS, SKIPS, PACE_MARKS, PROFILES)
+    }
+    heard: asyncio.Queue[str] = asyncio.Queue()
+
+    async def listen(envelope: Envelope) -> None:
+        if envelope.payload.get("owner") == "budgeted":
+            await heard.put(envelope.topic)
+
+    await setup.bus.subscribe("pace.#", listen)
+    stores = PaceStores(
+        settings=repos[PACE_SETTINGS.name],
+        breaks=repos[BREAKS.name],
+        skips=repos[SKIPS.name],
+        marks=repos[PACE_MARKS.name],
+        threads=setup.repo,
+        profiles=repos[PROFILES.name],
+        minute=PACE_MINUTE,
+        timer=CeleryScheduler(setup.celery, END_BREAK_TASK),
+    )
+    await pace_services.pace_settings_update(repo=stores.settings, bus=setup.bus, owner="budgeted", focus_budget=16)
+    assert await heard.get() == "pace.settings_changed"
+    thread = await thread_services.task_create(repo=setup.repo, bus=setup.bus, owner="budgeted", title="Deep")
+    await services.quantum_start(
+        repo=setup.repo,
+        bus=setup.bus,
+        owner="budgeted",
+        thread_id=thread.id,
+        minutes=30,
+        scheduler=setup.scheduler,
+        minute=SECOND,
+        pace=stores,
+    )
+    try:
+        async with asyncio.timeout(12):  # heads-up at 14 x 0.25 s = 3.5 s, reached at 4 s
+            assert await heard.get() == "pace.budget_nearly_reached"
+            assert await heard.get() == "pace.budget_reached"
+    except TimeoutError:
+        raise AssertionError(f"no budget events within 12 s\n{setup.logs()}") from None
+    await services.quantum_stop(repo=setup.repo, bus=setup.bus, owner="budgeted", thread_id=thread.id)

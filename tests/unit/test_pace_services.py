@@ -13,9 +13,9 @@ import time_machine
 from pace import services as pace
 from pace.domain import BreakEnd, Gate
 from pace.selectors import PaceStores, break_current, pace_status, settings_get, skips_list
-from pace.timing import break_timer_start, open_breaks
+from pace.timing import break_timer_start, budget_read, open_breaks
 from parallel_you.bootstrap import Adapters
-from parallel_you.domain import InvalidValue, NotFound
+from parallel_you.domain import InvalidValue, NotFound, utcnow
 from parallel_you.repo import FilterSpec
 from parallel_you.service_layer import ChangedElsewhere
 from threads import services as thread_services
@@ -47,16 +47,18 @@ async def work(app: Adapters, clock: Any, thread: Thread, minutes: int, **kw: An
 async def test_settings_defaults_update_and_refusals(adapters: Adapters) -> None:
     repo = adapters.pace_settings
     assert settings_get(repo=repo, owner="ada").focus_budget == 90
-    updated = await pace.pace_settings_update(repo=repo, owner="ada", focus_budget=60, strict=True)
+    updated = await pace.pace_settings_update(repo=repo, bus=adapters.bus, owner="ada", focus_budget=60, strict=True)
     assert (updated.focus_budget, updated.strict, updated.version) == (60, True, 1)
+    assert topics(adapters) == ["pace.settings_changed"]  # every header clock re-reads itself
     with pytest.raises(InvalidValue) as bad:
-        await pace.pace_settings_update(repo=repo, owner="ada", break_minutes=30, idle_minutes=20)
+        await pace.pace_settings_update(repo=repo, bus=adapters.bus, owner="ada", break_minutes=30, idle_minutes=20)
     assert "idle_minutes" in bad.value.errors
     with pytest.raises(InvalidValue):
-        await pace.pace_settings_update(repo=repo, owner="ada", focus_budget=0)
+        await pace.pace_settings_update(repo=repo, bus=adapters.bus, owner="ada", focus_budget=0)
     with pytest.raises(ChangedElsewhere):
-        await pace.pace_settings_update(repo=repo, owner="ada", read_version=0, focus_budget=70)
+        await pace.pace_settings_update(repo=repo, bus=adapters.bus, owner="ada", read_version=0, focus_budget=70)
     assert settings_get(repo=repo, owner="ada").focus_budget == 60
+    assert topics(adapters) == ["pace.settings_changed"]  # refusals publish nothing
 
 
 async def test_a_break_is_stored_ends_at_its_deadline_and_resets_the_clock(adapters: Adapters) -> None:
@@ -90,7 +92,7 @@ async def test_a_break_is_refused_while_a_quantum_counts(adapters: Adapters) -> 
 
 
 async def test_heads_up_then_budget_reached_once_each(adapters: Adapters) -> None:
-    await pace.pace_settings_update(repo=adapters.pace_settings, owner="ada", focus_budget=30)
+    await pace.pace_settings_update(repo=adapters.pace_settings, bus=adapters.bus, owner="ada", focus_budget=30)
     with time_machine.travel(T0, tick=False) as clock:
         thread = await task(adapters)
         await timers.quantum_start(
@@ -112,7 +114,9 @@ async def test_heads_up_then_budget_reached_once_each(adapters: Adapters) -> Non
 
 
 async def test_skips_then_a_reason_then_strict_mode_waits(adapters: Adapters) -> None:
-    await pace.pace_settings_update(repo=adapters.pace_settings, owner="ada", focus_budget=30, daily_skips=1)
+    await pace.pace_settings_update(
+        repo=adapters.pace_settings, bus=adapters.bus, owner="ada", focus_budget=30, daily_skips=1
+    )
     with time_machine.travel(T0, tick=False) as clock:
         thread = await task(adapters)
         await work(adapters, clock, thread, 30)
@@ -129,7 +133,7 @@ async def test_skips_then_a_reason_then_strict_mode_waits(adapters: Adapters) ->
         await work(adapters, clock, thread, 5, reason="  Demo at noon,\n  must finish ")
         assert skips_list(repo=adapters.skips, owner="ada")[0].reason == "Demo at noon, must finish"
         # Strict mode: the break is waited out, reason or not.
-        await pace.pace_settings_update(repo=adapters.pace_settings, owner="ada", strict=True)
+        await pace.pace_settings_update(repo=adapters.pace_settings, bus=adapters.bus, owner="ada", strict=True)
         with pytest.raises(pace.BreakDue, match="Take your 10-minute break first"):
             await work(adapters, clock, thread, 5, reason="please")
         await pace.break_start(stores=stores(adapters), bus=adapters.bus, owner="ada")
@@ -142,7 +146,9 @@ async def test_skips_then_a_reason_then_strict_mode_waits(adapters: Adapters) ->
 
 
 async def test_another_quantum_refused_changes_nothing(adapters: Adapters) -> None:
-    await pace.pace_settings_update(repo=adapters.pace_settings, owner="ada", focus_budget=10, daily_skips=0)
+    await pace.pace_settings_update(
+        repo=adapters.pace_settings, bus=adapters.bus, owner="ada", focus_budget=10, daily_skips=0
+    )
     with time_machine.travel(T0, tick=False) as clock:
         thread = await task(adapters, quantum=10)
         await timers.quantum_start(repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=thread.id)
@@ -206,3 +212,38 @@ async def test_a_break_timer_delivery_for_a_break_ended_meanwhile_does_nothing(a
         None,
     )
     assert open_breaks(adapters.breaks) == []
+
+
+async def test_the_server_announces_the_budget_with_no_page_open(adapters: Adapters) -> None:
+    reached = asyncio.Event()
+
+    async def heard(envelope: Any) -> None:
+        reached.set()
+
+    await adapters.bus.subscribe("pace.budget_reached", heard)
+    fast = PaceStores.of(adapters, minute=FAST)  # a 5-"minute" budget runs out in 0.2 s
+    await pace.pace_settings_update(repo=adapters.pace_settings, bus=adapters.bus, owner="ada", focus_budget=5)
+    await break_timer_start(breaks=adapters.breaks, bus=adapters.bus, timer=adapters.break_timer, stores=fast)
+    try:
+        thread = await task(adapters, quantum=20)
+        await timers.quantum_start(
+            repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=thread.id, pace=fast, minute=FAST
+        )
+        await asyncio.wait_for(reached.wait(), timeout=5)
+        assert topics(adapters).count("pace.budget_nearly_reached") == 1
+        assert topics(adapters).count("pace.budget_reached") == 1
+        assert topics(adapters).index("pace.budget_nearly_reached") < topics(adapters).index("pace.budget_reached")
+    finally:
+        await adapters.break_timer.stop()
+
+
+async def test_a_budget_timer_after_a_pause_says_nothing(adapters: Adapters) -> None:
+    fast = PaceStores.of(adapters, minute=FAST)
+    await pace.pace_settings_update(repo=adapters.pace_settings, bus=adapters.bus, owner="ada", focus_budget=5)
+    thread = await task(adapters, quantum=20)
+    await timers.quantum_start(
+        repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=thread.id, pace=fast, minute=FAST
+    )
+    await timers.quantum_pause(repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=thread.id)
+    again = await budget_read(stores=fast, bus=adapters.bus, owner="ada", kind=pace.REACHED_TIMER, deadline=utcnow())
+    assert again is None and "pace.budget_reached" not in topics(adapters)

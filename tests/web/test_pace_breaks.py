@@ -35,7 +35,9 @@ def make_task(adapters: Adapters, owner: str, title: str = "Write", quantum: int
 
 
 def policy(adapters: Adapters, person: Any, **values: Any) -> None:
-    async_to_sync(pace.pace_settings_update)(repo=adapters.pace_settings, owner=str(person.pk), **values)
+    async_to_sync(pace.pace_settings_update)(
+        repo=adapters.pace_settings, bus=adapters.bus, owner=str(person.pk), **values
+    )
 
 
 def topics(adapters: Adapters) -> list[str]:
