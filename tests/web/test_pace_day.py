@@ -10,14 +10,15 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.urls import reverse
 
-from pace import day_services
-from pace.day_services import OverCap
+from pace.cap_gate import OverCap
 from pace.domain import PaceSettings, Skip
+from pace.selectors import PaceStores
 from parallel_you.bootstrap import Adapters
 from parallel_you.domain import utcnow
 from parallel_you.service_layer import save
 from threads.domain import Outcome, Session, State, Thread
 from threads.selectors import profile_get
+from timers import services as timer_services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_a_wednesday")]
 
@@ -176,16 +177,13 @@ def test_the_service_refuses_in_strict_mode(adapters: Adapters, person: Any, mak
     profile = profile_get(repo=adapters.profiles, owner=owner(person))
     profile.change_band("deep", daily_cap=10)
     save(adapters.profiles, profile)
+    save(adapters.pace_settings, PaceSettings(id=owner(person), owner=owner(person), strict=True))
     task = make_thread(person, "task", "Write", energy_band="deep", quantum=25)
     with pytest.raises(OverCap, match="past its daily cap"):
-        async_to_sync(day_services.quantum_start_capped)(
-            repo=adapters.threads,
-            profiles=adapters.profiles,
-            bus=adapters.bus,
-            owner=owner(person),
-            thread_id=task.id,
-            strict=True,
+        async_to_sync(timer_services.quantum_start)(
+            repo=adapters.threads, bus=adapters.bus, owner=owner(person), thread_id=task.id, pace=PaceStores.of(adapters)
         )
+    assert adapters.threads.get(task.id).state is State.READY  # type: ignore[union-attr]
 
 
 # --- End the day -------------------------------------------------------------------------------------
@@ -266,7 +264,7 @@ def test_end_the_day_never_touches_someone_elses_quanta(
     client_as: Any, person: Any, other_person: Any, adapters: Adapters, make_thread: Any
 ) -> None:
     theirs = make_thread(other_person, "task", "Theirs")
-    async_to_sync(day_services.timer_services.quantum_start)(
+    async_to_sync(timer_services.quantum_start)(
         repo=adapters.threads, bus=adapters.bus, owner=owner(other_person), thread_id=theirs.id
     )
     page = client_as.get(reverse("pace:end_day")).content.decode()
