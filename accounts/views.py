@@ -15,7 +15,6 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -28,7 +27,7 @@ from accounts.forms import LoginForm, SignUpForm, wait_text
 from accounts.time_zone import TimeZoneForm, browser_zone
 from parallel_you import live_sessions
 from parallel_you.bootstrap import current_adapters
-from parallel_you.htmx import HtmxHttpRequest, refused_status, submit
+from parallel_you.htmx import HtmxHttpRequest, settings_form
 from parallel_you.web import owner_of
 from threads import services
 from threads.selectors import profile_get
@@ -99,21 +98,18 @@ async def settings_page(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     adapters = current_adapters()
     profile = profile_get(repo=adapters.profiles, owner=owner)
-    if request.method == "GET":
-        form = TimeZoneForm(initial={"time_zone": profile.time_zone})
-        return render(request, "accounts/settings.html", {"form": form, "profile": profile})
-    form = TimeZoneForm(request.POST)
-    done = await submit(
-        form,
-        lambda: services.profile_time_zone_set(
+    return await settings_form(
+        request,
+        template="accounts/settings.html",
+        form_class=TimeZoneForm,
+        initial={"time_zone": profile.time_zone},
+        context=lambda: {"profile": profile},
+        change=lambda form: services.profile_time_zone_set(
             profiles=adapters.profiles, bus=adapters.bus, owner=owner, time_zone=form.cleaned_data["time_zone"]
         ),
+        saved=lambda done: f"Saved: your time zone is {done.time_zone.replace('_', ' ')}.",
+        then="settings",
     )
-    if done is None:
-        context = {"form": form, "profile": profile}
-        return render(request, "accounts/settings.html", context, status=refused_status(request))
-    messages.success(request, f"Saved: your time zone is {done.time_zone.replace('_', ' ')}.")
-    return redirect("settings")
 
 
 class LoginView(auth_views.LoginView):

@@ -1,7 +1,7 @@
-"""The day's use cases and reads: today's minutes per band, starting a quantum within the band's
-daily cap, and ending the day.
+"""The day's use cases and reads: today's minutes per band, ending the day, the pace reports.
+(The band's daily cap when a quantum starts: pace.cap_gate, a step of timers.services.)
 
-Keyword-only, adapters passed in; writes first, events after (`pace.cap_reached`, `day.ended`).
+Keyword-only, adapters passed in; writes first, events after (`day.ended`).
 """
 
 from __future__ import annotations
@@ -9,57 +9,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from pace import services as pace_services
-from pace.caps import BandUse, CapCheck, cap_check, day_bounds, day_use, focus_of
-from pace.day_events import CapReached, DayEnded, DayEndedMessage, PaceCapReached, StoppedHere
-from pace.domain import PaceSettings
+from pace.cap_gate import threads_touched_since
+from pace.caps import BandUse, day_bounds, day_use, focus_of
+from pace.day_events import DayEnded, DayEndedMessage, StoppedHere
 from pace.report import PaceReport, break_days, pace_report
 from pace.selectors import PaceStores, breaks_list, settings_get, skips_list
-from parallel_you.domain import IllegalTransition, InvalidValue, today_in, utcnow
+from parallel_you.domain import InvalidValue, today_in, utcnow
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, commit, publish
 from threads.domain import Profile, State, Thread
 from threads.events import Verb, thread_event
-from threads.selectors import profile_get, thread_filter, thread_get
+from threads.selectors import profile_get, thread_filter
 from timers import services as timer_services
 from timers.scheduler import ExpiryScheduler
 
 MINUTE = timedelta(minutes=1)
 
 
-class OverCap(IllegalTransition):
-    """Strict mode: a quantum that would pass its band's daily cap is not started."""
-
-
-def strict_get(*, settings: Repo[PaceSettings], owner: str) -> bool:
-    """Whether the person's strict mode is on (their pace settings)."""
-    return settings_get(repo=settings, owner=owner).strict
-
-
 def person_threads(*, repo: Repo[Thread], owner: str) -> list[Thread]:
     """Every thread of the person, archived ones too (their sessions count)."""
     return repo.list(thread_filter(owner=owner, archived=None))
-
-
-def threads_touched_since(
-    *, repo: Repo[Thread], owner: str, since: datetime, running: Sequence[Thread] | None = None
-) -> list[Thread]:
-    """The person's threads that can hold focus since `since`: those updated since (a thread is
-    updated whenever a quantum of it ends) and those running now, however long ago they began
-    (`running`: already read by the caller). Read newest first, a page at a time, so a day's reads
-    stay small on a board of hundreds."""
-    limit = 50
-    while True:
-        recent = repo.list(thread_filter(owner=owner, archived=None, order_by=("-updated_at",), limit=limit))
-        if len(recent) < limit or recent[-1].updated_at < since:
-            break
-        limit *= 4
-    found = {t.id: t for t in recent if t.updated_at >= since}
-    if running is None:
-        running = repo.list(thread_filter(owner=owner, states=[State.RUNNING]))
-    for thread in running:
-        found.setdefault(thread.id, thread)
-    return list(found.values())
 
 
 def today_use_get(
@@ -78,121 +47,6 @@ def today_use_get(
     since = day_bounds(today, profile.zone)[0]
     focus = focus_of(threads_touched_since(repo=threads, owner=owner, since=since, running=running), now)
     return day_use(profile.bands, focus, today, profile.zone)
-
-
-def cap_check_get(
-    *, threads: Repo[Thread], profile: Profile, thread: Thread, minutes: int | None, now: datetime
-) -> CapCheck:
-    band = profile.band_or_first(thread.energy_band)
-    since = day_bounds(today_in(profile.zone, now), profile.zone)[0]
-    focus = focus_of(threads_touched_since(repo=threads, owner=thread.owner, since=since), now)
-    return cap_check(band, focus, planned=minutes or thread.quantum, now=now, zone=profile.zone)
-
-
-async def quantum_start_capped(
-    *,
-    repo: Repo[Thread],
-    profiles: Repo[Profile],
-    bus: Bus,
-    owner: str,
-    thread_id: str,
-    strict: bool,
-    minutes: int | None = None,
-    current: str | None = None,
-    scheduler: ExpiryScheduler | None = None,
-    minute: timedelta = MINUTE,
-    pace: PaceStores | None = None,
-    reason: str = "",
-) -> Thread:
-    """Start a quantum (timers.services.quantum_start), minding the band's daily cap: past it, the
-    quantum starts with a warning kept on its run, or in `strict` mode is refused with `OverCap`.
-    Either way `pace.cap_reached` is published. `pace` and `reason`: the break policy's gate, as
-    for timers.services.quantum_start."""
-    now = utcnow()
-    thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
-    profile = profile_get(repo=profiles, owner=owner)
-    check = cap_check_get(threads=repo, profile=profile, thread=thread, minutes=minutes, now=now)
-    passes = check.passes and thread.state is State.READY
-    if passes and strict:
-        await _cap_reached(bus, profile, check, thread, now, refused=True)
-        raise OverCap(f"{check.message} Strict mode is on, so it wasn't started: pick work in another band.")
-    started = await timer_services.quantum_start(
-        repo=repo,
-        bus=bus,
-        owner=owner,
-        thread_id=thread_id,
-        minutes=minutes,
-        current=current,
-        scheduler=scheduler,
-        minute=minute,
-        pace=pace,
-        reason=reason,
-        cap_warning=check.message if passes else "",
-    )
-    if passes:
-        await _cap_reached(bus, profile, check, started, now, refused=False)
-    return started
-
-
-async def quantum_again_capped(
-    *,
-    repo: Repo[Thread],
-    profiles: Repo[Profile],
-    bus: Bus,
-    owner: str,
-    thread_id: str,
-    strict: bool,
-    scheduler: ExpiryScheduler | None = None,
-    minute: timedelta = MINUTE,
-    pace: PaceStores | None = None,
-    reason: str = "",
-) -> Thread:
-    """Time's up and there is more to do (timers.services.quantum_again), minding the band's daily
-    cap: in strict mode a quantum that would pass it is refused before anything changes."""
-    now = utcnow()
-    thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
-    profile = profile_get(repo=profiles, owner=owner)
-    check = cap_check_get(threads=repo, profile=profile, thread=thread, minutes=None, now=now)
-    if check.passes and strict:
-        await _cap_reached(bus, profile, check, thread, now, refused=True)
-        raise OverCap(
-            f"{check.message} Strict mode is on, so no other quantum: stop here, or pick work in another band."
-        )
-    if pace is not None:
-        pace_services.focus_refusal(stores=pace, owner=owner, reason=reason)
-    await timer_services.quantum_stop(
-        repo=repo, bus=bus, owner=owner, thread_id=thread_id, then=State.READY, scheduler=scheduler, minute=minute
-    )
-    return await quantum_start_capped(
-        repo=repo,
-        profiles=profiles,
-        bus=bus,
-        owner=owner,
-        thread_id=thread_id,
-        strict=strict,
-        scheduler=scheduler,
-        minute=minute,
-        pace=pace,
-        reason=reason,
-    )
-
-
-async def _cap_reached(
-    bus: Bus, profile: Profile, check: CapCheck, thread: Thread, now: datetime, *, refused: bool
-) -> None:
-    assert check.cap is not None
-    notice = CapReached(
-        owner=thread.owner,
-        day=today_in(profile.zone, now),
-        band=check.band.id,
-        band_name=check.band.name,
-        cap_minutes=check.cap,
-        used_minutes=int(check.used),
-        planned_minutes=check.planned,
-        thread_id=thread.id,
-        refused=refused,
-    )
-    await publish(bus, PaceCapReached.of(notice))
 
 
 def open_quanta_get(*, repo: Repo[Thread], owner: str) -> list[Thread]:

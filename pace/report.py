@@ -16,6 +16,7 @@ from pace.caps import Focus, minutes_per_day
 from pace.domain import Break, Skip
 from parallel_you.domain import day_of
 from threads.domain import EnergyBand
+from timers.domain import Tick, axis_ticks
 
 CHART_WIDTH = 600
 CHART_HEIGHT = 100
@@ -23,12 +24,6 @@ CHART_HEIGHT = 100
 VALUES_UP_TO_DAYS = 31
 # The share of working days over a cap that still reads as "mostly" sustainable.
 MOSTLY = 0.1
-
-
-@dataclass(frozen=True)
-class Tick:
-    y: float
-    label: str
 
 
 @dataclass(frozen=True)
@@ -162,7 +157,7 @@ def _band_chart(band: EnergyBand, days: Sequence[date], per_day: Mapping[date, M
                 value_y=round(max(CHART_HEIGHT - height - 2, 7), 1),
             )
         )
-    ticks = [Tick(y=round(CHART_HEIGHT * (1 - v / top), 1), label=f"{v:g}") for v in (0, top / 2, top)]
+    ticks = axis_ticks(top, CHART_HEIGHT)
     labels = [
         DayLabel(x=round(i * slot + slot / 2, 1), label=f"{d.day}/{d.month}") for i, d in enumerate(days) if i % 7 == 0
     ]

@@ -11,7 +11,6 @@ a scheduler that was down loses nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from pace.domain import Break
@@ -20,7 +19,7 @@ from pace.services import HEADS_UP_TIMER, REACHED_TIMER, BreakExpiry, break_expi
 from parallel_you.bus import MessageBus
 from parallel_you.repo import FilterSpec, Repo
 from parallel_you.service_layer import Bus
-from timers.scheduler import Expire, ExpiryScheduler
+from timers.scheduler import Expire, ExpiryScheduler, OffLoop, timer_start
 
 END_BREAK_TASK = "parallel_you.pace.end_break"
 EARLY_BY = timedelta(seconds=2)  # a timer this early is re-armed for the same instant
@@ -74,7 +73,9 @@ async def break_timer_start(
     bus: MessageBus,
     timer: ExpiryScheduler,
     stores: PaceStores | None = None,
-    off_loop: Callable[[Expire], Expire] | None = None,
+    off_loop: OffLoop | None = None,
 ) -> None:
-    end = break_ender(breaks=breaks, bus=bus, timer=timer, stores=stores)
-    await timer.start(off_loop(end) if off_loop is not None else end, open_breaks(breaks))
+    """Fire break ends (and budget reads) in this process, every open break re-armed first."""
+    await timer_start(
+        timer, break_ender(breaks=breaks, bus=bus, timer=timer, stores=stores), open_breaks(breaks), off_loop
+    )

@@ -15,13 +15,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pace import services
-from pace.domain import BreakEnd
+from pace.domain import BreakEnd, PaceSettings
 from pace.forms import PaceSettingsForm
 from pace.selectors import PaceStatus, break_current, pace_status, settings_get
 from pace.web import pace_stores
 from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError, utcnow
-from parallel_you.htmx import HtmxHttpRequest, next_url, not_found_is_404, refused, refused_status, submit
+from parallel_you.htmx import HtmxHttpRequest, next_url, not_found_is_404, refused, settings_form
 from parallel_you.web import owner_of
 
 NO_BREAK = "There's no such break."
@@ -91,29 +91,30 @@ async def settings_page(request: HtmxHttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     adapters = current_adapters()
     current = settings_get(repo=adapters.pace_settings, owner=owner)
-    if request.method == "GET":
-        form = PaceSettingsForm(initial=current.model_dump(include=set(services.SETTING_FIELDS)))
-        return render(request, "pace/settings.html", {"form": form, "current": current})
-    form = PaceSettingsForm(request.POST)
     version = request.POST.get("version", "")
-    done = await submit(
-        form,
-        lambda: services.pace_settings_update(
+    return await settings_form(
+        request,
+        template="pace/settings.html",
+        form_class=PaceSettingsForm,
+        initial=current.model_dump(include=set(services.SETTING_FIELDS)),
+        # Refused (a conflict too): the form against what is stored now.
+        context=lambda: {"current": settings_get(repo=adapters.pace_settings, owner=owner)},
+        change=lambda form: services.pace_settings_update(
             repo=adapters.pace_settings,
             bus=adapters.bus,
             owner=owner,
             read_version=int(version) if version.isdigit() else None,
             **{name: form.cleaned_data[name] for name in services.SETTING_FIELDS},
         ),
+        saved=_saved,
+        then="pace:settings",
     )
-    if done is None:
-        context = {"form": form, "current": settings_get(repo=adapters.pace_settings, owner=owner)}
-        return render(request, "pace/settings.html", context, status=refused_status(request))
+
+
+def _saved(done: PaceSettings) -> str:
     strict = "strict mode on" if done.strict else "strict mode off"
-    messages.success(
-        request,
+    return (
         f"Saved: a {done.break_minutes}-minute break is due after {done.focus_budget} focused minutes; "
         f"{done.daily_skips} skip{'' if done.daily_skips == 1 else 's'} a day; "
-        f"idle {done.idle_minutes} minutes counts as a break; {strict}.",
+        f"idle {done.idle_minutes} minutes counts as a break; {strict}."
     )
-    return redirect("pace:settings")

@@ -226,25 +226,12 @@ def bootstrap(
         from parallel_you.offload import on_a_thread
 
         off_loop = on_a_thread
-    adapters.startup.append(
-        partial(
-            scheduler_start,
-            threads=adapters.threads,
-            bus=adapters.bus,
-            scheduler=adapters.scheduler,
-            off_loop=off_loop,
-        )
+    stores = PaceStores.of(adapters, minute=timedelta(seconds=settings.PARALLEL_YOU_SECONDS_PER_MINUTE))
+    timers = (
+        partial(scheduler_start, threads=adapters.threads, scheduler=adapters.scheduler),
+        partial(break_timer_start, breaks=adapters.breaks, timer=adapters.break_timer, stores=stores),
     )
-    adapters.startup.append(
-        partial(
-            break_timer_start,
-            breaks=adapters.breaks,
-            bus=adapters.bus,
-            timer=adapters.break_timer,
-            stores=PaceStores.of(adapters, minute=timedelta(seconds=settings.PARALLEL_YOU_SECONDS_PER_MINUTE)),
-            off_loop=off_loop,
-        )
-    )
+    adapters.startup += [partial(start, bus=adapters.bus, off_loop=off_loop) for start in timers]
     adapters.shutdown += [adapters.scheduler.stop, adapters.break_timer.stop, adapters.bus.close]
     return adapters
 

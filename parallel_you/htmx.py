@@ -12,8 +12,9 @@ from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
@@ -92,6 +93,30 @@ async def submit(form: forms.Form, change: Callable[[], Awaitable[T]]) -> T | No
     except DomainError as exc:
         add_domain_errors(form, exc)
         return None
+
+
+async def settings_form(
+    request: HtmxHttpRequest,
+    *,
+    template: str,
+    form_class: type[forms.Form],
+    initial: dict[str, Any],
+    context: Callable[[], dict[str, Any]],
+    change: Callable[[forms.Form], Awaitable[T]],
+    saved: Callable[[T], str],
+    then: str,
+) -> HttpResponse:
+    """A settings page: GET shows `form_class` filled with `initial`; POST makes the `change` with
+    the valid form, then says what was `saved` and goes to `then`; refused, the form again with the
+    reason (`context`: the rest of the page, read again then)."""
+    if request.method == "GET":
+        return render(request, template, {"form": form_class(initial=initial), **context()})
+    form = form_class(request.POST)
+    done = await submit(form, lambda: change(form))
+    if done is None:
+        return render(request, template, {"form": form, **context()}, status=refused_status(request))
+    messages.success(request, saved(done))
+    return redirect(then)
 
 
 def form_refusal(form: forms.Form) -> InvalidValue:

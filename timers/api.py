@@ -6,15 +6,15 @@ The server owns the deadline; a client counts down from `run.deadline` against `
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import Field, StrictInt
 
-from pace import day_services
 from pace.web import pace_stores
 from parallel_you.api_support import ERRORS, READ_ERRORS, Input, Port, adapters, owner_of
 from parallel_you.domain import utcnow
@@ -35,9 +35,16 @@ SCHEDULER: tuple[Port, ...] = ("scheduler",)  # every quantum service arms or di
 REASON = "Why carry on when a break is due and today's skips are spent (else refused with 422)"
 
 
-def _strict(request: HttpRequest) -> bool:
-    """The person's strict mode (pace settings): a start past a band's daily cap is then refused."""
-    return day_services.strict_get(settings=adapters().pace_settings, owner=owner_of(request))
+async def paced_write(
+    request: HttpRequest,
+    response: HttpResponse,
+    service: Callable[..., Awaitable[Thread]],
+    thread_id: str,
+    **arguments: Any,
+) -> Thread:
+    """A quantum service that starts focused work: through the person's break policy, and a
+    quantum's start through its band's daily cap (`run.cap_warning` past it; in strict mode a 422)."""
+    return await thread_write(request, response, service, thread_id, uses=SCHEDULER, pace=pace_stores(), **arguments)
 
 
 def minute() -> timedelta:
@@ -71,17 +78,8 @@ class StartIn(Input):
 
 @router.post("/threads/{thread_id}/quantum/start", response={200: Thread, **ERRORS}, summary="Start a quantum")
 async def quantum_start(request: HttpRequest, thread_id: str, payload: StartIn, response: HttpResponse) -> Thread:
-    # Minding the band's daily cap: past it, `run.cap_warning` says so; in strict mode a 422.
-    return await thread_write(
-        request,
-        response,
-        day_services.quantum_start_capped,
-        thread_id,
-        uses=(*SCHEDULER, "profiles"),
-        strict=_strict(request),
-        minute=minute(),
-        pace=pace_stores(),
-        **payload.model_dump(),
+    return await paced_write(
+        request, response, services.quantum_start, thread_id, minute=minute(), **payload.model_dump()
     )
 
 
@@ -97,16 +95,7 @@ class ResumeIn(Input):
 
 @router.post("/threads/{thread_id}/quantum/resume", response={200: Thread, **ERRORS}, summary="Resume the quantum")
 async def quantum_resume(request: HttpRequest, thread_id: str, payload: ResumeIn, response: HttpResponse) -> Thread:
-    return await thread_write(
-        request,
-        response,
-        services.quantum_resume,
-        thread_id,
-        uses=SCHEDULER,
-        current=payload.current,
-        reason=payload.reason,
-        pace=pace_stores(),
-    )
+    return await paced_write(request, response, services.quantum_resume, thread_id, **payload.model_dump())
 
 
 class ExtendIn(Input):
@@ -139,13 +128,4 @@ async def quantum_stop(request: HttpRequest, thread_id: str, payload: StopIn, re
     summary="Time's up and there's more to do: record this session and start another quantum",
 )
 async def quantum_again(request: HttpRequest, thread_id: str, response: HttpResponse) -> Thread:
-    return await thread_write(
-        request,
-        response,
-        day_services.quantum_again_capped,
-        thread_id,
-        uses=(*SCHEDULER, "profiles"),
-        strict=_strict(request),
-        minute=minute(),
-        pace=pace_stores(),
-    )
+    return await paced_write(request, response, services.quantum_again, thread_id, minute=minute())

@@ -200,4 +200,9 @@ def chart_ticks(sessions: Sequence[Session], *, limit: int = 12) -> list[Tick]:
     if not recent:
         return []
     top = _chart_top(recent)
-    return [Tick(y=round(CHART_HEIGHT * (1 - v / top), 1), label=f"{v:g}") for v in (0, top / 2, top)]
+    return axis_ticks(top, CHART_HEIGHT)
+
+
+def axis_ticks(top: float, height: float) -> list[Tick]:
+    """A minutes axis from 0 to `top` on a chart `height` units high (y down): 0, half and the top."""
+    return [Tick(y=round(height * (1 - v / top), 1), label=f"{v:g}") for v in (0, top / 2, top)]

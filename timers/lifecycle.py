@@ -7,13 +7,12 @@ composition root (parallel_you/bootstrap.py) runs `scheduler_start` with the pro
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from parallel_you.bus import MessageBus
 from parallel_you.repo import FilterSpec, Repo
 from threads.domain import State, Thread
-from timers.scheduler import Expire, ExpiryScheduler
+from timers.scheduler import Expire, ExpiryScheduler, OffLoop, timer_start
 from timers.services import Expiry, quantum_expire
 
 
@@ -41,13 +40,7 @@ def expirer(*, threads: Repo[Thread], bus: MessageBus, scheduler: ExpirySchedule
 
 
 async def scheduler_start(
-    *,
-    threads: Repo[Thread],
-    bus: MessageBus,
-    scheduler: ExpiryScheduler,
-    off_loop: Callable[[Expire], Expire] | None = None,
+    *, threads: Repo[Thread], bus: MessageBus, scheduler: ExpiryScheduler, off_loop: OffLoop | None = None
 ) -> None:
-    """`off_loop` (from the composition root, when store calls wait on the network) runs each
-    expiry away from the server's event loop."""
-    expire = expirer(threads=threads, bus=bus, scheduler=scheduler)
-    await scheduler.start(off_loop(expire) if off_loop is not None else expire, due_runs(threads))
+    """Fire quantum expiries in this process, every quantum still due re-armed first."""
+    await timer_start(scheduler, expirer(threads=threads, bus=bus, scheduler=scheduler), due_runs(threads), off_loop)

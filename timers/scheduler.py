@@ -26,6 +26,16 @@ log = logging.getLogger(__name__)
 
 
 Expire = Callable[[str, str, datetime], Awaitable[None]]
+# From the composition root, when store calls wait on the network: runs each expiry away from
+# the server's event loop.
+OffLoop = Callable[[Expire], Expire]
+
+
+async def timer_start(
+    scheduler: ExpiryScheduler, expire: Expire, due: list[tuple[str, str, datetime]], off_loop: OffLoop | None
+) -> None:
+    """Start `scheduler` firing `expire` (through `off_loop` when given), `due` re-armed first."""
+    await scheduler.start(off_loop(expire) if off_loop is not None else expire, due)
 
 
 class ExpiryScheduler(Protocol):

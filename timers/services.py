@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pace import services as pace_services
+from pace.cap_gate import NO_OTHER, cap_gate, cap_refusal
 from pace.selectors import PaceStores
 from parallel_you.domain import DomainError, IllegalTransition, utcnow
 from parallel_you.events import Event
@@ -93,6 +94,14 @@ def _paced(pace: PaceStores | None, bus: Bus, owner: str, reason: str) -> Abstra
     return pace_services.focus_gate(stores=pace, bus=bus, owner=owner, reason=reason)
 
 
+def _capped(pace: PaceStores | None, bus: Bus, thread: Thread, minutes: int | None) -> AbstractAsyncContextManager[str]:
+    """The band's daily cap around the start of a quantum (pace.cap_gate): the warning to keep on
+    the run, or the strict refusal; nothing without pace stores, as for `_paced`."""
+    if pace is None:
+        return nullcontext("")
+    return cap_gate(stores=pace, bus=bus, thread=thread, minutes=minutes)
+
+
 def _check_room(*, repo: Repo[Thread], owner: str, thread: Thread, current: str | None) -> None:
     """Refuse before anything is scheduled or written when another quantum runs and the person
     hasn't said what to do with it."""
@@ -136,17 +145,17 @@ async def quantum_start(
     minute: timedelta = MINUTE,
     pace: PaceStores | None = None,
     reason: str = "",
-    cap_warning: str = "",
 ) -> Thread:
     """Start a quantum on a Ready story or task. `current` ("pause" or "park") says what to do with
     a quantum already running elsewhere; without it, that is refused with `OtherRunning`. With
-    `pace`, the person's break policy may ask for a skip, a `reason`, or refuse (strict mode).
-    `cap_warning` (pace.day_services): the quantum passes its band's daily cap, kept on the run."""
+    `pace`, the person's break policy may ask for a skip, a `reason`, or refuse (strict mode); and
+    past the band's daily cap the quantum starts with a warning kept on its run, or in strict mode
+    is refused (`pace.cap_gate.OverCap`)."""
     thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
     if thread.state is not State.READY:
         quantum.start(thread, utcnow(), minutes=minutes, minute=minute)  # raises the domain's refusal
     _check_room(repo=repo, owner=owner, thread=thread, current=current)
-    async with _paced(pace, bus, owner, reason):
+    async with _capped(pace, bus, thread, minutes) as cap_warning, _paced(pace, bus, owner, reason):
         before = thread.model_copy(deep=True)
         run = quantum.start(thread, utcnow(), minutes=minutes, minute=minute)
         run.cap_warning = cap_warning
@@ -247,8 +256,11 @@ async def quantum_again(
     reason: str = "",
 ) -> Thread:
     """Time's up and there is more to do: record this session and start another quantum at once
-    (when a break is due, that spends a skip: see `quantum_start`)."""
+    (when a break is due, that spends a skip; past the band's daily cap, see `quantum_start`). In
+    strict mode a quantum refused by the cap or the break policy is refused before anything changes."""
     if pace is not None:
+        thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
+        await cap_refusal(stores=pace, bus=bus, thread=thread, refusal=NO_OTHER)
         pace_services.focus_refusal(stores=pace, owner=owner, reason=reason)
     await quantum_stop(
         repo=repo, bus=bus, owner=owner, thread_id=thread_id, then=State.READY, scheduler=scheduler, minute=minute

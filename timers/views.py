@@ -17,7 +17,6 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from pace import day_services
 from pace import services as pace_services
 from pace.web import pace_stores
 from parallel_you.bootstrap import current_adapters
@@ -113,18 +112,9 @@ def _current(request: HtmxHttpRequest) -> str | None:
 
 
 def _paced(request: HtmxHttpRequest) -> dict[str, Any]:
-    """Starting focused work goes through the person's break policy, with the reason they wrote."""
+    """Starting focused work goes through the person's break policy, with the reason they wrote
+    (and a quantum's start through its band's daily cap)."""
     return {"pace": pace_stores(), "reason": request.POST.get("reason", "")}
-
-
-async def _capped(request: HtmxHttpRequest) -> dict[str, Any]:
-    """Starting a quantum minds the band's daily cap (strict mode from the person's pace settings)."""
-    adapters = current_adapters()
-    owner = await owner_of(request)
-    return {
-        "profiles": adapters.profiles,
-        "strict": day_services.strict_get(settings=adapters.pace_settings, owner=owner),
-    }
 
 
 async def _owned(request: HtmxHttpRequest, thread_id: str) -> Thread:
@@ -135,15 +125,14 @@ async def _owned(request: HtmxHttpRequest, thread_id: str) -> Thread:
 @require_POST
 @not_found_is_404(NO_THREAD)
 async def start(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
-    """Start a quantum, through the break policy and minding the band's daily cap
-    (pace.day_services): past the cap, a warning kept on the run, or in strict mode a refusal."""
+    """Start a quantum, through the break policy and minding the band's daily cap (pace.cap_gate):
+    past the cap, a warning kept on the run, or in strict mode a refusal."""
     return await _act(
         request,
         thread_id,
-        day_services.quantum_start_capped,
+        services.quantum_start,
         current=_current(request),
         minute=minute(),
-        **await _capped(request),
         **_paced(request),
     )
 
@@ -181,14 +170,7 @@ async def stop(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
 @require_POST
 @not_found_is_404(NO_THREAD)
 async def again(request: HtmxHttpRequest, thread_id: str) -> HttpResponse:
-    return await _act(
-        request,
-        thread_id,
-        day_services.quantum_again_capped,
-        minute=minute(),
-        **await _capped(request),
-        **_paced(request),
-    )
+    return await _act(request, thread_id, services.quantum_again, minute=minute(), **_paced(request))
 
 
 @require_POST

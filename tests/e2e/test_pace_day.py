@@ -16,8 +16,9 @@ from parallel_you.repo.sqlite import SqliteRepo
 from parallel_you.service_layer import save
 from tests.e2e.conftest import sign_up
 from tests.support.servers import Server
+from tests.support.sessions import completed_session
 from threads.documents import THREADS
-from threads.domain import Kind, Outcome, Session, Thread
+from threads.domain import Kind, Thread
 
 pytestmark = pytest.mark.chromium
 
@@ -38,22 +39,11 @@ def owner_id(server: Server, username: str) -> str:
 def seed(server: Server, owner: str) -> Thread:
     """Four weeks of past Deep work (none today): noon UTC on each day, 30 to 100 minutes."""
     today = datetime.now(UTC).date()
-    sessions = []
-    for n in range(1, 28):
-        if n % 7 in (0, 6):
-            continue  # weekends off
-        minutes = 30 + (n * 37) % 71
-        start = datetime.combine(today - timedelta(days=n), time(12), tzinfo=UTC)
-        sessions.append(
-            Session(
-                started_at=start,
-                ended_at=start + timedelta(minutes=minutes),
-                planned_minutes=minutes,
-                actual_minutes=minutes,
-                outcome=Outcome.COMPLETED,
-                energy_band="deep",
-            )
-        )
+    sessions = [
+        completed_session(datetime.combine(today - timedelta(days=n), time(12), tzinfo=UTC), minutes=30 + (n * 37) % 71)
+        for n in range(1, 28)
+        if n % 7 not in (0, 6)  # weekends off
+    ]
     history = Thread.new(owner=owner, kind=Kind.TASK, title="Thesis", energy_band="deep", sessions=sessions)
     save(store(server), history)
     return history

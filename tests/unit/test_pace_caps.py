@@ -141,7 +141,7 @@ def test_sprint_capacity_never_assumes_more_than_the_cap() -> None:
 
 
 def test_the_days_reads_take_threads_updated_since_and_those_running(adapters: Any) -> None:
-    from pace.day_services import threads_touched_since
+    from pace.cap_gate import threads_touched_since
     from parallel_you.service_layer import save
 
     since = at("2026-03-12T00:00:00+01:00")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.support.sessions import session
 from threads.domain import MAX_QUANTUM, MIN_QUANTUM, Outcome, Session
 from timers.domain import Suggestion, suggest_quantum
 
@@ -15,21 +16,11 @@ C, V, E, A = Outcome.COMPLETED, Outcome.OVERRAN, Outcome.STOPPED_EARLY, Outcome.
 
 def history(*outcomes: Outcome, planned: int = 25, band: str = "deep") -> list[Session]:
     """Sessions an hour apart, oldest first, in the order given."""
-    sessions = []
-    for i, outcome in enumerate(outcomes):
-        start = T0 + timedelta(hours=i)
-        actual = {C: planned, V: planned + 12, E: planned / 2, A: 3}[outcome]
-        sessions.append(
-            Session(
-                started_at=start,
-                ended_at=start + timedelta(minutes=actual),
-                planned_minutes=planned,
-                actual_minutes=actual,
-                outcome=outcome,
-                energy_band=band,
-            )
-        )
-    return sessions
+    actual = {C: planned, V: planned + 12, E: planned / 2, A: 3}
+    return [
+        session(T0 + timedelta(hours=i), actual[outcome], planned=planned, outcome=outcome, band=band)
+        for i, outcome in enumerate(outcomes)
+    ]
 
 
 def suggest(sessions: list[Session], current: int = 25, band: str = "deep", name: str = "Deep") -> Suggestion | None:

@@ -3,6 +3,7 @@ quantum starts) and "End the day" (park with a note, shown when the thread is ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -10,14 +11,16 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.urls import reverse
 
-from pace import day_services
-from pace.day_services import OverCap
+from pace.cap_gate import OverCap
 from pace.domain import PaceSettings, Skip
+from pace.selectors import PaceStores
 from parallel_you.bootstrap import Adapters
 from parallel_you.domain import utcnow
 from parallel_you.service_layer import save
-from threads.domain import Outcome, Session, State, Thread
+from tests.support.sessions import session
+from threads.domain import State, Thread
 from threads.selectors import profile_get
+from timers import services as timer_services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_a_wednesday")]
 
@@ -41,18 +44,8 @@ def worked_today(adapters: Adapters, thread: Thread, minutes: float) -> Thread:
     """Record `minutes` of focus on `thread` earlier today (ending an hour ago)."""
     stored = adapters.threads.get(thread.id)
     assert stored is not None
-    end = utcnow() - timedelta(hours=1)
-    stored.sessions = [
-        *stored.sessions,
-        Session(
-            started_at=end - timedelta(minutes=minutes),
-            ended_at=end,
-            planned_minutes=int(minutes),
-            actual_minutes=minutes,
-            outcome=Outcome.COMPLETED,
-            energy_band=stored.energy_band,
-        ),
-    ]
+    start = utcnow() - timedelta(hours=1, minutes=minutes)
+    stored.sessions = [*stored.sessions, session(start, minutes, band=stored.energy_band)]
     save(adapters.threads, stored)
     return stored
 
@@ -96,13 +89,22 @@ def test_a_new_band_can_have_a_cap(client_as: Any, person: Any, adapters: Adapte
     assert profile_get(repo=adapters.profiles, owner=owner(person)).band("admin").daily_cap == 45  # type: ignore[union-attr]
 
 
+@pytest.fixture
+def deep_task(client_as: Any, person: Any, adapters: Adapters, make_thread: Any) -> Callable[..., Thread]:
+    """A 25-minute Deep task of the signed-in person, under a Deep daily cap of `cap` minutes, with
+    `worked` minutes of Deep focus on it earlier today."""
+
+    def make(cap: str, worked: float = 0) -> Thread:
+        set_cap(client_as, "deep", cap)
+        task = make_thread(person, "task", "Write", energy_band="deep", quantum=25)
+        return worked_today(adapters, task, worked) if worked else task
+
+    return make
+
+
 # --- today's use on the board ----------------------------------------------------------------------
-def test_the_board_shows_todays_minutes_per_band_against_the_cap(
-    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
-) -> None:
-    set_cap(client_as, "deep", "60")
-    task = make_thread(person, "task", "Write", energy_band="deep")
-    worked_today(adapters, task, 75)
+def test_the_board_shows_todays_minutes_per_band_against_the_cap(client_as: Any, deep_task: Any) -> None:
+    deep_task(cap="60", worked=75)
     body = client_as.get(reverse("threads:board")).content.decode()
     assert 'id="pace-today"' in body
     assert "Deep 75/60 min <strong>over cap</strong>" in body
@@ -111,11 +113,9 @@ def test_the_board_shows_todays_minutes_per_band_against_the_cap(
 
 # --- starting past the cap ---------------------------------------------------------------------------
 def test_starting_past_the_cap_warns_and_keeps_the_warning_on_the_timer(
-    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
+    client_as: Any, person: Any, adapters: Adapters, deep_task: Any
 ) -> None:
-    set_cap(client_as, "deep", "60")
-    task = make_thread(person, "task", "Write", energy_band="deep", quantum=25)
-    worked_today(adapters, task, 50)
+    task = deep_task(cap="60", worked=50)
     response = client_as.post(reverse("timers:start", args=[task.id]), headers=HX)
     assert response.status_code == 200
     warning = "This 25-minute quantum takes Deep past its daily cap: 50 of 60 minutes used today, 75 after it."
@@ -137,31 +137,24 @@ def test_starting_past_the_cap_warns_and_keeps_the_warning_on_the_timer(
     }
 
 
-def test_without_htmx_the_warning_is_a_message_on_the_next_page(
-    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
-) -> None:
-    set_cap(client_as, "deep", "30")
-    task = make_thread(person, "task", "Write", energy_band="deep", quantum=25)
-    worked_today(adapters, task, 20)
+def test_without_htmx_the_warning_is_a_message_on_the_next_page(client_as: Any, deep_task: Any) -> None:
+    task = deep_task(cap="30", worked=20)
     response = client_as.post(reverse("timers:start", args=[task.id]), {"next": "/"}, follow=True)
     assert "takes Deep past its daily cap: 20 of 30 minutes used today, 45 after it." in response.content.decode()
 
 
-def test_under_the_cap_there_is_no_warning(client_as: Any, person: Any, adapters: Adapters, make_thread: Any) -> None:
-    set_cap(client_as, "deep", "180")
-    task = make_thread(person, "task", "Write", energy_band="deep", quantum=25)
+def test_under_the_cap_there_is_no_warning(client_as: Any, adapters: Adapters, deep_task: Any) -> None:
+    task = deep_task(cap="180")
     response = client_as.post(reverse("timers:start", args=[task.id]), headers=HX)
     assert "daily cap" not in response.content.decode()
     assert "pace.cap_reached" not in topics(adapters)
 
 
 def test_strict_mode_refuses_with_the_reason_and_starts_nothing(
-    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
+    client_as: Any, person: Any, adapters: Adapters, deep_task: Any
 ) -> None:
     save(adapters.pace_settings, PaceSettings(id=owner(person), owner=owner(person), strict=True))
-    set_cap(client_as, "deep", "60")
-    task = make_thread(person, "task", "Write", energy_band="deep", quantum=25)
-    worked_today(adapters, task, 60)
+    task = deep_task(cap="60", worked=60)
     response = client_as.post(reverse("timers:start", args=[task.id]), headers=HX)
     assert response.status_code == 422
     body = response.content.decode()
@@ -176,16 +169,17 @@ def test_the_service_refuses_in_strict_mode(adapters: Adapters, person: Any, mak
     profile = profile_get(repo=adapters.profiles, owner=owner(person))
     profile.change_band("deep", daily_cap=10)
     save(adapters.profiles, profile)
+    save(adapters.pace_settings, PaceSettings(id=owner(person), owner=owner(person), strict=True))
     task = make_thread(person, "task", "Write", energy_band="deep", quantum=25)
     with pytest.raises(OverCap, match="past its daily cap"):
-        async_to_sync(day_services.quantum_start_capped)(
+        async_to_sync(timer_services.quantum_start)(
             repo=adapters.threads,
-            profiles=adapters.profiles,
             bus=adapters.bus,
             owner=owner(person),
             thread_id=task.id,
-            strict=True,
+            pace=PaceStores.of(adapters),
         )
+    assert adapters.threads.get(task.id).state is State.READY  # type: ignore[union-attr]
 
 
 # --- End the day -------------------------------------------------------------------------------------
@@ -266,7 +260,7 @@ def test_end_the_day_never_touches_someone_elses_quanta(
     client_as: Any, person: Any, other_person: Any, adapters: Adapters, make_thread: Any
 ) -> None:
     theirs = make_thread(other_person, "task", "Theirs")
-    async_to_sync(day_services.timer_services.quantum_start)(
+    async_to_sync(timer_services.quantum_start)(
         repo=adapters.threads, bus=adapters.bus, owner=owner(other_person), thread_id=theirs.id
     )
     page = client_as.get(reverse("pace:end_day")).content.decode()
@@ -315,11 +309,9 @@ def test_the_pace_page_needs_login(client: Any, adapters: Adapters) -> None:
 
 
 def test_another_quantum_past_the_cap_is_refused_in_strict_mode_before_anything_changes(
-    client_as: Any, person: Any, adapters: Adapters, make_thread: Any
+    client_as: Any, person: Any, adapters: Adapters, deep_task: Any
 ) -> None:
-    set_cap(client_as, "deep", "30")
-    task = make_thread(person, "task", "Write", energy_band="deep", quantum=25)
-    worked_today(adapters, task, 10)
+    task = deep_task(cap="30", worked=10)
     start(client_as, task)  # 35 of 30: warned, started
     save(adapters.pace_settings, PaceSettings(id=owner(person), owner=owner(person), strict=True))
     response = client_as.post(reverse("timers:again", args=[task.id]), headers=HX)
