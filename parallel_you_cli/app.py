@@ -407,6 +407,11 @@ def import_data(
     what = f"{_counted(counts)}, {counts.get('sessions', 0)} past sessions"
     if result["bands_added"]:
         what += f", energy bands {', '.join(result['bands_added'])}"
+    paced = [f"{counts[k]} {k if counts[k] != 1 else k[:-1]}" for k in ("breaks", "skips") if counts.get(k)]
+    if counts.get("pace_settings"):
+        paced.insert(0, "your break policy")
+    if paced:
+        what += f", {' and '.join(paced)}"
     renamed = f" ({result['remapped']} ids were taken here and got new ones)" if result["remapped"] else ""
     if dry_run:
         out.print(f"{file} would add {what}{renamed}. Nothing was written.", markup=False)
