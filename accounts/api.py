@@ -19,10 +19,10 @@ from accounts.portability import (
     ImportPlan,
     ImportRefused,
     PersonExport,
+    pace_repos,
     person_export,
     person_import,
     person_import_plan,
-    pace_repos,
 )
 from parallel_you.api_support import ERRORS, READ_ERRORS, ApiError, Error, adapters, call, owner_of
 

@@ -12,9 +12,9 @@ from accounts.portability import (
     ImportRefused,
     instance_export,
     instance_import,
+    pace_repos,
     person_export,
     person_import,
-    pace_repos,
     person_import_plan,
 )
 from pace.domain import Break, PaceSettings, Skip
