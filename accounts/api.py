@@ -19,6 +19,7 @@ from accounts.portability import (
     ImportPlan,
     ImportRefused,
     PersonExport,
+    pace_repos,
     person_export,
     person_import,
     person_import_plan,
@@ -35,7 +36,7 @@ router = Router(tags=["your data"])
 )
 async def data_export(request: HttpRequest) -> HttpResponse:
     a = adapters()
-    export = person_export(**a.stores(), owner=owner_of(request))
+    export = person_export(**a.stores(), **pace_repos(a), owner=owner_of(request))
     response = HttpResponse(export.model_dump_json(indent=1), content_type="application/json; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response
@@ -43,7 +44,9 @@ async def data_export(request: HttpRequest) -> HttpResponse:
 
 class ImportOut(Schema):
     dry_run: bool = Field(description="True: checked and planned, nothing written")
-    counts: dict[str, int] = Field(description="What the import adds (or would add): threads, sessions, sprints, …")
+    counts: dict[str, int] = Field(
+        description="What the import adds (or would add): threads, sessions, sprints, pace_settings, breaks, skips, …"
+    )
     remapped: int = Field(description="Ids already taken in this store, given new ones (references follow)")
     clashing: int = Field(description="The file's documents among the remapped ids")
     bands_added: list[str] = Field(description="Energy bands the file adds to your profile")
@@ -84,9 +87,16 @@ async def data_import(request: HttpRequest, dry_run: bool = False) -> ImportOut:
     a = adapters()
     try:
         if dry_run:
-            plan = person_import_plan(**a.stores(), owner=owner_of(request), data=data)
+            plan = person_import_plan(**a.stores(), **pace_repos(a), owner=owner_of(request), data=data)
         else:
-            plan = await call(request, person_import, uses=("threads", "sprints", "profiles", "scheduler"), data=data)
+            plan = await call(
+                request,
+                person_import,
+                uses=("threads", "sprints", "profiles", "scheduler"),
+                break_timer=a.break_timer,
+                **pace_repos(a),
+                data=data,
+            )
     except ImportRefused as exc:
         raise ApiError(422, "import_refused", exc.message, details={"problems": exc.problems}) from None
     return _out(plan, dry_run=dry_run)

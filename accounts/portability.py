@@ -1,7 +1,8 @@
 """Export and import: a person's whole data (or the whole instance) as one versioned JSON document.
 
 A person's file holds their profile (energy bands, capacity), every thread (with its sessions and
-any running quantum) and every sprint, exactly as stored. Importing validates the whole file, plans
+any running quantum), every sprint, and their pace (break policy, breaks taken and skipped),
+exactly as stored. Version 2 added the pace; version 1 files (without it) are still read. Importing validates the whole file, plans
 every write (ids that clash with documents already in the store get new ones, and every reference
 to them follows), and only then writes; a failed write undoes what this import wrote.
 
@@ -17,10 +18,11 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, TypeVar, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pace.domain import Break, PaceSettings, Skip
 from parallel_you.domain import DomainError, InvalidValue, Timestamp, new_id, utcnow
 from parallel_you.events import RefreshPayload, RequestRefresh
 from parallel_you.repo import FilterSpec, Repo, RepoError
@@ -33,7 +35,8 @@ if TYPE_CHECKING:
 
 PERSON_FORMAT: Final = "parallel-you/person"
 INSTANCE_FORMAT: Final = "parallel-you/instance"
-VERSION: Final = 1
+VERSION: Final = 2  # 2: the pace (settings, breaks, skips) joined the person's documents
+READABLE: Final = (1, 2)
 MAX_PROBLEMS = 12
 
 
@@ -48,6 +51,9 @@ class PersonDocuments(_Envelope):
     profile: Profile | None = None
     threads: list[Thread] = Field(default_factory=list)
     sprints: list[Sprint] = Field(default_factory=list)
+    pace_settings: PaceSettings | None = None
+    breaks: list[Break] = Field(default_factory=list)
+    skips: list[Skip] = Field(default_factory=list)
 
 
 class PersonData(PersonDocuments):
@@ -58,7 +64,7 @@ class PersonData(PersonDocuments):
 
 class _PersonHeader(_Envelope):
     format: Literal["parallel-you/person"] = PERSON_FORMAT
-    version: Literal[1] = VERSION
+    version: Literal[1, 2] = VERSION
     exported_at: Timestamp
 
 
@@ -69,9 +75,22 @@ class PersonExport(PersonDocuments, _PersonHeader):
 
 class InstanceExport(_Envelope):
     format: Literal["parallel-you/instance"] = INSTANCE_FORMAT
-    version: Literal[1] = VERSION
+    version: Literal[1, 2] = VERSION
     exported_at: Timestamp
     people: list[PersonData] = Field(default_factory=list)
+
+
+class PaceRepos(TypedDict, total=False):
+    """The pace app's stores, by the names the export and import take them under (the adapters')."""
+
+    pace_settings: Repo[PaceSettings]
+    breaks: Repo[Break]
+    skips: Repo[Skip]
+
+
+def pace_repos(adapters: Any) -> PaceRepos:
+    """The pace stores of a process's adapters, to pass along with `adapters.stores()`."""
+    return PaceRepos(pace_settings=adapters.pace_settings, breaks=adapters.breaks, skips=adapters.skips)
 
 
 class ImportRefused(DomainError):
@@ -99,6 +118,10 @@ class ImportPlan:
     remapped: dict[str, str] = field(default_factory=dict)
     clashing: int = 0
     bands_added: list[str] = field(default_factory=list)
+    # The file's break policy, when the account has none of its own yet (None: the account's stays).
+    pace_settings: PaceSettings | None = None
+    breaks: list[Break] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -109,6 +132,9 @@ class ImportPlan:
             "sessions": sum(len(t.sessions) for t in self.threads),
             "sprints": len(self.sprints),
             "energy_bands": len(self.bands_added),
+            "pace_settings": int(self.pace_settings is not None),
+            "breaks": len(self.breaks),
+            "skips": len(self.skips),
         }
 
 
@@ -131,7 +157,14 @@ class ImportResult:
 
 # --- export -----------------------------------------------------------------------------------------
 def _person_data(
-    *, threads: Repo[Thread], sprints: Repo[Sprint], profiles: Repo[Profile], owner: str
+    *,
+    threads: Repo[Thread],
+    sprints: Repo[Sprint],
+    profiles: Repo[Profile],
+    owner: str,
+    pace_settings: Repo[PaceSettings] | None = None,
+    breaks: Repo[Break] | None = None,
+    skips: Repo[Skip] | None = None,
 ) -> dict[str, Any]:
     spec = FilterSpec(owner=owner, order_by=("created_at",))
     return {
@@ -139,14 +172,24 @@ def _person_data(
         "profile": profiles.get(owner),
         "threads": threads.list(spec),
         "sprints": sprints.list(spec),
+        "pace_settings": pace_settings.get(owner) if pace_settings is not None else None,
+        "breaks": breaks.list(FilterSpec(owner=owner, order_by=("started_at",))) if breaks is not None else [],
+        "skips": skips.list(FilterSpec(owner=owner, order_by=("at",))) if skips is not None else [],
     }
 
 
 def person_export(
-    *, threads: Repo[Thread], sprints: Repo[Sprint], profiles: Repo[Profile], owner: str, now: datetime | None = None
+    *,
+    threads: Repo[Thread],
+    sprints: Repo[Sprint],
+    profiles: Repo[Profile],
+    owner: str,
+    now: datetime | None = None,
+    **pace: Unpack[PaceRepos],
 ) -> PersonExport:
-    """Everything `owner` has, as stored. `.model_dump_json()` gives the file."""
-    data = _person_data(threads=threads, sprints=sprints, profiles=profiles, owner=owner)
+    """Everything `owner` has, as stored (their pace too, given `pace_repos(adapters)` as `**pace`).
+    `.model_dump_json()` gives the file."""
+    data = _person_data(threads=threads, sprints=sprints, profiles=profiles, owner=owner, **pace)
     return PersonExport(exported_at=now or utcnow(), **data)
 
 
@@ -157,20 +200,17 @@ def instance_export(
     profiles: Repo[Profile],
     usernames: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    **pace: Unpack[PaceRepos],
 ) -> InstanceExport:
     """Every person's data; `usernames` (owner -> username) is recorded for the reader's sake."""
     every = FilterSpec()
-    owners = sorted(
-        {t.owner for t in threads.list(every)}
-        | {s.owner for s in sprints.list(every)}
-        | {p.owner for p in profiles.list(every)},
-        key=lambda o: (len(o), o),
-    )
+    stores: list[Any] = [threads, sprints, profiles, *pace.values()]
+    owners = sorted({doc.owner for repo in stores for doc in repo.list(every)}, key=lambda o: (len(o), o))
     usernames = usernames or {}
     people = [
         PersonData(
             username=usernames.get(owner),
-            **_person_data(threads=threads, sprints=sprints, profiles=profiles, owner=owner),
+            **_person_data(threads=threads, sprints=sprints, profiles=profiles, owner=owner, **pace),
         )
         for owner in owners
     ]
@@ -235,9 +275,10 @@ def _load(data: str | bytes | Mapping[str, Any], expected: str) -> Any:
             raise ImportRefused([f"format: this is a “{found}” file, not “{expected}”: {how}."])
         raise ImportRefused([f"format: expected “{expected}”, found {json.dumps(found)}: is it a Parallel You export?"])
     version = raw.get("version")
-    if version != VERSION:
+    if version not in READABLE or isinstance(version, bool):
+        readable = " and ".join(str(v) for v in READABLE)
         raise ImportRefused(
-            [f"version: this server reads version {VERSION} files; this one says {json.dumps(version)}."]
+            [f"version: this server reads version {readable} files; this one says {json.dumps(version)}."]
         )
     model = PersonExport if expected == PERSON_FORMAT else InstanceExport
     try:
@@ -310,6 +351,30 @@ def _check_person(person: PersonDocuments, prefix: str = "") -> list[str]:
             member_thread = thread_by_id.get(member)
             if member_thread is not None and s.state is not SprintState.CLOSED and member_thread.sprint_id != s.id:
                 add(f"{where}.members[{j}]: “{member_thread.title[:60]}” says it is in another sprint.")
+    problems += _check_pace(person, prefix)
+    return problems
+
+
+def _check_pace(person: PersonDocuments, prefix: str) -> list[str]:
+    """A person's pace documents: theirs, each id once, one break open at a time."""
+    problems: list[str] = []
+    owner = person.owner
+    settings = person.pace_settings
+    if settings is not None and (settings.id != owner or settings.owner != owner):
+        problems.append(f"{prefix}pace_settings.owner: the settings belong to {settings.owner!r}, not to {owner!r}.")
+    pace_docs: tuple[tuple[str, Sequence[Break | Skip]], ...] = (("breaks", person.breaks), ("skips", person.skips))
+    for name, docs in pace_docs:
+        seen: set[str] = set()
+        for i, doc in enumerate(docs):
+            where = f"{prefix}{name}[{i}] (“{doc.id}”)"
+            if doc.id in seen:
+                problems.append(f"{where}.id: another of the file's {name} has the id {doc.id} too.")
+            seen.add(doc.id)
+            if doc.owner != owner:
+                problems.append(f"{where}.owner: {doc.owner!r} isn't the file's owner {owner!r}.")
+    open_breaks = [b for b in person.breaks if b.ended_at is None]
+    if len(open_breaks) > 1:
+        problems.append(f"{prefix}breaks: {len(open_breaks)} breaks are still going; a person takes one at a time.")
     return problems
 
 
@@ -370,7 +435,7 @@ def _merge_profile(
     return merged, renames, added
 
 
-DocT = TypeVar("DocT", Thread, Sprint)
+DocT = TypeVar("DocT", Thread, Sprint, Break, Skip)
 
 
 def _revalidate(model: type[DocT], rows: list[dict[str, Any]], where: str, problems: list[str]) -> list[DocT]:
@@ -392,8 +457,14 @@ def _plan_person(
     owner: str,
     taken: set[str],
     prefix: str = "",
+    pace: PaceRepos | None = None,
 ) -> ImportPlan:
-    """Check one person's data against itself and the store, and work out every write."""
+    """Check one person's data against itself and the store, and work out every write. Without
+    the pace stores (`pace`), the file's pace documents are left out of the plan."""
+    pace = pace or PaceRepos()
+    settings_repo, breaks_repo, skips_repo = pace.get("pace_settings"), pace.get("breaks"), pace.get("skips")
+    file_breaks = person.breaks if breaks_repo is not None else []
+    file_skips = person.skips if skips_repo is not None else []
     problems = _check_person(person, prefix)
     if problems:
         raise ImportRefused(problems)
@@ -409,6 +480,12 @@ def _plan_person(
             f"{prefix}sprints: the file has an active sprint and so does this account "
             f"(“{existing_active[0].name}”): close yours first."
         )
+    if breaks_repo is not None and any(b.ended_at is None for b in file_breaks):
+        going = breaks_repo.list(FilterSpec(owner=owner, equals={"ended_at": None}))
+        if going:
+            problems.append(
+                f"{prefix}breaks: the file has a break still going and so does this account: end yours first."
+            )
     if problems:
         raise ImportRefused(problems)
 
@@ -418,6 +495,10 @@ def _plan_person(
     remap: dict[str, str] = {}
     clashes = [t.id for t in person.threads if t.id in claimed or threads.get(t.id) is not None]
     clashes += [s.id for s in person.sprints if s.id in claimed or sprints.get(s.id) is not None]
+    pace_ids = {b.id for b in file_breaks} | {k.id for k in file_skips}
+    taken |= pace_ids
+    clashes += [b.id for b in file_breaks if b.id in claimed or (breaks_repo and breaks_repo.get(b.id) is not None)]
+    clashes += [k.id for k in file_skips if k.id in claimed or (skips_repo and skips_repo.get(k.id) is not None)]
     # A reference to what the person deleted (a sprint member, a blocker, a closed sprint's item)
     # points at nothing, and must still point at nothing here: if its id is taken, it gets a free one.
     held = {t.id for t in person.threads} | {s.id for s in person.sprints}
@@ -442,7 +523,7 @@ def _plan_person(
     def banded(amounts: Mapping[str, Any]) -> dict[str, Any]:
         return {band(k): v for k, v in amounts.items()}
 
-    def moved(doc: Thread | Sprint, **changes: Any) -> dict[str, Any]:
+    def moved(doc: Thread | Sprint | Break | Skip, **changes: Any) -> dict[str, Any]:
         """`doc`'s data under its new id and `owner`, with `changes`."""
         return {**doc.model_dump(), "id": ref(doc.id), "owner": owner, **changes}
 
@@ -473,6 +554,12 @@ def _plan_person(
     problems = []
     planned_threads = _revalidate(Thread, new_threads, f"{prefix}threads", problems)
     planned_sprints = _revalidate(Sprint, new_sprints, f"{prefix}sprints", problems)
+    planned_breaks = _revalidate(Break, [moved(b) for b in file_breaks], f"{prefix}breaks", problems)
+    planned_skips = _revalidate(Skip, [moved(k) for k in file_skips], f"{prefix}skips", problems)
+    # The file's break policy, for an account that has none yet (an account's own policy stays).
+    new_settings = None
+    if settings_repo is not None and person.pace_settings is not None and settings_repo.get(owner) is None:
+        new_settings = person.pace_settings.model_copy(update={"id": owner, "owner": owner})
     if profile is not None:
         try:
             profile.ensure_valid()
@@ -487,8 +574,11 @@ def _plan_person(
         threads=planned_threads,
         sprints=planned_sprints,
         remapped=remap,
-        clashing=len(held & set(remap)),
+        clashing=len((held | pace_ids) & set(remap)),
         bands_added=added,
+        pace_settings=new_settings,
+        breaks=planned_breaks,
+        skips=planned_skips,
     )
 
 
@@ -522,8 +612,14 @@ class _Undo:
 
 
 def _write(
-    plans: Iterable[ImportPlan], *, threads: Repo[Thread], sprints: Repo[Sprint], profiles: Repo[Profile]
+    plans: Iterable[ImportPlan],
+    *,
+    threads: Repo[Thread],
+    sprints: Repo[Sprint],
+    profiles: Repo[Profile],
+    pace: PaceRepos | None = None,
 ) -> None:
+    pace = pace or PaceRepos()
     undo = _Undo()
     try:
         for plan in plans:
@@ -547,10 +643,29 @@ def _write(
                 sprint.version = max(sprint.version, 1)
                 sprints.upsert(sprint)
                 undo.created.append((sprints, sprint.id))
+            # The plan holds pace documents only when it was given their stores.
+            if plan.pace_settings is not None and (settings_repo := pace.get("pace_settings")) is not None:
+                plan.pace_settings.version = max(plan.pace_settings.version, 1)
+                settings_repo.upsert(plan.pace_settings)
+                undo.created.append((settings_repo, plan.pace_settings.id))
+            _write_new(pace.get("breaks"), plan.breaks, undo)
+            _write_new(pace.get("skips"), plan.skips, undo)
     except RepoError as exc:
         left = undo.run()
         tail = f" Some could not be taken back: {', '.join(left)}." if left else ""
         raise StorageFailed(f"Couldn't finish the import ({exc}), so what was written was taken back.{tail}") from exc
+
+
+PaceDocT = TypeVar("PaceDocT", Break, Skip)
+
+
+def _write_new(repo: Repo[PaceDocT] | None, docs: Iterable[PaceDocT], undo: _Undo) -> None:
+    if repo is None:
+        return
+    for doc in docs:
+        doc.version = max(doc.version, 1)
+        repo.upsert(doc)
+        undo.created.append((repo, doc.id))
 
 
 # --- the use cases ----------------------------------------------------------------------------------
@@ -561,10 +676,13 @@ def person_import_plan(
     profiles: Repo[Profile],
     owner: str,
     data: str | bytes | Mapping[str, Any] | PersonExport,
+    **pace: Unpack[PaceRepos],
 ) -> ImportPlan:
     """Read, validate and plan an import into `owner`'s account without writing anything."""
     person = data if isinstance(data, PersonExport) else person_file_read(data)
-    return _plan_person(person, threads=threads, sprints=sprints, profiles=profiles, owner=owner, taken=set())
+    return _plan_person(
+        person, threads=threads, sprints=sprints, profiles=profiles, owner=owner, taken=set(), pace=pace
+    )
 
 
 async def person_import(
@@ -576,11 +694,14 @@ async def person_import(
     owner: str,
     data: str | bytes | Mapping[str, Any] | PersonExport,
     scheduler: ExpiryScheduler | None = None,
+    break_timer: ExpiryScheduler | None = None,
+    **pace: Unpack[PaceRepos],
 ) -> ImportPlan:
-    """Add a person's file to `owner`'s account: everything, or (ImportRefused, StorageFailed) nothing."""
-    plan = person_import_plan(threads=threads, sprints=sprints, profiles=profiles, owner=owner, data=data)
-    _write([plan], threads=threads, sprints=sprints, profiles=profiles)
-    await _arm([plan], scheduler)
+    """Add a person's file to `owner`'s account: everything, or (ImportRefused, StorageFailed) nothing.
+    Give the pace stores (`**pace_repos(adapters)`) for its break policy, breaks and skips."""
+    plan = person_import_plan(threads=threads, sprints=sprints, profiles=profiles, owner=owner, data=data, **pace)
+    _write([plan], threads=threads, sprints=sprints, profiles=profiles, pace=pace)
+    await _arm([plan], scheduler, break_timer)
     await publish(bus, RequestRefresh.of(RefreshPayload(owner=owner, reason="import")))
     return plan
 
@@ -592,6 +713,8 @@ async def instance_import(
     profiles: Repo[Profile],
     data: str | bytes | Mapping[str, Any] | InstanceExport,
     scheduler: ExpiryScheduler | None = None,
+    break_timer: ExpiryScheduler | None = None,
+    **pace: Unpack[PaceRepos],
 ) -> ImportResult:
     """Import every person of an instance file under their own owner ids; all of it or nothing.
 
@@ -617,22 +740,27 @@ async def instance_import(
                     owner=person.owner,
                     taken=taken,
                     prefix=f"people[{i}] ({person.owner}).",
+                    pace=pace,
                 )
             )
         except ImportRefused as exc:
             problems.extend(exc.problems)
     if problems:
         raise ImportRefused(problems)
-    _write(plans, threads=threads, sprints=sprints, profiles=profiles)
-    await _arm(plans, scheduler)
+    _write(plans, threads=threads, sprints=sprints, profiles=profiles, pace=pace)
+    await _arm(plans, scheduler, break_timer)
     return ImportResult(plans)
 
 
-async def _arm(plans: Iterable[ImportPlan], scheduler: ExpiryScheduler | None) -> None:
-    """Imported running quanta expire like any other (one already due expires at once)."""
-    if scheduler is None:
-        return
+async def _arm(
+    plans: Iterable[ImportPlan], scheduler: ExpiryScheduler | None, break_timer: ExpiryScheduler | None = None
+) -> None:
+    """Imported running quanta expire like any other, and a break still going ends at its deadline
+    (one already due at once), keyed like pace/timing.py's: by the person."""
     for plan in plans:
         for t in plan.threads:
-            if t.run is not None and t.run.paused_at is None and t.run.expired_at is None:
+            if scheduler is not None and t.run is not None and t.run.paused_at is None and t.run.expired_at is None:
                 await scheduler.schedule(thread_id=t.id, run_id=t.run.id, deadline=t.run.deadline)
+        for b in plan.breaks:
+            if break_timer is not None and b.ended_at is None:
+                await break_timer.schedule(thread_id=b.owner, run_id=b.id, deadline=b.ends_at)

@@ -22,7 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from accounts.portability import ImportPlan, ImportRefused, person_export, person_import, person_import_plan
+from accounts.portability import (
+    ImportPlan,
+    ImportRefused,
+    pace_repos,
+    person_export,
+    person_import,
+    person_import_plan,
+)
 from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError
 from parallel_you.web import owner_of
@@ -73,7 +80,7 @@ async def data_page(request: HtmxHttpRequest) -> HttpResponse:
 async def data_export(request: HttpRequest) -> HttpResponse:
     owner = await owner_of(request)
     adapters = current_adapters()
-    export = person_export(**adapters.stores(), owner=owner)
+    export = person_export(**adapters.stores(), **pace_repos(adapters), owner=owner)
     user = await request.auser()
     name = f"parallel-you-{user.get_username()}-{timezone.now():%Y-%m-%d}.json"
     response = HttpResponse(export.model_dump_json(indent=1), content_type="application/json; charset=utf-8")
@@ -94,11 +101,17 @@ async def data_import(request: HtmxHttpRequest) -> HttpResponse:
     try:
         if form.cleaned_data["digest"] != digest:
             # First look at this file (or another file than the one confirmed): show what it adds.
-            plan = person_import_plan(**adapters.stores(), owner=owner, data=data)
+            plan = person_import_plan(**adapters.stores(), **pace_repos(adapters), owner=owner, data=data)
             shown = ImportForm(initial={"digest": digest}, auto_id="import-%s")
             return _page(request, shown, plan=plan)
         plan = await person_import(
-            **adapters.stores(), bus=adapters.bus, owner=owner, data=data, scheduler=adapters.scheduler
+            **adapters.stores(),
+            **pace_repos(adapters),
+            bus=adapters.bus,
+            owner=owner,
+            data=data,
+            scheduler=adapters.scheduler,
+            break_timer=adapters.break_timer,
         )
     except ImportRefused as exc:
         for problem in exc.problems:

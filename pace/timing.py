@@ -14,11 +14,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from pace.domain import Break
-from pace.selectors import PaceStores
-from pace.services import HEADS_UP_TIMER, REACHED_TIMER, BreakExpiry, break_expire, pace_check
+from pace.selectors import PaceStores, pace_status
+from pace.services import HEADS_UP_TIMER, REACHED_TIMER, BreakExpiry, break_expire, budget_timer_key, pace_check
 from parallel_you.bus import MessageBus
+from parallel_you.domain import utcnow
 from parallel_you.repo import FilterSpec, Repo
 from parallel_you.service_layer import Bus
+from threads.domain import State
 from timers.scheduler import Expire, ExpiryScheduler, OffLoop, timer_start
 
 END_BREAK_TASK = "parallel_you.pace.end_break"
@@ -28,6 +30,25 @@ EARLY_BY = timedelta(seconds=2)  # a timer this early is re-armed for the same i
 def open_breaks(repo: Repo[Break]) -> list[tuple[str, str, datetime]]:
     """(owner, break id, deadline) of every break still open, every owner."""
     return [(b.owner, b.id, b.ends_at) for b in repo.list(FilterSpec(equals={"ended_at": None}))]
+
+
+def budget_timers(stores: PaceStores, now: datetime | None = None) -> list[tuple[str, str, datetime]]:
+    """(key, kind, instant) of the budget timers of every person with a quantum counting now, as
+    `pace.services.budget_arm` arms them when work starts: a restart re-arms them from the store
+    (one due while the server was down fires at once; `pace_check` announces each once)."""
+    now = now or utcnow()
+    running = stores.threads.list(FilterSpec(equals={"state": State.RUNNING.value}))
+    owners = sorted(
+        {t.owner for t in running if t.run is not None and t.run.paused_at is None and t.run.expired_at is None}
+    )
+    due: list[tuple[str, str, datetime]] = []
+    for owner in owners:
+        fatigue = pace_status(stores=stores, owner=owner, now=now).fatigue
+        wanted = [(REACHED_TIMER, fatigue.reached_at)]
+        if not fatigue.reached:
+            wanted.append((HEADS_UP_TIMER, fatigue.heads_up_at))
+        due += [(budget_timer_key(kind, owner), kind, at) for kind, at in wanted if at is not None]
+    return due
 
 
 def budget_owner(key: str) -> str | None:
@@ -75,7 +96,8 @@ async def break_timer_start(
     stores: PaceStores | None = None,
     off_loop: OffLoop | None = None,
 ) -> None:
-    """Fire break ends (and budget reads) in this process, every open break re-armed first."""
-    await timer_start(
-        timer, break_ender(breaks=breaks, bus=bus, timer=timer, stores=stores), open_breaks(breaks), off_loop
-    )
+    """Open breaks end at their deadlines, and (with `stores`) the budget timers of running work
+    are armed again: a restart loses neither."""
+    end = break_ender(breaks=breaks, bus=bus, timer=timer, stores=stores)
+    due = open_breaks(breaks) + (budget_timers(stores) if stores is not None else [])
+    await timer_start(timer, end, due, off_loop)

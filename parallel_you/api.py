@@ -190,6 +190,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _add_routers() -> None:
     from accounts.api import router as data_router
+    from pace.api import router as pace_router
     from sprints.api import router as sprints_router
     from threads.api import bands_router
     from threads.api import router as threads_router
@@ -200,6 +201,7 @@ def _add_routers() -> None:
     api.add_router("/energy-bands", bands_router)
     api.add_router("/sprints", sprints_router)
     api.add_router("", data_router)
+    api.add_router("", pace_router)
 
 
 _add_routers()

@@ -353,6 +353,49 @@ def sprint(as_json: JsonOption = False) -> None:
     out.print(table)
 
 
+# --- pace -----------------------------------------------------------------------------------------
+def clock_lines(clock: dict[str, Any]) -> list[str]:
+    """The fatigue clock (`GET /pace`) as lines a person reads."""
+    focused, budget = clock["focused_minutes"], clock["focus_budget"]
+    lines = [f"Focus: {focused} of {budget} minutes since the last break"]
+    current = clock.get("current_break")
+    if current:
+        lines.append(f"On a break until {when(current['ends_at'])[-5:]}.")
+    elif clock["reached"]:
+        lines.append("The focus budget is reached: time for a break.")
+    elif clock["running"] and clock.get("reached_at"):
+        lines.append(f"{clock['left_minutes']} minutes left: a break is due at {when(clock['reached_at'])[-5:]}.")
+    else:
+        lines.append(f"{clock['left_minutes']} minutes left; the clock stands still (no quantum counting).")
+    strict = " Strict mode is on." if clock["strict"] else ""
+    lines.append(f"Skips left today: {clock['skips_left']} ({clock['skips_today']} used).{strict}")
+    return lines
+
+
+@command()
+def pace(as_json: JsonOption = False) -> None:
+    """The fatigue clock (focus since the last break) and today's use of each energy band."""
+    clock = api().get("/pace")
+    if as_json:
+        show_json(clock)
+        return
+    for line in clock_lines(clock):
+        out.print(line, markup=False)
+    table = Table(title="Today (minutes)", title_justify="left")
+    for name in ("band", "used", "cap", "left", ""):
+        table.add_column(name)
+    for band in clock["today"]:
+        cap, left = band["cap"], band["left"]
+        table.add_row(
+            band["name"],
+            str(band["minutes"]),
+            "" if cap is None else str(cap),
+            "" if left is None else str(left),
+            "cap reached" if band["reached"] else "",
+        )
+    out.print(table)
+
+
 # --- your data -------------------------------------------------------------------------------------
 def _counted(counts: dict[str, int]) -> str:
     parts = [
@@ -407,6 +450,11 @@ def import_data(
     what = f"{_counted(counts)}, {counts.get('sessions', 0)} past sessions"
     if result["bands_added"]:
         what += f", energy bands {', '.join(result['bands_added'])}"
+    paced = [f"{counts[k]} {k if counts[k] != 1 else k[:-1]}" for k in ("breaks", "skips") if counts.get(k)]
+    if counts.get("pace_settings"):
+        paced.insert(0, "your break policy")
+    if paced:
+        what += f", {' and '.join(paced)}"
     renamed = f" ({result['remapped']} ids were taken here and got new ones)" if result["remapped"] else ""
     if dry_run:
         out.print(f"{file} would add {what}{renamed}. Nothing was written.", markup=False)

@@ -4,7 +4,9 @@ The countdown is computed from the server's deadline, corrected by the differenc
 server's clock and ours, never by counting ticks. The stream delivers at most once, so on every
 (re)connect the server sends `resync` and the watcher re-reads the running quantum over HTTP.
 At expiry (the deadline passes, or a `*.quantum_expired` event arrives) it rings the terminal
-bell and sends a desktop notification where `notify-send` exists, once per quantum.
+bell and sends a desktop notification where `notify-send` exists, once per quantum. Pace, break
+and day events (a break started or over, the focus budget nearly or fully spent, a band's daily
+cap, the day ended) each print one line above the countdown (parallel_you_cli/lines.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from rich.live import Live
 from rich.text import Text
 
 from parallel_you_cli.client import UNREACHABLE, Api, CliError
+from parallel_you_cli.lines import event_line
 
 TICK = 0.5
 MAX_BACKOFF = 10.0
@@ -74,6 +77,12 @@ class Watcher:
         if self.as_json:
             sys.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
             sys.stdout.flush()
+
+    def tell(self, line: str) -> None:
+        """A line that stays (an event), printed above the status line."""
+        if not self.as_json:
+            self.console.print(line, markup=False)
+            self.last_line = ""  # off a terminal, print the status again below it
 
     def say(self, line: str) -> None:
         """A status line: redrawn in place on a terminal, printed when it changes otherwise."""
@@ -158,6 +167,9 @@ class Watcher:
             self.emit(
                 {"type": "event", "topic": message["topic"], "id": message["id"], "thread_id": document.get("id")}
             )
+            line = event_line(message["topic"], document)
+            if line is not None:
+                self.tell(line)
             # Only thread events can change the running quantum; re-read it from the server.
             if message["topic"].split(".")[0] in ("task", "story", "saga"):
                 await self.refresh()

@@ -40,3 +40,34 @@ def test_a_skip_then_a_reason_over_the_api(api: Any, person: Any, adapters: Adap
         started = api.post(f"{path}/start", {"reason": "Client demo at 11"})
         assert started.status_code == 200
     assert [s.reason for s in skips_list(repo=adapters.skips, owner=owner)] == ["Client demo at 11", ""]
+
+
+def test_the_fatigue_clock_and_todays_use_per_band(api: Any, person: Any, adapters: Adapters) -> None:
+    owner = str(person.pk)
+    async_to_sync(pace.pace_settings_update)(
+        repo=adapters.pace_settings, bus=adapters.bus, owner=owner, focus_budget=60
+    )
+    assert api.patch("/energy-bands/deep", {"daily_cap": 40}).status_code == 200
+    with time_machine.travel(T0, tick=False) as clock:
+        thread = api.post("/threads", {"kind": "task", "title": "Write", "energy_band": "deep", "quantum": 45}).json()
+        assert api.post(f"/threads/{thread['id']}/quantum/start", {}).status_code == 200
+        clock.shift(timedelta(minutes=30))
+        answer = api.get("/pace")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert (body["focused_minutes"], body["focus_budget"], body["left_minutes"]) == (30, 60, 30)
+    assert body["running"] is True and body["reached"] is False and body["heads_up"] is False
+    assert body["reached_at"].startswith("2026-03-11T10:00:00")
+    assert body["current_break"] is None and body["strict"] is False
+    deep = next(b for b in body["today"] if b["band_id"] == "deep")
+    assert (deep["minutes"], deep["cap"], deep["left"], deep["reached"]) == (30, 40, 10, False)
+
+
+def test_the_clock_needs_a_sign_in_and_shows_only_mine(api: Any, other_api: Any) -> None:
+    from tests.api.conftest import ApiClient
+
+    assert ApiClient(None).get("/pace").status_code == 401
+    thread = api.post("/threads", {"kind": "task", "title": "Mine"}).json()
+    assert api.post(f"/threads/{thread['id']}/quantum/start", {}).status_code == 200
+    theirs = other_api.get("/pace").json()
+    assert theirs["running"] is False and theirs["focused_minutes"] == 0

@@ -33,7 +33,7 @@ def test_an_export_imports_into_another_account(api: Any, other_api: Any, person
     exported = api.get("/export")
     assert exported.status_code == 200 and exported["Cache-Control"] == "no-store"
     document = exported.json()
-    assert document["format"] == "parallel-you/person" and document["version"] == 1
+    assert document["format"] == "parallel-you/person" and document["version"] == 2
     assert document["owner"] == str(person.pk)
 
     answer = other_api.post("/import", document)

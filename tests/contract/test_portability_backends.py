@@ -13,7 +13,7 @@ import mongomock
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.portability import instance_export, person_export, person_import
+from accounts.portability import instance_export, pace_repos, person_export, person_import
 from parallel_you import bootstrap as composition
 from parallel_you.bootstrap import Adapters, bootstrap
 from parallel_you.bus import MemoryBus
@@ -57,7 +57,8 @@ async def test_a_person_moves_between_any_two_backends_unchanged(
 ) -> None:
     src = store(source)
     seed(src, "ada")
-    text = person_export(threads=src.threads, sprints=src.sprints, profiles=src.profiles, owner="ada", now=T0)
+    text = person_export(**src.stores(), **pace_repos(src), owner="ada", now=T0)
+    assert len(text.breaks) == 2 and len(text.skips) == 1 and text.pace_settings is not None
     if source == target:
         # Same backend, another store: a second SQLite file or Mongo database.
         settings.PARALLEL_YOU_SQLITE_PATH = str(tmp_path / "other.sqlite3")
@@ -68,12 +69,13 @@ async def test_a_person_moves_between_any_two_backends_unchanged(
         threads=dst.threads,
         sprints=dst.sprints,
         profiles=dst.profiles,
+        **pace_repos(dst),
         bus=dst.bus,
         owner="ada",
         data=text.model_dump_json(),
     )
     assert plan.remapped == {}
-    again = person_export(threads=dst.threads, sprints=dst.sprints, profiles=dst.profiles, owner="ada", now=T0)
+    again = person_export(**dst.stores(), **pace_repos(dst), owner="ada", now=T0)
     assert again == text
     assert again.model_dump_json() == text.model_dump_json()
 
@@ -90,20 +92,20 @@ def test_two_commands_move_the_whole_instance_from_sqlite_to_mongo(
     err = io.StringIO()
     call_command("export_instance", "--repo", "sqlite", "-o", str(file), stderr=err)
     raw = json.loads(file.read_text())
-    assert (raw["format"], raw["version"]) == ("parallel-you/instance", 1)
+    assert (raw["format"], raw["version"]) == ("parallel-you/instance", 2)
     assert [(p["owner"], p["username"]) for p in raw["people"]] == [(str(ada.pk), "ada"), (str(grace.pk), "grace")]
 
     out = io.StringIO()
     call_command("import_instance", str(file), "--repo", "mongo", stdout=out)
-    assert "imported 2 people: 10 threads (2 sessions), 6 sprints; 0 ids were taken" in out.getvalue()
+    assert (
+        "imported 2 people: 10 threads (2 sessions), 6 sprints, 4 breaks, 2 skips; 0 ids were taken" in out.getvalue()
+    )
 
     mongo = store("mongo")
     every = FilterSpec()
-    for collection in ("threads", "sprints", "profiles"):
+    for collection in ("threads", "sprints", "profiles", "pace_settings", "breaks", "skips"):
         assert getattr(mongo, collection).list(every) == getattr(sqlite, collection).list(every), collection
-    exported = [
-        instance_export(threads=s.threads, sprints=s.sprints, profiles=s.profiles, now=T0) for s in (sqlite, mongo)
-    ]
+    exported = [instance_export(**s.stores(), **pace_repos(s), now=T0) for s in (sqlite, mongo)]
     assert exported[0] == exported[1]
     assert {c for c in mongo_db.list_collection_names()} >= {THREADS.name, SPRINTS.name, PROFILES.name}
 

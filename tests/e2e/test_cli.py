@@ -83,6 +83,19 @@ def test_sprint_shows_the_active_sprint_and_its_capacity(cli: Cli, server: Serve
     assert (rows["deep"]["available"], rows["deep"]["planned"]) == (20, 3)
 
 
+def test_pace_shows_the_fatigue_clock_and_todays_use_per_band(cli: Cli, server: Server) -> None:
+    logged_in(cli, server)
+    idle = cli.run("pace").stdout
+    assert "Focus: 0 of 90 minutes since the last break" in idle and "the clock stands still" in idle
+    deep = next(line for line in idle.splitlines() if "Deep" in line)
+    assert [cell.strip() for cell in deep.split("│")[1:-1]] == ["Deep", "0", "", "", ""], idle
+    task = cli.json("add", "Write the report", "--quantum", "30")
+    cli.json("start", task["id"][:8])
+    clock = cli.json("pace")
+    assert clock["running"] is True and clock["focus_budget"] == 90 and clock["reached_at"] is not None
+    assert "a break is due at" in cli.run("pace").stdout
+
+
 def test_errors_are_one_clear_line_never_a_traceback(cli: Cli, server: Server, tmp_path: Path) -> None:
     not_yet = cli.run("ls", check=False)
     assert not_yet.returncode == 3 and "Not logged in" in not_yet.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from pace.domain import Break, BreakEnd, PaceSettings, Skip
 from parallel_you.bootstrap import Adapters
 from sprints.domain import ClosedItem, Closing, Sprint, SprintState
 from tests.support.store import put
@@ -132,7 +133,27 @@ def seed(app: Adapters, owner: str = "ada") -> dict[str, Any]:
         put(app.threads, t)
     for s in (closed, active, planned):
         put(app.sprints, s)
+    pace = PaceSettings(id=owner, owner=owner, focus_budget=60, break_minutes=12, daily_skips=1, strict=True, version=2)
+    taken = Break(
+        owner=owner, started_at=at(minutes=30), ends_at=at(minutes=42), ended_at=at(minutes=42), how=BreakEnd.TAKEN
+    )
+    early = Break(
+        owner=owner,
+        started_at=at(hours=1),
+        ends_at=at(hours=1, minutes=12),
+        ended_at=at(hours=1, minutes=5),
+        how=BreakEnd.ENDED_EARLY,
+    )
+    skip = Skip(owner=owner, at=at(hours=1, minutes=50), reason="the demo is at noon", focused_minutes=61.5)
+    put(app.pace_settings, pace)
+    for b in (taken, early):
+        put(app.breaks, b)
+    put(app.skips, skip)
     return {
+        "pace_settings": pace,
+        "taken_break": taken,
+        "early_break": early,
+        "skip": skip,
         "profile": profile,
         "saga": saga,
         "story": story,

@@ -4,6 +4,7 @@ events, skips and reasons around the start of a quantum, strict mode."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ import time_machine
 from pace import services as pace
 from pace.domain import BreakEnd, Gate
 from pace.selectors import PaceStores, break_current, pace_status, settings_get, skips_list
-from pace.timing import break_timer_start, budget_read, open_breaks
+from pace.timing import break_timer_start, budget_read, budget_timers, open_breaks
 from parallel_you.bootstrap import Adapters
 from parallel_you.domain import InvalidValue, NotFound, utcnow
 from parallel_you.repo import FilterSpec
@@ -247,3 +248,47 @@ async def test_a_budget_timer_after_a_pause_says_nothing(adapters: Adapters) -> 
     await timers.quantum_pause(repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=thread.id)
     again = await budget_read(stores=fast, bus=adapters.bus, owner="ada", kind=pace.REACHED_TIMER, deadline=utcnow())
     assert again is None and "pace.budget_reached" not in topics(adapters)
+
+
+async def test_a_restart_re_arms_the_budget_timers_of_running_work_only(adapters: Adapters) -> None:
+    """Quantum expiry is re-armed from the store at start-up (timers/lifecycle.py); the budget's
+    heads-up and reached timers are too, so a restart mid-quantum still announces the budget."""
+    from timers.scheduler import InProcessScheduler
+
+    reached = asyncio.Event()
+
+    async def heard(envelope: Any) -> None:
+        reached.set()
+
+    await adapters.bus.subscribe("pace.budget_reached", heard)
+    fast = PaceStores.of(adapters, minute=FAST)
+    await pace.pace_settings_update(repo=adapters.pace_settings, bus=adapters.bus, owner="ada", focus_budget=5)
+    thread = await task(adapters, quantum=20)
+    await timers.quantum_start(
+        repo=adapters.threads, bus=adapters.bus, owner="ada", thread_id=thread.id, pace=fast, minute=FAST
+    )
+    # Bob's quantum is paused: his clock stands still, so he gets no timer.
+    bobs = await thread_services.task_create(repo=adapters.threads, bus=adapters.bus, owner="bob", title="Read")
+    await timers.quantum_start(repo=adapters.threads, bus=adapters.bus, owner="bob", thread_id=bobs.id, minute=FAST)
+    await timers.quantum_pause(repo=adapters.threads, bus=adapters.bus, owner="bob", thread_id=bobs.id)
+
+    planned = budget_timers(fast)
+    assert sorted((key, kind) for key, kind, _ in planned) == [
+        (pace.budget_timer_key(pace.HEADS_UP_TIMER, "ada"), pace.HEADS_UP_TIMER),
+        (pace.budget_timer_key(pace.REACHED_TIMER, "ada"), pace.REACHED_TIMER),
+    ]
+    heads_up_at, reached_at = (at for _, _, at in sorted(planned))
+    assert heads_up_at < reached_at
+
+    # The server restarts: a new scheduler knows nothing until start-up re-arms from the store.
+    restarted = InProcessScheduler()
+    assert restarted.pending == {}
+    stores_after = dataclasses.replace(fast, timer=restarted)
+    await break_timer_start(breaks=adapters.breaks, bus=adapters.bus, timer=restarted, stores=stores_after)
+    try:
+        assert set(restarted.pending) == {key for key, _, _ in planned}
+        await asyncio.wait_for(reached.wait(), timeout=5)
+        assert topics(adapters).count("pace.budget_reached") == 1
+        assert topics(adapters).count("pace.budget_nearly_reached") == 1
+    finally:
+        await restarted.stop()

@@ -12,10 +12,12 @@ from accounts.portability import (
     ImportRefused,
     instance_export,
     instance_import,
+    pace_repos,
     person_export,
     person_import,
     person_import_plan,
 )
+from pace.domain import Break, PaceSettings, Skip
 from parallel_you.bootstrap import Adapters, bootstrap
 from parallel_you.bus import MemoryBus
 from parallel_you.repo import FilterSpec, RepoError
@@ -38,19 +40,33 @@ def topics(app: Adapters) -> list[str]:
 
 
 def export_of(app: Adapters, owner: str) -> Any:
-    return person_export(**app.stores(), owner=owner, now=T0)
+    return person_export(**app.stores(), **pace_repos(app), owner=owner, now=T0)
 
 
 async def import_into(app: Adapters, owner: str, data: Any) -> Any:
-    return await person_import(**app.stores(), bus=app.bus, owner=owner, data=data, scheduler=app.scheduler)
+    return await person_import(
+        **app.stores(),
+        **pace_repos(app),
+        bus=app.bus,
+        owner=owner,
+        data=data,
+        scheduler=app.scheduler,
+        break_timer=app.break_timer,
+    )
 
 
 def owned_by(docs: list[Any], owner: str) -> list[Any]:
-    return [d.model_copy(update={"owner": owner} | ({"id": owner} if isinstance(d, Profile) else {})) for d in docs]
+    return [
+        d.model_copy(update={"owner": owner} | ({"id": owner} if isinstance(d, Profile | PaceSettings) else {}))
+        for d in docs
+    ]
 
 
-def snapshot(app: Adapters) -> tuple[list[Any], list[Any], list[Any]]:
-    return app.threads.list(EVERYTHING), app.sprints.list(EVERYTHING), app.profiles.list(EVERYTHING)
+def snapshot(app: Adapters) -> tuple[list[Any], ...]:
+    return tuple(
+        repo.list(EVERYTHING)
+        for repo in (app.threads, app.sprints, app.profiles, app.pace_settings, app.breaks, app.skips)
+    )
 
 
 # --- export -----------------------------------------------------------------------------------------
@@ -61,11 +77,14 @@ def test_the_file_starts_with_format_and_version_and_holds_everything_of_one_per
     text = export_of(app, "ada").model_dump_json()
     raw = json.loads(text)
     assert list(raw)[:3] == ["format", "version", "exported_at"]
-    assert (raw["format"], raw["version"], raw["owner"]) == ("parallel-you/person", 1, "ada")
+    assert (raw["format"], raw["version"], raw["owner"]) == ("parallel-you/person", 2, "ada")
     assert {t["id"] for t in raw["threads"]} == {docs[k].id for k in ("saga", "story", "blocked", "running", "done")}
     assert {s["id"] for s in raw["sprints"]} == {docs[k].id for k in ("closed", "active", "planned")}
     assert raw["profile"]["bands"][1] == {"id": "admin", "name": "Admin", "colour": "#aabbcc", "daily_cap": None}
     assert {t["owner"] for t in raw["threads"]} | {s["owner"] for s in raw["sprints"]} == {"ada"}
+    assert raw["pace_settings"]["focus_budget"] == 60 and raw["pace_settings"]["strict"] is True
+    assert [b["id"] for b in raw["breaks"]] == [docs["taken_break"].id, docs["early_break"].id]
+    assert [(s["id"], s["reason"]) for s in raw["skips"]] == [(docs["skip"].id, "the demo is at noon")]
 
 
 # --- round trip -------------------------------------------------------------------------------------
@@ -83,11 +102,17 @@ async def test_import_into_an_empty_account_elsewhere_restores_every_document_ex
         "sessions": 1,
         "sprints": 3,
         "energy_bands": 2,
+        "pace_settings": 1,
+        "breaks": 2,
+        "skips": 1,
     }
     before, after = export_of(source, "ada"), export_of(target, "7")
     assert after.threads == owned_by(before.threads, "7")
     assert after.sprints == owned_by(before.sprints, "7")
     assert after.profile == owned_by([before.profile], "7")[0]
+    assert after.pace_settings == owned_by([before.pace_settings], "7")[0]
+    assert after.breaks == owned_by(before.breaks, "7")
+    assert after.skips == owned_by(before.skips, "7")
     assert topics(target) == ["app.request_refresh"]
     assert target.bus.emitted[0].payload == {"owner": "7", "reason": "import"}  # type: ignore[attr-defined]
 
@@ -118,9 +143,17 @@ async def test_ids_that_clash_get_new_ones_and_every_reference_follows() -> None
             t.sprint_id = None
     file_without_live.sprints[0].closing.carried_to = None  # type: ignore[union-attr]
     plan = await import_into(app, "grace", file_without_live.model_dump_json())
-    assert set(plan.remapped) == {t.id for t in file_without_live.threads} | {s.id for s in file_without_live.sprints}
+    pace_ids = {b.id for b in file.breaks} | {k.id for k in file.skips}
+    assert set(plan.remapped) == (
+        {t.id for t in file_without_live.threads} | {s.id for s in file_without_live.sprints} | pace_ids
+    )
     new = plan.remapped
     assert app.threads.list(FilterSpec(owner="ada")) == ada_before[0]
+    assert [b for b in app.breaks.list(EVERYTHING) if b.owner == "ada"] == ada_before[4]
+    assert sorted(b.id for b in app.breaks.list(FilterSpec(owner="grace"))) == sorted(new[b.id] for b in file.breaks)
+    assert [k.id for k in app.skips.list(FilterSpec(owner="grace"))] == [new[docs["skip"].id]]
+    # Grace had no break policy: she takes the file's.
+    assert app.pace_settings.get("grace") == docs["pace_settings"].model_copy(update={"id": "grace", "owner": "grace"})
     grace = {t.title: t for t in app.threads.list(FilterSpec(owner="grace"))}
     assert grace["Chapter one"].id == new[docs["story"].id]
     assert grace["Chapter one"].parent_id == new[docs["saga"].id]
@@ -206,7 +239,8 @@ async def test_references_to_deleted_threads_keep_pointing_at_nothing() -> None:
     assert target.sprints.get(planned.id).members == ["deleted-1"]  # type: ignore[union-attr]
 
     # Where those ids are taken, the copies get free ones, so they still point at nothing.
-    again = await import_into(target, "8", file.model_copy(update={"threads": [], "sprints": [file.sprints[0]]}))
+    only_the_sprint = {"threads": [], "sprints": [file.sprints[0]], "breaks": [], "skips": []}
+    again = await import_into(target, "8", file.model_copy(update=only_the_sprint))
     assert (again.clashing, len(again.remapped)) == (1, 3)  # the sprint; the ids it refers to
     closing = target.sprints.get(again.remapped[docs["closed"].id]).closing  # type: ignore[union-attr]
     assert closing is not None
@@ -243,7 +277,38 @@ BAD_FILES = {
         lambda: '{"format": "parallel-you/instance", "version": 1}',
         "this is a “parallel-you/instance” file",
     ),
-    "newer version": (lambda: edited(lambda r: r.update(version=2)), "version: this server reads version 1 files"),
+    "newer version": (
+        lambda: edited(lambda r: r.update(version=3)),
+        "version: this server reads version 1 and 2 files; this one says 3.",
+    ),
+    "break ending before it starts": (
+        lambda: edited(lambda r: r["breaks"][0].update(ends_at=r["breaks"][0]["started_at"], ended_at=None, how=None)),
+        "breaks[0] (“",
+    ),
+    "someone else's break": (
+        lambda: edited(lambda r: r["breaks"][1].update(owner="eve")),
+        ".owner: 'eve' isn't the file's owner 'ada'.",
+    ),
+    "two breaks going": (
+        lambda: edited(lambda r: [b.update(ended_at=None, how=None) for b in r["breaks"]]),
+        "breaks: 2 breaks are still going; a person takes one at a time.",
+    ),
+    "a duplicate skip": (
+        lambda: edited(lambda r: r["skips"].append(dict(r["skips"][0]))),
+        ".id: another of the file's skips has the id",
+    ),
+    "a skip's reason too long": (
+        lambda: edited(lambda r: r["skips"][0].update(reason="x" * 501)),
+        "skips[0] (“",
+    ),
+    "someone else's pace settings": (
+        lambda: edited(lambda r: r["pace_settings"].update(owner="eve", id="eve")),
+        "pace_settings.owner: the settings belong to 'eve', not to 'ada'.",
+    ),
+    "a break policy out of range": (
+        lambda: edited(lambda r: r["pace_settings"].update(focus_budget=0)),
+        "pace_settings.focus_budget: Input should be greater than or equal to 1",
+    ),
     "quantum out of range": (
         lambda: edited(lambda r: thread_titled(r, "Email").update(quantum=999)),
         "(“Email”).quantum: A quantum is 1 to 240 minutes.",
@@ -380,21 +445,18 @@ async def test_an_instance_round_trip_keeps_every_person_under_their_own_id() ->
     source, target = store(), store()
     seed(source, "1")
     seed(source, "2")
-    file = instance_export(
-        threads=source.threads, sprints=source.sprints, profiles=source.profiles, usernames={"1": "ada"}, now=T0
-    )
+    file = instance_export(**source.stores(), **pace_repos(source), usernames={"1": "ada"}, now=T0)
     assert [(p.owner, p.username) for p in file.people] == [("1", "ada"), ("2", None)]
     result = await instance_import(
         threads=target.threads,
         sprints=target.sprints,
         profiles=target.profiles,
+        **pace_repos(target),
         data=file.model_dump_json(),
         scheduler=target.scheduler,
     )
-    assert result.remapped == 0 and result.counts["threads"] == 10
-    again = instance_export(
-        threads=target.threads, sprints=target.sprints, profiles=target.profiles, usernames={"1": "ada"}, now=T0
-    )
+    assert result.remapped == 0 and result.counts["threads"] == 10 and result.counts["breaks"] == 4
+    again = instance_export(**target.stores(), **pace_repos(target), usernames={"1": "ada"}, now=T0)
     assert again == file
     assert len(target.scheduler.pending) == 2  # type: ignore[union-attr]
 
@@ -412,4 +474,80 @@ async def test_an_instance_file_with_a_bad_person_imports_nobody() -> None:
     assert refused.value.problems == [
         "people[1] (2).threads[1] (“Chapter one”).parent_id: no saga with the id nope in this file."
     ]
-    assert snapshot(target) == ([], [], [])
+    assert snapshot(target) == ([], [], [], [], [], [])
+
+
+# --- the pace (file version 2) ----------------------------------------------------------------------
+async def test_a_version_1_file_without_the_pace_still_imports() -> None:
+    source, target = store(), store()
+    seed(source, "ada")
+    raw = export_of(source, "ada").model_dump(mode="json")
+    for name in ("pace_settings", "breaks", "skips"):
+        del raw[name]
+    raw["version"] = 1
+    plan = await import_into(target, "7", json.dumps(raw))
+    assert plan.counts["threads"] == 5
+    assert (plan.counts["pace_settings"], plan.counts["breaks"], plan.counts["skips"]) == (0, 0, 0)
+    assert target.pace_settings.get("7") is None and target.breaks.list(EVERYTHING) == []
+
+
+async def test_a_dry_run_counts_the_pace_and_writes_nothing() -> None:
+    source, target = store(), store()
+    seed(source, "ada")
+    plan = person_import_plan(**target.stores(), **pace_repos(target), owner="7", data=export_of(source, "ada"))
+    assert (plan.counts["pace_settings"], plan.counts["breaks"], plan.counts["skips"]) == (1, 2, 1)
+    assert snapshot(target) == ([], [], [], [], [], [])
+
+
+async def test_an_account_keeps_its_own_break_policy_and_gets_the_files_breaks() -> None:
+    source, target = store(), store()
+    seed(source, "ada")
+    mine = put(target.pace_settings, PaceSettings(id="7", owner="7", focus_budget=45))
+    plan = await import_into(target, "7", export_of(source, "ada"))
+    assert plan.counts["pace_settings"] == 0 and plan.counts["breaks"] == 2
+    assert target.pace_settings.get("7") == mine
+    assert len(target.breaks.list(FilterSpec(owner="7"))) == 2
+
+
+async def test_a_break_still_going_in_the_file_is_armed_to_end_and_refused_beside_one_going_here() -> None:
+    source, target = store(), store()
+    seed(source, "ada")
+    going = put(
+        source.breaks,
+        Break(owner="ada", started_at=T0 + timedelta(hours=3), ends_at=T0 + timedelta(hours=3, minutes=12)),
+    )
+    file = export_of(source, "ada")
+    await import_into(target, "7", file)
+    assert target.break_timer.pending == {"7": (going.id, going.ends_at)}  # type: ignore[attr-defined]
+
+    other = store()
+    put(other.breaks, Break(owner="7", started_at=T0, ends_at=T0 + timedelta(minutes=10)))
+    before = snapshot(other)
+    with pytest.raises(ImportRefused) as refused:
+        await import_into(other, "7", file)
+    assert refused.value.problems == [
+        "breaks: the file has a break still going and so does this account: end yours first."
+    ]
+    assert snapshot(other) == before
+
+
+async def test_without_the_pace_stores_the_pace_is_left_out() -> None:
+    """Callers that pass only threads, sprints and profiles (older code paths) import what they pass."""
+    source, target = store(), store()
+    seed(source, "ada")
+    file = person_export(**source.stores(), owner="ada", now=T0)
+    assert file.pace_settings is None and file.breaks == [] and file.skips == []
+    with_pace = export_of(source, "ada")
+    plan = await person_import(**target.stores(), bus=target.bus, owner="7", data=with_pace)
+    assert (plan.counts["breaks"], plan.counts["skips"], plan.counts["pace_settings"]) == (0, 0, 0)
+    assert target.breaks.list(EVERYTHING) == [] and target.skips.list(EVERYTHING) == []
+
+
+def test_an_instance_file_carries_each_persons_pace() -> None:
+    app = store()
+    seed(app, "1")
+    put(app.skips, Skip(owner="3", at=T0))  # someone who only ever skipped a break is a person too
+    file = instance_export(**app.stores(), **pace_repos(app), now=T0)
+    assert [p.owner for p in file.people] == ["1", "3"]
+    assert len(file.people[0].breaks) == 2 and file.people[0].pace_settings is not None
+    assert len(file.people[1].skips) == 1 and file.people[1].threads == []

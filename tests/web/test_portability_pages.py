@@ -66,7 +66,9 @@ def test_the_download_holds_my_data_and_never_anyone_elses(
     raw = json.loads(response.content)
     assert raw["owner"] == str(person.pk)
     ids = {t["id"] for t in raw["threads"]} | {s["id"] for s in raw["sprints"]}
-    assert ids == {d.id for k, d in mine.items() if k != "profile"}
+    ids |= {b["id"] for b in raw["breaks"]} | {k["id"] for k in raw["skips"]}
+    assert ids == {d.id for k, d in mine.items() if k not in ("profile", "pace_settings")}
+    assert raw["pace_settings"]["owner"] == str(person.pk)
     assert not ids & {d.id for d in theirs.values()}
     assert owners(raw) == {str(person.pk)}
 
@@ -91,6 +93,7 @@ def test_check_then_confirm_imports_the_file_into_my_account(
     assert response.status_code == 200
     assert "This file will add:" in body and "5 threads: 1 saga, 2 stories, 2 tasks, with 1 session" in body
     assert "3 sprints" in body and "energy bands: Deep, Admin" in body
+    assert "pace: the break policy, 2 breaks and 1 skipped break" in body
     digest = hashlib.sha256(file).hexdigest()
     assert f'value="{digest}"' in body
     assert everything(adapters, newcomer) == ([], [], None)  # checking writes nothing
@@ -99,6 +102,8 @@ def test_check_then_confirm_imports_the_file_into_my_account(
     assert response.status_code == 200 and response["HX-Redirect"] == reverse(PAGE)
     threads, sprints, profile = everything(adapters, newcomer)
     assert (len(threads), len(sprints), [b.name for b in profile.bands]) == (5, 3, ["Deep", "Admin"])
+    assert len(adapters.breaks.list(FilterSpec(owner=str(newcomer.pk)))) == 2
+    assert adapters.pace_settings.get(str(newcomer.pk)) is not None
     page = client.get(reverse(PAGE)).content.decode()
     assert "Imported 5 threads and 3 sprints." in page
     # Again: the account now runs the file's quantum and sprint, so a second copy is refused.

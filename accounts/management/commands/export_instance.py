@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.portability import instance_export
+from pace.documents import BREAKS, PACE_SETTINGS, SKIPS
 from parallel_you.bootstrap import make_repo
 from sprints.documents import SPRINTS
 from threads.documents import PROFILES, THREADS
@@ -35,6 +36,9 @@ class Command(BaseCommand):
             threads=make_repo(THREADS, backend),
             sprints=make_repo(SPRINTS, backend),
             profiles=make_repo(PROFILES, backend),
+            pace_settings=make_repo(PACE_SETTINGS, backend),
+            breaks=make_repo(BREAKS, backend),
+            skips=make_repo(SKIPS, backend),
             usernames=usernames,
         )
         text = export.model_dump_json(indent=1)
@@ -44,5 +48,9 @@ class Command(BaseCommand):
             self.stdout.write(text)
         threads = sum(len(p.threads) for p in export.people)
         sprints = sum(len(p.sprints) for p in export.people)
+        breaks = sum(len(p.breaks) for p in export.people)
         # The summary goes to stderr, so standard output is the file alone.
-        print(f"exported {len(export.people)} people: {threads} threads, {sprints} sprints", file=sys.stderr)
+        print(
+            f"exported {len(export.people)} people: {threads} threads, {sprints} sprints, {breaks} breaks",
+            file=sys.stderr,
+        )

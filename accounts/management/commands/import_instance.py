@@ -17,6 +17,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.portability import ImportRefused, instance_file_read, instance_import
+from pace.documents import BREAKS, PACE_SETTINGS, SKIPS
+from pace.timing import END_BREAK_TASK
 from parallel_you.bootstrap import make_repo, make_scheduler
 from parallel_you.service_layer import StorageFailed
 from sprints.documents import SPRINTS
@@ -50,8 +52,12 @@ class Command(BaseCommand):
                     threads=make_repo(THREADS, backend),
                     sprints=make_repo(SPRINTS, backend),
                     profiles=make_repo(PROFILES, backend),
+                    pace_settings=make_repo(PACE_SETTINGS, backend),
+                    breaks=make_repo(BREAKS, backend),
+                    skips=make_repo(SKIPS, backend),
                     data=instance,
                     scheduler=make_scheduler(settings.PARALLEL_YOU_BUS),
+                    break_timer=make_scheduler(settings.PARALLEL_YOU_BUS, END_BREAK_TASK),
                 )
             )
         except ImportRefused as exc:
@@ -61,7 +67,8 @@ class Command(BaseCommand):
         counts = result.counts
         self.stdout.write(
             f"imported {len(result.plans)} people: {counts.get('threads', 0)} threads "
-            f"({counts.get('sessions', 0)} sessions), {counts.get('sprints', 0)} sprints; "
+            f"({counts.get('sessions', 0)} sessions), {counts.get('sprints', 0)} sprints, "
+            f"{counts.get('breaks', 0)} breaks, {counts.get('skips', 0)} skips; "
             f"{result.remapped} ids were taken and got new ones"
         )
 
