@@ -17,6 +17,7 @@ from pace.report import PaceReport, break_days, pace_report
 from pace.selectors import PaceStores, breaks_list, settings_get, skips_list
 from parallel_you.domain import IllegalTransition, InvalidValue, today_in, utcnow
 from parallel_you.repo import Repo
+from parallel_you.repo.parsed import shared_reads
 from parallel_you.service_layer import Bus, commit, publish
 from threads.domain import Profile, State, Thread
 from threads.events import Verb, thread_event
@@ -25,6 +26,7 @@ from timers import services as timer_services
 from timers.scheduler import ExpiryScheduler
 
 MINUTE = timedelta(minutes=1)
+FIRST_PAGE = 50
 
 
 class OverCap(IllegalTransition):
@@ -47,13 +49,10 @@ def threads_touched_since(
     """The person's threads that can hold focus since `since`: those updated since (a thread is
     updated whenever a quantum of it ends) and those running now, however long ago they began
     (`running`: already read by the caller). Read newest first, a page at a time, so a day's reads
-    stay small on a board of hundreds."""
-    limit = 50
-    while True:
-        recent = repo.list(thread_filter(owner=owner, archived=None, order_by=("-updated_at",), limit=limit))
-        if len(recent) < limit or recent[-1].updated_at < since:
-            break
-        limit *= 4
+    stay small on a board of hundreds (and a busy day costs one more query, not a series)."""
+    recent = repo.list(thread_filter(owner=owner, archived=None, order_by=("-updated_at",), limit=FIRST_PAGE))
+    if len(recent) == FIRST_PAGE and recent[-1].updated_at >= since:
+        recent = repo.list(thread_filter(owner=owner, archived=None, order_by=("-updated_at",)))  # the rest at once
     found = {t.id: t for t in recent if t.updated_at >= since}
     if running is None:
         running = repo.list(thread_filter(owner=owner, states=[State.RUNNING]))
@@ -76,7 +75,8 @@ def today_use_get(
     profile = profile_get(repo=profiles, owner=owner)
     today = today_in(profile.zone, now)
     since = day_bounds(today, profile.zone)[0]
-    focus = focus_of(threads_touched_since(repo=threads, owner=owner, since=since, running=running), now)
+    with shared_reads():  # read-only, nothing kept: no copies (parallel_you/repo/parsed.py)
+        focus = focus_of(threads_touched_since(repo=threads, owner=owner, since=since, running=running), now)
     return day_use(profile.bands, focus, today, profile.zone)
 
 
@@ -85,7 +85,8 @@ def cap_check_get(
 ) -> CapCheck:
     band = profile.band_or_first(thread.energy_band)
     since = day_bounds(today_in(profile.zone, now), profile.zone)[0]
-    focus = focus_of(threads_touched_since(repo=threads, owner=thread.owner, since=since), now)
+    with shared_reads():  # read-only, nothing kept: no copies
+        focus = focus_of(threads_touched_since(repo=threads, owner=thread.owner, since=since), now)
     return cap_check(band, focus, planned=minutes or thread.quantum, now=now, zone=profile.zone)
 
 
