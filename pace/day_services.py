@@ -7,6 +7,7 @@ Keyword-only, adapters passed in; writes first, events after (`pace.cap_reached`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from pace import services as pace_services
@@ -14,7 +15,7 @@ from pace.caps import BandUse, CapCheck, cap_check, day_bounds, day_use, focus_o
 from pace.day_events import CapReached, DayEnded, DayEndedMessage, PaceCapReached, StoppedHere
 from pace.domain import PaceSettings
 from pace.report import PaceReport, break_days, pace_report
-from pace.selectors import PaceStores, breaks_list, settings_get, skips_list
+from pace.selectors import PaceStores, breaks_list, settings_get, skips_list, with_sessions
 from parallel_you.domain import IllegalTransition, InvalidValue, today_in, utcnow
 from parallel_you.repo import Repo
 from parallel_you.repo.parsed import shared_reads
@@ -44,15 +45,24 @@ def person_threads(*, repo: Repo[Thread], owner: str) -> list[Thread]:
 
 
 def threads_touched_since(
-    *, repo: Repo[Thread], owner: str, since: datetime, running: Sequence[Thread] | None = None
+    *,
+    repo: Repo[Thread],
+    owner: str,
+    since: datetime,
+    running: Sequence[Thread] | None = None,
+    with_sessions_only: bool = False,
 ) -> list[Thread]:
     """The person's threads that can hold focus since `since`: those updated since (a thread is
     updated whenever a quantum of it ends) and those running now, however long ago they began
     (`running`: already read by the caller). Read newest first, a page at a time, so a day's reads
-    stay small on a board of hundreds (and a busy day costs one more query, not a series)."""
-    recent = repo.list(thread_filter(owner=owner, archived=None, order_by=("-updated_at",), limit=FIRST_PAGE))
+    stay small on a board of hundreds (and a busy day costs one more query, not a series).
+    `with_sessions_only`: leave out the threads updated since with no session (no past focus)."""
+    recent_first = thread_filter(owner=owner, archived=None, order_by=("-updated_at",))
+    if with_sessions_only:
+        recent_first = with_sessions(recent_first)
+    recent = repo.list(replace(recent_first, limit=FIRST_PAGE))
     if len(recent) == FIRST_PAGE and recent[-1].updated_at >= since:
-        recent = repo.list(thread_filter(owner=owner, archived=None, order_by=("-updated_at",)))  # the rest at once
+        recent = repo.list(recent_first)  # the rest at once
     found = {t.id: t for t in recent if t.updated_at >= since}
     if running is None:
         running = repo.list(thread_filter(owner=owner, states=[State.RUNNING]))
@@ -76,7 +86,10 @@ def today_use_get(
     today = today_in(profile.zone, now)
     since = day_bounds(today, profile.zone)[0]
     with shared_reads():  # read-only, nothing kept: no copies (parallel_you/repo/parsed.py)
-        focus = focus_of(threads_touched_since(repo=threads, owner=owner, since=since, running=running), now)
+        touched = threads_touched_since(
+            repo=threads, owner=owner, since=since, running=running, with_sessions_only=True
+        )
+        focus = focus_of(touched, now)
     return day_use(profile.bands, focus, today, profile.zone)
 
 
@@ -86,7 +99,8 @@ def cap_check_get(
     band = profile.band_or_first(thread.energy_band)
     since = day_bounds(today_in(profile.zone, now), profile.zone)[0]
     with shared_reads():  # read-only, nothing kept: no copies
-        focus = focus_of(threads_touched_since(repo=threads, owner=thread.owner, since=since), now)
+        touched = threads_touched_since(repo=threads, owner=thread.owner, since=since, with_sessions_only=True)
+        focus = focus_of(touched, now)
     return cap_check(band, focus, planned=minutes or thread.quantum, now=now, zone=profile.zone)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,6 +54,13 @@ class PaceStores:
             threads=adapters.threads,
             profiles=adapters.profiles,
         )
+
+
+def with_sessions(spec: FilterSpec) -> FilterSpec:
+    """`spec`, narrowed to threads with at least one session: the others hold no past focus (and
+    a running or paused quantum is read with the running threads). On a board of hundreds only
+    the few threads ever worked on are read."""
+    return replace(spec, nonempty=("sessions",))
 
 
 def settings_get(*, repo: Repo[PaceSettings], owner: str) -> PaceSettings:
@@ -126,8 +133,9 @@ def pace_status(
     updated first, and only until the last reset is certain: a session ends no later than its
     thread's `updated_at`, so threads last updated before the reset's evidence (the start of its
     idle gap or break) can't change the clock. A person with years of sessions reads a few threads.
-    `threads`: every thread of the person (archived ones too), when the caller has read them
-    already: then nothing more is read from the threads store."""
+    `threads`: every thread of the person that holds focus (archived ones too: all those with a
+    session, and the running ones), when the caller has read them already: then nothing more is
+    read from the threads store."""
     settings = settings_get(repo=stores.settings, owner=owner)
     breaks = breaks_list(repo=stores.breaks, owner=owner)
     if threads is not None:
@@ -165,7 +173,7 @@ def _fatigue_read(
         limit: int | None = FIRST_READ
         while True:
             recent = stores.threads.list(
-                thread_filter(owner=owner, archived=None, order_by=("-updated_at",), limit=limit)
+                with_sessions(thread_filter(owner=owner, archived=None, order_by=("-updated_at",), limit=limit))
             )
             threads = {t.id: t for t in (*running, *recent)}.values()
             fatigue, spans, moving = _clock(threads, breaks, settings, now, stores.minute)

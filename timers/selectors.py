@@ -8,7 +8,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pace.domain import Break, PaceSettings, Skip
-from pace.selectors import PaceStores, break_current, pace_status, rest_spans, settings_get, skips_list
+from pace.selectors import (
+    PaceStores,
+    break_current,
+    pace_status,
+    rest_spans,
+    settings_get,
+    skips_list,
+    with_sessions,
+)
 from parallel_you.domain import utcnow
 from parallel_you.repo import Repo
 from parallel_you.repo.parsed import shared_reads
@@ -43,7 +51,7 @@ class History:
 
 def person_sessions(*, repo: Repo[Thread], owner: str, energy_band: str | None = None) -> list[Session]:
     """Every session of the person (archived threads included), optionally in one energy band."""
-    threads = repo.list(thread_filter(owner=owner, archived=None))
+    threads = repo.list(with_sessions(thread_filter(owner=owner, archived=None)))
     return [s for t in threads for s in t.sessions if energy_band is None or s.energy_band == energy_band]
 
 
@@ -148,9 +156,10 @@ def controls_context(
         running = repo.list(thread_filter(owner=owner, states=[State.RUNNING]))
         everything: list[Thread] | None = None
         # The clock matters to a quantum's expiry alert: read it only when one runs (or is paused).
-        # Then the person's threads are read once, for both the clock and the row of quanta.
+        # Then the person's worked threads are read once, for both the clock and the row of quanta.
         if any(t.run is not None for t in running):
-            everything = repo.list(thread_filter(owner=owner, archived=None))
+            worked = repo.list(with_sessions(thread_filter(owner=owner, archived=None)))
+            everything = list({t.id: t for t in (*running, *worked)}.values())
             context["pace"] = pace_status(stores=pace, owner=owner, now=now, threads=everything)
         context["in_a_row"] = in_a_row_get(
             repo=repo,

@@ -84,6 +84,9 @@ class MongoRepo(Generic[T]):
         if spec.contains is not None:
             name, text = spec.contains
             clauses.append({name: {"$regex": re.escape(text), "$options": "i"}})
+        for name in spec.nonempty:
+            # An array with an item (`$elemMatch` never matches a scalar, a null or a missing field).
+            clauses.append({name: {"$elemMatch": {"$exists": True}}})
         if clauses:
             query["$and"] = clauses
         sort = [(n if n != "id" else "_id", DESCENDING if d else ASCENDING) for n, d in spec.order_keys()]

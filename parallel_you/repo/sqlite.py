@@ -118,6 +118,9 @@ class SqliteRepo(Generic[T]):
         if spec.contains is not None:
             where.append(f"py_contains({_path(spec.contains[0])}, ?)")
             params.append(spec.contains[1])
+        for name in spec.nonempty:
+            # 0 for anything not an array, NULL when missing: neither matches.
+            where.append(f"json_array_length(doc, '$.{check_field(name)}') > 0")
         order = ", ".join(
             ("id" if name == "id" else _path(name)) + (" DESC" if desc else " ASC") for name, desc in spec.order_keys()
         )

@@ -257,6 +257,35 @@ def test_equality_keeps_booleans_and_numbers_apart(repo: Repo[Thread]) -> None:
     assert repo.list(FilterSpec(owner="ada", equals={"archived": 0})) == []
 
 
+def test_nonempty_matches_lists_with_an_item_only(repo: Repo[Thread]) -> None:
+    worked = thread(title="worked", created_at=T0 + timedelta(minutes=1))
+    quantum.start(worked, T0)
+    quantum.stop(worked, T0 + timedelta(minutes=20))
+    worked_again = thread(title="worked again", created_at=T0 + timedelta(minutes=2))
+    quantum.start(worked_again, T0)
+    quantum.stop(worked_again, T0 + timedelta(minutes=5))
+    blocked = thread(title="waiting", blocked_by=["x"], state=State.BLOCKED)
+    never = thread(title="never started")
+    someone_else = thread(owner="bob", title="theirs")
+    quantum.start(someone_else, T0)
+    quantum.stop(someone_else, T0 + timedelta(minutes=5))
+    for t in (worked, worked_again, blocked, never, someone_else):
+        repo.upsert(t)
+    newest_first = FilterSpec(owner="ada", nonempty=("sessions",), order_by=("-created_at",))
+    assert ids(repo.list(newest_first)) == [worked_again.id, worked.id]
+    assert ids(repo.list(FilterSpec(owner="ada", nonempty=("sessions",), order_by=("-created_at",), limit=1))) == [
+        worked_again.id
+    ]
+    assert ids(repo.list(FilterSpec(owner="ada", nonempty=("blocked_by",)))) == [blocked.id]
+    assert repo.list(FilterSpec(owner="ada", nonempty=("sessions", "blocked_by"))) == []
+    # Not a list (a string, a null, a missing field): never a match.
+    assert repo.list(FilterSpec(owner="ada", nonempty=("title",))) == []
+    assert repo.list(FilterSpec(owner="ada", nonempty=("run",))) == []
+    assert repo.list(FilterSpec(owner="ada", nonempty=("no_such_field",))) == []
+    with pytest.raises(ValueError):
+        FilterSpec(nonempty=("sessions.0",))
+
+
 @pytest.mark.parametrize(
     "title,notes",
     [
