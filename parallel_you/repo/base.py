@@ -73,6 +73,13 @@ def new_version(data: Mapping[str, Any], expected_version: int | None) -> int | 
     return version
 
 
+class Nonempty(str):
+    """In a collection's index: whether this list field holds an item (what `FilterSpec.nonempty`
+    asks), for a backend that can index that (SQLite); the others leave it out."""
+
+    __slots__ = ()
+
+
 def check_field(name: str) -> str:
     if not _FIELD.match(name):
         raise ValueError(f"Not a field name a FilterSpec can use: {name!r}")

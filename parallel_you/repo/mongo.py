@@ -30,6 +30,7 @@ from parallel_you.repo.base import (
     Codec,
     Conflict,
     FilterSpec,
+    Nonempty,
     RepoError,
     StagedMessage,
     T,
@@ -62,6 +63,8 @@ class MongoRepo(Generic[T]):
             self.collection.create_index([("owner", ASCENDING)])
             self.collection.create_index([("_pending.id", ASCENDING)], sparse=True)
             for fields in indexes:
+                if any(isinstance(f, Nonempty) for f in fields):
+                    continue  # `nonempty` reads filter on the server, unindexed (an index can't say it)
                 self.collection.create_index([("owner", ASCENDING), *((check_field(f), ASCENDING) for f in fields)])
         except PyMongoError as exc:
             raise RepoError(f"Cannot prepare MongoDB collection {collection.name}: {exc}") from exc

@@ -249,6 +249,20 @@ def test_ordering_puts_missing_values_first(repo: Repo[Thread], tree: dict[str, 
     assert ids(got) == [tree["done"].id, tree["task"].id, tree["loose"].id]
 
 
+def test_sqlite_answers_nonempty_from_its_index(tmp_path: Path) -> None:
+    """Threads declare `Nonempty("sessions")`: SQLite reads the few worked threads through an
+    index instead of opening every document (the other backends leave that index out)."""
+    repo = SqliteRepo(THREADS.codec, tmp_path / "t.sqlite3", THREADS.name, THREADS.indexes)
+    try:
+        plan = repo._conn.execute(
+            "EXPLAIN QUERY PLAN SELECT doc FROM threads WHERE owner = ? AND json_array_length(doc, '$.sessions') > 0",
+            ("ada",),
+        ).fetchall()
+    finally:
+        repo.close()
+    assert any("threads_sessions" in str(row[-1]) for row in plan), plan
+
+
 def test_equality_keeps_booleans_and_numbers_apart(repo: Repo[Thread]) -> None:
     t = thread(estimate=1)
     repo.upsert(t)
