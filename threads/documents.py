@@ -15,6 +15,7 @@ THREADS = Collection(
         ("sprint_id",),
         ("energy_band",),
         ("updated_at",),
+        ("state",),  # the running and paused quanta, read on every start, stop and clock read
         (Nonempty("sessions"),),  # the threads ever worked on: what the pace clock and caps read
     ),
 )
