@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import datetime
 
 from pace.caps import CapCheck, cap_check, day_bounds, focus_of
 from pace.day_events import CapReached, PaceCapReached
-from pace.selectors import PaceStores, settings_get
+from pace.selectors import PaceStores, settings_get, with_sessions
 from parallel_you.domain import IllegalTransition, today_in, utcnow
 from parallel_you.repo import Repo
+from parallel_you.repo.parsed import shared_reads
 from parallel_you.service_layer import Bus, publish
 from threads.domain import Profile, State, Thread
 from threads.selectors import profile_get, thread_filter
@@ -29,19 +31,28 @@ class OverCap(IllegalTransition):
     """Strict mode: a quantum that would pass its band's daily cap is not started."""
 
 
+FIRST_PAGE = 50  # threads read first, newest first; a busy day reads the rest at once
+
+
 def threads_touched_since(
-    *, repo: Repo[Thread], owner: str, since: datetime, running: Sequence[Thread] | None = None
+    *,
+    repo: Repo[Thread],
+    owner: str,
+    since: datetime,
+    running: Sequence[Thread] | None = None,
+    with_sessions_only: bool = False,
 ) -> list[Thread]:
     """The person's threads that can hold focus since `since`: those updated since (a thread is
     updated whenever a quantum of it ends) and those running now, however long ago they began
     (`running`: already read by the caller). Read newest first, a page at a time, so a day's reads
-    stay small on a board of hundreds."""
-    limit = 50
-    while True:
-        recent = repo.list(thread_filter(owner=owner, archived=None, order_by=("-updated_at",), limit=limit))
-        if len(recent) < limit or recent[-1].updated_at < since:
-            break
-        limit *= 4
+    stay small on a board of hundreds (and a busy day costs one more query, not a series).
+    `with_sessions_only`: leave out the threads updated since with no session (no past focus)."""
+    recent_first = thread_filter(owner=owner, archived=None, order_by=("-updated_at",))
+    if with_sessions_only:
+        recent_first = with_sessions(recent_first)
+    recent = repo.list(replace(recent_first, limit=FIRST_PAGE))
+    if len(recent) == FIRST_PAGE and recent[-1].updated_at >= since:
+        recent = repo.list(recent_first)  # the rest at once
     found = {t.id: t for t in recent if t.updated_at >= since}
     if running is None:
         running = repo.list(thread_filter(owner=owner, states=[State.RUNNING]))
@@ -55,7 +66,9 @@ def cap_check_get(
 ) -> CapCheck:
     band = profile.band_or_first(thread.energy_band)
     since = day_bounds(today_in(profile.zone, now), profile.zone)[0]
-    focus = focus_of(threads_touched_since(repo=threads, owner=thread.owner, since=since), now)
+    with shared_reads():  # read-only, nothing kept: no copies
+        touched = threads_touched_since(repo=threads, owner=thread.owner, since=since, with_sessions_only=True)
+        focus = focus_of(touched, now)
     return cap_check(band, focus, planned=minutes or thread.quantum, now=now, zone=profile.zone)
 
 

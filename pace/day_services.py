@@ -16,6 +16,7 @@ from pace.report import PaceReport, break_days, pace_report
 from pace.selectors import PaceStores, breaks_list, settings_get, skips_list
 from parallel_you.domain import InvalidValue, today_in, utcnow
 from parallel_you.repo import Repo
+from parallel_you.repo.parsed import shared_reads
 from parallel_you.service_layer import Bus, commit, publish
 from threads.domain import Profile, State, Thread
 from threads.events import Verb, thread_event
@@ -45,7 +46,11 @@ def today_use_get(
     profile = profile_get(repo=profiles, owner=owner)
     today = today_in(profile.zone, now)
     since = day_bounds(today, profile.zone)[0]
-    focus = focus_of(threads_touched_since(repo=threads, owner=owner, since=since, running=running), now)
+    with shared_reads():  # read-only, nothing kept: no copies (parallel_you/repo/parsed.py)
+        touched = threads_touched_since(
+            repo=threads, owner=owner, since=since, running=running, with_sessions_only=True
+        )
+        focus = focus_of(touched, now)
     return day_use(profile.bands, focus, today, profile.zone)
 
 

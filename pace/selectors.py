@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from pace.domain import (
     start_gate,
 )
 from parallel_you.repo import FilterSpec, Repo
+from parallel_you.repo.parsed import shared_reads
 from threads.domain import Profile, State, Thread
 from threads.selectors import profile_get, thread_filter
 from timers.scheduler import ExpiryScheduler
@@ -52,6 +54,13 @@ class PaceStores:
             threads=adapters.threads,
             profiles=adapters.profiles,
         )
+
+
+def with_sessions(spec: FilterSpec) -> FilterSpec:
+    """`spec`, narrowed to threads with at least one session: the others hold no past focus (and
+    a running or paused quantum is read with the running threads). On a board of hundreds only
+    the few threads ever worked on are read."""
+    return replace(spec, nonempty=("sessions",))
 
 
 def settings_get(*, repo: Repo[PaceSettings], owner: str) -> PaceSettings:
@@ -117,39 +126,22 @@ MARKER = timedelta(microseconds=1)
 FIRST_READ = 16  # threads read first, most recently updated first; then all of them if need be
 
 
-def pace_status(*, stores: PaceStores, owner: str, now: datetime) -> PaceStatus:
+def pace_status(
+    *, stores: PaceStores, owner: str, now: datetime, threads: Sequence[Thread] | None = None
+) -> PaceStatus:
     """The clock from the person's stored sessions and breaks. Threads are read most recently
     updated first, and only until the last reset is certain: a session ends no later than its
     thread's `updated_at`, so threads last updated before the reset's evidence (the start of its
-    idle gap or break) can't change the clock. A person with years of sessions reads a few threads."""
+    idle gap or break) can't change the clock. A person with years of sessions reads a few threads.
+    `threads`: every thread of the person that holds focus (archived ones too: all those with a
+    session, and the running ones), when the caller has read them already: then nothing more is
+    read from the threads store."""
     settings = settings_get(repo=stores.settings, owner=owner)
     breaks = breaks_list(repo=stores.breaks, owner=owner)
-    running = stores.threads.list(thread_filter(owner=owner, states=[State.RUNNING], archived=None))
-    limit: int | None = FIRST_READ
-    while True:
-        recent = stores.threads.list(thread_filter(owner=owner, archived=None, order_by=("-updated_at",), limit=limit))
-        threads = {t.id: t for t in (*running, *recent)}.values()
-        sessions = [s for t in threads for s in t.sessions]
-        runs = [t.run for t in threads if t.run is not None]
-        spans, moving = person_spans(sessions, runs, now)
-        fatigue = fatigue_clock(
-            spans=spans, breaks=breaks, settings=settings, now=now, running=moving, minute=stores.minute
-        )
-        if limit is None or len(recent) < limit:
-            break  # every thread read
-        oldest = recent[-1].updated_at
-        if fatigue.evidence is not None and oldest <= fatigue.evidence:
-            break
-        # Or older focus, whatever it was, ended an idle threshold before the first focus seen: that
-        # gap is a reset either way (a marker for "focus may have ended here" makes it count).
-        first = min((span.start for span in spans if span.end > span.start), default=now)
-        if first - oldest >= stores.minute * settings.idle_minutes:
-            marker = Span(oldest - MARKER, oldest)
-            fatigue = fatigue_clock(
-                spans=[*spans, marker], breaks=breaks, settings=settings, now=now, running=moving, minute=stores.minute
-            )
-            break
-        limit = None  # then the rest at once: one more query, not a series
+    if threads is not None:
+        fatigue = _clock(threads, breaks, settings, now, stores.minute)[0]
+    else:
+        fatigue = _fatigue_read(stores, owner, breaks, settings, now)
     zone = profile_get(repo=stores.profiles, owner=owner).zone
     skips = skips_list(repo=stores.skips, owner=owner, limit=200)
     current = next((b for b in breaks if b.ended_at is None), None)
@@ -160,3 +152,47 @@ def pace_status(*, stores: PaceStores, owner: str, now: datetime) -> PaceStatus:
         skips_today=skips_on_day(skips, zone, now),
         now=now,
     )
+
+
+def _clock(
+    threads: Iterable[Thread], breaks: Sequence[Break], settings: PaceSettings, now: datetime, minute: timedelta
+) -> tuple[Fatigue, list[Span], bool]:
+    sessions = [s for t in threads for s in t.sessions]
+    runs = [t.run for t in threads if t.run is not None]
+    spans, moving = person_spans(sessions, runs, now)
+    fatigue = fatigue_clock(spans=spans, breaks=breaks, settings=settings, now=now, running=moving, minute=minute)
+    return fatigue, spans, moving
+
+
+def _fatigue_read(
+    stores: PaceStores, owner: str, breaks: Sequence[Break], settings: PaceSettings, now: datetime
+) -> Fatigue:
+    # Read-only and nothing kept: the remembered documents themselves, no copies (parsed.py).
+    with shared_reads():
+        running = stores.threads.list(thread_filter(owner=owner, states=[State.RUNNING], archived=None))
+        limit: int | None = FIRST_READ
+        while True:
+            recent = stores.threads.list(
+                with_sessions(thread_filter(owner=owner, archived=None, order_by=("-updated_at",), limit=limit))
+            )
+            threads = {t.id: t for t in (*running, *recent)}.values()
+            fatigue, spans, moving = _clock(threads, breaks, settings, now, stores.minute)
+            if limit is None or len(recent) < limit:
+                return fatigue  # every thread read
+            oldest = recent[-1].updated_at
+            if fatigue.evidence is not None and oldest <= fatigue.evidence:
+                return fatigue
+            # Or older focus, whatever it was, ended an idle threshold before the first focus seen:
+            # that gap is a reset either way (a marker for "focus may have ended here" makes it count).
+            first = min((span.start for span in spans if span.end > span.start), default=now)
+            if first - oldest >= stores.minute * settings.idle_minutes:
+                marker = Span(oldest - MARKER, oldest)
+                return fatigue_clock(
+                    spans=[*spans, marker],
+                    breaks=breaks,
+                    settings=settings,
+                    now=now,
+                    running=moving,
+                    minute=stores.minute,
+                )
+            limit = None  # then the rest at once: one more query, not a series

@@ -73,6 +73,13 @@ def new_version(data: Mapping[str, Any], expected_version: int | None) -> int | 
     return version
 
 
+class Nonempty(str):
+    """In a collection's index: whether this list field holds an item (what `FilterSpec.nonempty`
+    asks), for a backend that can index that (SQLite); the others leave it out."""
+
+    __slots__ = ()
+
+
 def check_field(name: str) -> str:
     if not _FIELD.match(name):
         raise ValueError(f"Not a field name a FilterSpec can use: {name!r}")
@@ -87,6 +94,8 @@ class FilterSpec:
     - `equals`: field -> value; None matches a missing or null field.
     - `one_of`: field -> allowed values (None among them matches missing/null).
     - `contains`: (field, text): case-insensitive substring match.
+    - `nonempty`: fields that must hold a list with at least one item (missing, null, [] and
+      anything not a list don't match).
     - `order_by`: field names, "-" prefix for descending; ties are broken by id.
     - `limit`: at most this many (None: all).
     """
@@ -95,11 +104,12 @@ class FilterSpec:
     equals: Mapping[str, Scalar] = field(default_factory=dict)
     one_of: Mapping[str, Sequence[Scalar]] = field(default_factory=dict)
     contains: tuple[str, str] | None = None
+    nonempty: Sequence[str] = ()
     order_by: Sequence[str] = ()
     limit: int | None = None
 
     def __post_init__(self) -> None:
-        for name in (*self.equals, *self.one_of, *(f.lstrip("-") for f in self.order_by)):
+        for name in (*self.equals, *self.one_of, *self.nonempty, *(f.lstrip("-") for f in self.order_by)):
             check_field(name)
         if self.contains is not None:
             check_field(self.contains[0])
@@ -188,7 +198,7 @@ def matches(spec: FilterSpec, doc: Mapping[str, Any]) -> bool:
         name, text = spec.contains
         if text.casefold() not in str(doc.get(name) or "").casefold():
             return False
-    return True
+    return all(isinstance(doc.get(name), list) and doc[name] for name in spec.nonempty)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -30,6 +30,7 @@ from parallel_you.repo.base import (
     Codec,
     Conflict,
     FilterSpec,
+    Nonempty,
     RepoError,
     StagedMessage,
     T,
@@ -62,6 +63,8 @@ class MongoRepo(Generic[T]):
             self.collection.create_index([("owner", ASCENDING)])
             self.collection.create_index([("_pending.id", ASCENDING)], sparse=True)
             for fields in indexes:
+                if any(isinstance(f, Nonempty) for f in fields):
+                    continue  # `nonempty` reads filter on the server, unindexed (an index can't say it)
                 self.collection.create_index([("owner", ASCENDING), *((check_field(f), ASCENDING) for f in fields)])
         except PyMongoError as exc:
             raise RepoError(f"Cannot prepare MongoDB collection {collection.name}: {exc}") from exc
@@ -84,6 +87,9 @@ class MongoRepo(Generic[T]):
         if spec.contains is not None:
             name, text = spec.contains
             clauses.append({name: {"$regex": re.escape(text), "$options": "i"}})
+        for name in spec.nonempty:
+            # An array with an item (`$elemMatch` never matches a scalar, a null or a missing field).
+            clauses.append({name: {"$elemMatch": {"$exists": True}}})
         if clauses:
             query["$and"] = clauses
         sort = [(n if n != "id" else "_id", DESCENDING if d else ASCENDING) for n, d in spec.order_keys()]

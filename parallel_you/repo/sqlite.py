@@ -28,6 +28,7 @@ from parallel_you.repo.base import (
     Codec,
     Conflict,
     FilterSpec,
+    Nonempty,
     RepoError,
     StagedMessage,
     T,
@@ -39,6 +40,13 @@ from parallel_you.repo.base import (
 
 def _path(name: str) -> str:
     return f"json_extract(doc, '$.{check_field(name)}')"
+
+
+def _column(name: str) -> str:
+    """An index column: the field's value, or for a `Nonempty` field its length as `nonempty` reads it."""
+    if isinstance(name, Nonempty):
+        return f"json_array_length(doc, '$.{check_field(name)}')"
+    return _path(name)
 
 
 def _contains(haystack: Any, needle: Any) -> int:
@@ -85,7 +93,7 @@ class SqliteRepo(Generic[T]):
             self._conn.execute(f'CREATE INDEX IF NOT EXISTS "{self.table}_owner" ON "{self.table}"(owner)')
             for fields in indexes:
                 name = "_".join((self.table, *map(check_field, fields)))
-                columns = ", ".join(["owner", *map(_path, fields)])
+                columns = ", ".join(["owner", *map(_column, fields)])
                 self._conn.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{self.table}"({columns})')
         except sqlite3.Error as exc:
             raise RepoError(f"Cannot open the document store at {self.path}: {exc}") from exc
@@ -118,6 +126,9 @@ class SqliteRepo(Generic[T]):
         if spec.contains is not None:
             where.append(f"py_contains({_path(spec.contains[0])}, ?)")
             params.append(spec.contains[1])
+        for name in spec.nonempty:
+            # 0 for anything not an array, NULL when missing: neither matches.
+            where.append(f"json_array_length(doc, '$.{check_field(name)}') > 0")
         order = ", ".join(
             ("id" if name == "id" else _path(name)) + (" DESC" if desc else " ASC") for name, desc in spec.order_keys()
         )

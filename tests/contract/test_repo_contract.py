@@ -249,12 +249,55 @@ def test_ordering_puts_missing_values_first(repo: Repo[Thread], tree: dict[str, 
     assert ids(got) == [tree["done"].id, tree["task"].id, tree["loose"].id]
 
 
+def test_sqlite_answers_nonempty_from_its_index(tmp_path: Path) -> None:
+    """Threads declare `Nonempty("sessions")`: SQLite reads the few worked threads through an
+    index instead of opening every document (the other backends leave that index out)."""
+    repo = SqliteRepo(THREADS.codec, tmp_path / "t.sqlite3", THREADS.name, THREADS.indexes)
+    try:
+        plan = repo._conn.execute(
+            "EXPLAIN QUERY PLAN SELECT doc FROM threads WHERE owner = ? AND json_array_length(doc, '$.sessions') > 0",
+            ("ada",),
+        ).fetchall()
+    finally:
+        repo.close()
+    assert any("threads_sessions" in str(row[-1]) for row in plan), plan
+
+
 def test_equality_keeps_booleans_and_numbers_apart(repo: Repo[Thread]) -> None:
     t = thread(estimate=1)
     repo.upsert(t)
     assert ids(repo.list(FilterSpec(owner="ada", equals={"estimate": 1}))) == [t.id]
     assert repo.list(FilterSpec(owner="ada", equals={"estimate": True})) == []
     assert repo.list(FilterSpec(owner="ada", equals={"archived": 0})) == []
+
+
+def test_nonempty_matches_lists_with_an_item_only(repo: Repo[Thread]) -> None:
+    worked = thread(title="worked", created_at=T0 + timedelta(minutes=1))
+    quantum.start(worked, T0)
+    quantum.stop(worked, T0 + timedelta(minutes=20))
+    worked_again = thread(title="worked again", created_at=T0 + timedelta(minutes=2))
+    quantum.start(worked_again, T0)
+    quantum.stop(worked_again, T0 + timedelta(minutes=5))
+    blocked = thread(title="waiting", blocked_by=["x"], state=State.BLOCKED)
+    never = thread(title="never started")
+    someone_else = thread(owner="bob", title="theirs")
+    quantum.start(someone_else, T0)
+    quantum.stop(someone_else, T0 + timedelta(minutes=5))
+    for t in (worked, worked_again, blocked, never, someone_else):
+        repo.upsert(t)
+    newest_first = FilterSpec(owner="ada", nonempty=("sessions",), order_by=("-created_at",))
+    assert ids(repo.list(newest_first)) == [worked_again.id, worked.id]
+    assert ids(repo.list(FilterSpec(owner="ada", nonempty=("sessions",), order_by=("-created_at",), limit=1))) == [
+        worked_again.id
+    ]
+    assert ids(repo.list(FilterSpec(owner="ada", nonempty=("blocked_by",)))) == [blocked.id]
+    assert repo.list(FilterSpec(owner="ada", nonempty=("sessions", "blocked_by"))) == []
+    # Not a list (a string, a null, a missing field): never a match.
+    assert repo.list(FilterSpec(owner="ada", nonempty=("title",))) == []
+    assert repo.list(FilterSpec(owner="ada", nonempty=("run",))) == []
+    assert repo.list(FilterSpec(owner="ada", nonempty=("no_such_field",))) == []
+    with pytest.raises(ValueError):
+        FilterSpec(nonempty=("sessions.0",))
 
 
 @pytest.mark.parametrize(
