@@ -13,11 +13,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 
+from accounts.management.commands._stores import instance_stores
 from accounts.portability import instance_export
-from pace.documents import BREAKS, PACE_SETTINGS, SKIPS
-from parallel_you.bootstrap import make_repo
-from sprints.documents import SPRINTS
-from threads.documents import PROFILES, THREADS
 
 BACKENDS = ("memory", "sqlite", "mongo")
 
@@ -33,12 +30,7 @@ class Command(BaseCommand):
         backend = options["repo"]
         usernames = {str(pk): name for pk, name in get_user_model().objects.values_list("pk", "username")}
         export = instance_export(
-            threads=make_repo(THREADS, backend),
-            sprints=make_repo(SPRINTS, backend),
-            profiles=make_repo(PROFILES, backend),
-            pace_settings=make_repo(PACE_SETTINGS, backend),
-            breaks=make_repo(BREAKS, backend),
-            skips=make_repo(SKIPS, backend),
+            **instance_stores(backend),
             usernames=usernames,
         )
         text = export.model_dump_json(indent=1)

@@ -16,13 +16,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.management.commands._stores import instance_stores
 from accounts.portability import ImportRefused, instance_file_read, instance_import
-from pace.documents import BREAKS, PACE_SETTINGS, SKIPS
 from pace.timing import END_BREAK_TASK
-from parallel_you.bootstrap import make_repo, make_scheduler
+from parallel_you.bootstrap import make_scheduler
 from parallel_you.service_layer import StorageFailed
-from sprints.documents import SPRINTS
-from threads.documents import PROFILES, THREADS
 
 BACKENDS = ("memory", "sqlite", "mongo")
 
@@ -49,12 +47,7 @@ class Command(BaseCommand):
         try:
             result = asyncio.run(
                 instance_import(
-                    threads=make_repo(THREADS, backend),
-                    sprints=make_repo(SPRINTS, backend),
-                    profiles=make_repo(PROFILES, backend),
-                    pace_settings=make_repo(PACE_SETTINGS, backend),
-                    breaks=make_repo(BREAKS, backend),
-                    skips=make_repo(SKIPS, backend),
+                    **instance_stores(backend),
                     data=instance,
                     scheduler=make_scheduler(settings.PARALLEL_YOU_BUS),
                     break_timer=make_scheduler(settings.PARALLEL_YOU_BUS, END_BREAK_TASK),
