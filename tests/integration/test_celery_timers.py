@@ -31,13 +31,16 @@ import pytest
 from celery import Celery
 from django.conf import settings
 
+from pace.documents import BREAKS, PACE_MARKS, PACE_SETTINGS, SKIPS
+from pace.selectors import PaceStores
+from pace.timing import END_BREAK_TASK
 from parallel_you.bus import Envelope, RabbitMQBus, amqp_urls
 from parallel_you.domain import utcnow
 from parallel_you.repo.sqlite import SqliteRepo
 from tests.support.servers import ROOT, free_port, stop_process
 from tests.support.services import require_rabbitmq, unavailable, unique_name
 from threads import services as thread_services
-from threads.documents import THREADS
+from threads.documents import PROFILES, THREADS
 from threads.domain import Thread
 from timers import services
 from timers.scheduler import EXPIRE_TASK, CeleryScheduler
@@ -394,29 +397,14 @@ async def test_a_quantum_longer_than_the_consumer_timeout_still_expires() -> Non
             assert "PRECONDITION_FAILED" not in worker.log(), worker.log()
 
 
-async def test_a_break_ends_at_its_deadline_through_celery(shared_broker: Deployment) -> None:
-    """A break is a timer like a quantum: the worker ends it at its server deadline and
-    `break.ended` goes out with no page open (pace/tasks.py)."""
-    from pace import services as pace_services
-    from pace.documents import BREAKS, PACE_MARKS, PACE_SETTINGS, SKIPS
-    from pace.domain import BreakEnd
-    from pace.selectors import PaceStores
-    from pace.timing import END_BREAK_TASK
-    from threads.documents import PROFILES
-
-    setup = shared_broker
+def pace_stores_on(setup: Deployment) -> PaceStores:
+    """The pace stores in the deployment's document file, breaks and budget alerts on its worker."""
     path = setup.data / "documents.sqlite3"
     repos = {
         c.name: SqliteRepo(c.codec, path, c.name, c.indexes)
         for c in (BREAKS, PACE_SETTINGS, SKIPS, PACE_MARKS, PROFILES)
     }
-    ended: asyncio.Queue[tuple[Envelope, datetime]] = asyncio.Queue()
-
-    async def heard(envelope: Envelope) -> None:
-        await ended.put((envelope, utcnow()))
-
-    await setup.bus.subscribe("break.ended", heard)
-    stores = PaceStores(
+    return PaceStores(
         settings=repos[PACE_SETTINGS.name],
         breaks=repos[BREAKS.name],
         skips=repos[SKIPS.name],
@@ -426,6 +414,22 @@ async def test_a_break_ends_at_its_deadline_through_celery(shared_broker: Deploy
         minute=PACE_MINUTE,
         timer=CeleryScheduler(setup.celery, END_BREAK_TASK),
     )
+
+
+async def test_a_break_ends_at_its_deadline_through_celery(shared_broker: Deployment) -> None:
+    """A break is a timer like a quantum: the worker ends it at its server deadline and
+    `break.ended` goes out with no page open (pace/tasks.py)."""
+    from pace import services as pace_services
+    from pace.domain import BreakEnd
+
+    setup = shared_broker
+    ended: asyncio.Queue[tuple[Envelope, datetime]] = asyncio.Queue()
+
+    async def heard(envelope: Envelope) -> None:
+        await ended.put((envelope, utcnow()))
+
+    await setup.bus.subscribe("break.ended", heard)
+    stores = pace_stores_on(setup)
     pause = await pace_services.break_start(stores=stores, bus=setup.bus, owner="pacer")
     try:
         async with asyncio.timeout(10):
@@ -441,17 +445,8 @@ async def test_the_budget_is_announced_through_celery_with_no_page_open(shared_b
     """Starting work arms the budget's instants on the worker, which reads the clock and announces
     `pace.budget_nearly_reached` then `pace.budget_reached` (pace/tasks.py)."""
     from pace import services as pace_services
-    from pace.documents import BREAKS, PACE_MARKS, PACE_SETTINGS, SKIPS
-    from pace.selectors import PaceStores
-    from pace.timing import END_BREAK_TASK
-    from threads.documents import PROFILES
 
     setup = shared_broker
-    path = setup.data / "documents.sqlite3"
-    repos = {
-        c.name: SqliteRepo(c.codec, path, c.name, c.indexes)
-        for c in (BREAKS, PACE_SETTINGS, SKIPS, PACE_MARKS, PROFILES)
-    }
     heard: asyncio.Queue[str] = asyncio.Queue()
 
     async def listen(envelope: Envelope) -> None:
@@ -459,16 +454,7 @@ async def test_the_budget_is_announced_through_celery_with_no_page_open(shared_b
             await heard.put(envelope.topic)
 
     await setup.bus.subscribe("pace.#", listen)
-    stores = PaceStores(
-        settings=repos[PACE_SETTINGS.name],
-        breaks=repos[BREAKS.name],
-        skips=repos[SKIPS.name],
-        marks=repos[PACE_MARKS.name],
-        threads=setup.repo,
-        profiles=repos[PROFILES.name],
-        minute=PACE_MINUTE,
-        timer=CeleryScheduler(setup.celery, END_BREAK_TASK),
-    )
+    stores = pace_stores_on(setup)
     await pace_services.pace_settings_update(repo=stores.settings, bus=setup.bus, owner="budgeted", focus_budget=16)
     assert await heard.get() == "pace.settings_changed"
     thread = await thread_services.task_create(repo=setup.repo, bus=setup.bus, owner="budgeted", title="Deep")
