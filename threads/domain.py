@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, tzinfo
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -154,6 +154,17 @@ def outcome_of(run: Run, now: datetime, then: State, minute: timedelta = timedel
     return Outcome.ABANDONED if until < run.deadline - slack else Outcome.COMPLETED
 
 
+class ThreadFields(TypedDict, total=False):
+    """What a person chooses for a thread besides its kind and title, when making or editing it
+    (each left out takes `Thread`'s default)."""
+
+    notes: str
+    quantum: int
+    energy_band: str
+    estimate: int
+    parent_id: str | None
+
+
 class Thread(Document):
     id: str = Field(default_factory=new_id)
     owner: str = Field(min_length=1)
@@ -229,7 +240,7 @@ class Thread(Document):
     def edit(self, now: datetime | None = None, **changes: object) -> Thread:
         """A person's edit: a copy with these fields changed, validated as a whole; the original is
         untouched. An archived thread is read-only until it is unarchived."""
-        allowed = {"title", "notes", "quantum", "energy_band", "estimate", "parent_id", "sprint_id"}
+        allowed = {"title", "sprint_id", *ThreadFields.__optional_keys__}
         unknown = set(changes) - allowed
         if unknown:
             raise DomainError(f"These can't be edited directly: {', '.join(sorted(unknown))}.")

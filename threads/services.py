@@ -5,12 +5,12 @@ Each one: validate (the domain does), write to the repo, and only then publish t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Unpack
 
 from parallel_you.domain import DomainError, IllegalTransition, InvalidValue, utcnow
 from parallel_you.repo import Repo
 from parallel_you.service_layer import Bus, ChangedElsewhere, commit, made_before, publish, reapply_on_conflict, remove
-from threads.domain import DEFAULT_QUANTUM, KEEP, Keep, Kind, Profile, State, Thread
+from threads.domain import KEEP, Keep, Kind, Profile, State, Thread, ThreadFields
 from threads.events import ProfileUpdated, Verb, thread_event
 from threads.selectors import profile_get, thread_filter, thread_get
 
@@ -42,54 +42,42 @@ async def thread_create(
     owner: str,
     kind: Kind,
     title: str,
-    notes: str = "",
-    quantum: int = DEFAULT_QUANTUM,
-    energy_band: str = "deep",
-    estimate: int = 1,
-    parent_id: str | None = None,
     profiles: Repo[Profile] | None = None,
     thread_id: str | None = None,
+    **fields: Unpack[ThreadFields],
 ) -> Thread:
     """A new saga, story or task. `thread_id` (from the create form's token) makes a repeated
     request answer with the thread the first one made, changing nothing."""
     existing = made_before(repo, thread_id, owner=owner, not_found="There's no such thread.")
     if existing is not None:
         return existing
-    parent_id = parent_id or None
+    parent_id = fields.pop("parent_id", None) or None
     ids = {"id": thread_id} if thread_id is not None else {}
-    thread = Thread.new(
-        **ids,
-        owner=owner,
-        kind=kind,
-        title=title,
-        notes=notes,
-        quantum=quantum,
-        energy_band=energy_band,
-        estimate=estimate,
-        parent_id=parent_id,
-    )
+    thread = Thread.new(**ids, owner=owner, kind=kind, title=title, parent_id=parent_id, **fields)
     _check_parent(repo, owner, parent_id)
     _check_band(profiles, owner, thread.energy_band)
     await commit(repo, bus, thread, thread_event(thread, Verb.CREATED))
     return thread
 
 
-async def saga_create(*, repo: Repo[Thread], bus: Bus, owner: str, title: str, **fields: Any) -> Thread:
+async def saga_create(
+    *, repo: Repo[Thread], bus: Bus, owner: str, title: str, **fields: Unpack[ThreadFields]
+) -> Thread:
     return await thread_create(repo=repo, bus=bus, owner=owner, kind=Kind.SAGA, title=title, **fields)
 
 
-async def story_create(*, repo: Repo[Thread], bus: Bus, owner: str, saga_id: str, title: str, **fields: Any) -> Thread:
-    return await thread_create(
-        repo=repo, bus=bus, owner=owner, kind=Kind.STORY, title=title, parent_id=saga_id, **fields
-    )
+async def story_create(
+    *, repo: Repo[Thread], bus: Bus, owner: str, saga_id: str, title: str, **fields: Unpack[ThreadFields]
+) -> Thread:
+    fields["parent_id"] = saga_id
+    return await thread_create(repo=repo, bus=bus, owner=owner, kind=Kind.STORY, title=title, **fields)
 
 
 async def task_create(
-    *, repo: Repo[Thread], bus: Bus, owner: str, title: str, saga_id: str | None = None, **fields: Any
+    *, repo: Repo[Thread], bus: Bus, owner: str, title: str, saga_id: str | None = None, **fields: Unpack[ThreadFields]
 ) -> Thread:
-    return await thread_create(
-        repo=repo, bus=bus, owner=owner, kind=Kind.TASK, title=title, parent_id=saga_id, **fields
-    )
+    fields["parent_id"] = saga_id
+    return await thread_create(repo=repo, bus=bus, owner=owner, kind=Kind.TASK, title=title, **fields)
 
 
 @reapply_on_conflict

@@ -13,6 +13,7 @@ from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypedDict
 
 from pace import services as pace_services
 from pace.cap_gate import NO_OTHER, cap_gate, cap_refusal
@@ -244,6 +245,17 @@ async def quantum_stop(
     return thread
 
 
+class _Quantum(TypedDict):
+    """One quantum's thread, stores and clock, the same for each step of a use case made of others."""
+
+    repo: Repo[Thread]
+    bus: Bus
+    owner: str
+    thread_id: str
+    scheduler: ExpiryScheduler | None
+    minute: timedelta
+
+
 async def quantum_again(
     *,
     repo: Repo[Thread],
@@ -262,19 +274,9 @@ async def quantum_again(
         thread = thread_get(repo=repo, owner=owner, thread_id=thread_id)
         await cap_refusal(stores=pace, bus=bus, thread=thread, refusal=NO_OTHER)
         pace_services.focus_refusal(stores=pace, owner=owner, reason=reason)
-    await quantum_stop(
-        repo=repo, bus=bus, owner=owner, thread_id=thread_id, then=State.READY, scheduler=scheduler, minute=minute
-    )
-    return await quantum_start(
-        repo=repo,
-        bus=bus,
-        owner=owner,
-        thread_id=thread_id,
-        scheduler=scheduler,
-        minute=minute,
-        pace=pace,
-        reason=reason,
-    )
+    same = _Quantum(repo=repo, bus=bus, owner=owner, thread_id=thread_id, scheduler=scheduler, minute=minute)
+    await quantum_stop(**same, then=State.READY)
+    return await quantum_start(**same, pace=pace, reason=reason)
 
 
 class Expiry(StrEnum):
