@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
-from django_htmx.middleware import HtmxDetails
 
 from accounts.portability import (
     ImportPlan,
@@ -32,13 +31,10 @@ from accounts.portability import (
 )
 from parallel_you.bootstrap import current_adapters
 from parallel_you.domain import DomainError
+from parallel_you.htmx import HtmxHttpRequest, page_or_fragment, refused_status
 from parallel_you.web import owner_of
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 class ImportForm(forms.Form):
@@ -58,17 +54,12 @@ class ImportForm(forms.Form):
         return data
 
 
-def _is_fragment(request: HtmxHttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
-
-
 def _page(
-    request: HtmxHttpRequest, form: ImportForm, *, plan: ImportPlan | None = None, status: int = 200
+    request: HtmxHttpRequest, form: ImportForm, *, plan: ImportPlan | None = None, refused: bool = False
 ) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "plan": plan}
-    if _is_fragment(request):
-        return render(request, "accounts/_import.html", context, status=422 if status == 400 else status)
-    return render(request, "accounts/data.html", context, status=status)
+    template = page_or_fragment(request, "accounts/data.html", "accounts/_import.html")
+    return render(request, template, context, status=refused_status(request) if refused else 200)
 
 
 @require_GET
@@ -95,7 +86,7 @@ async def data_import(request: HtmxHttpRequest) -> HttpResponse:
     adapters = current_adapters()
     form = ImportForm(request.POST, request.FILES, auto_id="import-%s")
     if not form.is_valid():
-        return _page(request, form, status=400)
+        return _page(request, form, refused=True)
     data: bytes = form.cleaned_data["file"]
     digest = hashlib.sha256(data).hexdigest()
     try:
@@ -116,10 +107,10 @@ async def data_import(request: HtmxHttpRequest) -> HttpResponse:
     except ImportRefused as exc:
         for problem in exc.problems:
             form.add_error("file", problem)
-        return _page(request, form, status=400)
+        return _page(request, form, refused=True)
     except DomainError as exc:
         form.add_error("file", exc.message)
-        return _page(request, form, status=400)
+        return _page(request, form, refused=True)
     counts = plan.counts
     messages.success(
         request,
