@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cached_property
 from typing import Annotated
 
 from pydantic import Field, ValidationError, model_validator
@@ -425,7 +426,8 @@ LEARN_FROM = 3  # the closed sprints planning learns from
 
 @dataclass(frozen=True)
 class SprintRecord:
-    """One band in one closed sprint: quanta estimated, quanta it took, estimate of what got done."""
+    """One band in one closed sprint (or, as a band record's `total`, in all of them together):
+    quanta estimated, quanta it took, estimate of what got done."""
 
     name: str
     estimated: int
@@ -443,31 +445,26 @@ class BandRecord:
     sprints: list[SprintRecord]
     quantum: int = DEFAULT_QUANTUM
 
-    @property
-    def estimated(self) -> int:
-        return sum(r.estimated for r in self.sprints)
-
-    @property
-    def actual(self) -> int:
-        return sum(r.actual for r in self.sprints)
-
-    @property
-    def done(self) -> int:
-        return sum(r.done for r in self.sprints)
-
-    @property
-    def working_days(self) -> int:
-        return sum(r.working_days for r in self.sprints)
+    @cached_property
+    def total(self) -> SprintRecord:
+        """The sprints added up."""
+        return SprintRecord(
+            name="total",
+            estimated=sum(r.estimated for r in self.sprints),
+            actual=sum(r.actual for r in self.sprints),
+            done=sum(r.done for r in self.sprints),
+            working_days=sum(r.working_days for r in self.sprints),
+        )
 
     @property
     def ratio(self) -> float | None:
         """Quanta taken per quantum estimated (1.5: work took half as long again as estimated)."""
-        return round(self.actual / self.estimated, 2) if self.estimated else None
+        return round(self.total.actual / self.total.estimated, 2) if self.total.estimated else None
 
     @property
     def per_day(self) -> float:
         """Estimated quanta of work actually finished per working day."""
-        return self.done / self.working_days if self.working_days else 0.0
+        return self.total.done / self.total.working_days if self.total.working_days else 0.0
 
     @property
     def proposed(self) -> int:

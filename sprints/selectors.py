@@ -162,14 +162,6 @@ class Planning:
     def state_choices(self) -> list[tuple[str, str]]:
         return [(s.value, s.label) for s in BACKLOG_STATES]
 
-    @property
-    def planned_total(self) -> int:
-        return sum(r.planned for r in self.capacity)
-
-    @property
-    def available_total(self) -> int:
-        return sum(r.available for r in self.capacity)
-
 
 def planning_get(
     *,

@@ -58,9 +58,9 @@ def test_the_last_three_closed_sprints_per_band_and_the_proposal() -> None:
     ]
     deep, light = estimate_record([DEEP, LIGHT], sprints)
     assert [s.name for s in deep.sprints] == ["C", "B", "A"]
-    assert (deep.estimated, deep.actual, deep.done, deep.working_days) == (30, 45, 30, 15)
+    assert (deep.total.estimated, deep.total.actual, deep.total.done, deep.total.working_days) == (30, 45, 30, 15)
     assert deep.ratio == 1.5 and deep.per_day == 2 and deep.proposed == 2
-    assert (light.estimated, light.actual, light.ratio, light.proposed) == (4, 0, 0.0, 0)
+    assert (light.total.estimated, light.total.actual, light.ratio, light.proposed) == (4, 0, 0.0, 0)
 
 
 def test_the_proposal_stays_within_the_daily_cap() -> None:
