@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from functools import cache
@@ -151,3 +152,11 @@ def validated(model: type[M], **values: Any) -> M:
         return model(**values)
     except ValidationError as exc:
         raise InvalidValue(friendly_errors(exc)) from None
+
+
+def check_editable(changes: Iterable[str], editable: Iterable[str]) -> None:
+    """Refuse an edit naming a field that can't be edited directly (such as a state, which only
+    moves by its transitions)."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise DomainError(f"These can't be edited directly: {', '.join(sorted(unknown))}.")

@@ -22,6 +22,7 @@ from parallel_you.domain import (
     InvalidValue,
     Labelled,
     Timestamp,
+    check_editable,
     day_of,
     friendly_errors,
     new_id,
@@ -144,10 +145,7 @@ class Sprint(Document):
 
     def edit(self, now: datetime | None = None, **changes: object) -> Sprint:
         """A copy with these fields changed, validated as a whole; the original is untouched."""
-        allowed = {"name", "goal", "start", "end", "capacity", "count_weekends"}
-        unknown = set(changes) - allowed
-        if unknown:
-            raise DomainError(f"These can't be edited directly: {', '.join(sorted(unknown))}.")
+        check_editable(changes, {"name", "goal", "start", "end", "capacity", "count_weekends"})
         self._refuse_if_closed("edit")
         data = self.model_dump() | changes | {"updated_at": now or utcnow()}
         return Sprint.new(**data)

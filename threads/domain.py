@@ -22,6 +22,7 @@ from parallel_you.domain import (
     InvalidValue,
     Labelled,
     Timestamp,
+    check_editable,
     new_id,
     time_zone_names,
     utcnow,
@@ -240,10 +241,7 @@ class Thread(Document):
     def edit(self, now: datetime | None = None, **changes: object) -> Thread:
         """A person's edit: a copy with these fields changed, validated as a whole; the original is
         untouched. An archived thread is read-only until it is unarchived."""
-        allowed = {"title", "sprint_id", *ThreadFields.__optional_keys__}
-        unknown = set(changes) - allowed
-        if unknown:
-            raise DomainError(f"These can't be edited directly: {', '.join(sorted(unknown))}.")
+        check_editable(changes, {"title", "sprint_id", *ThreadFields.__optional_keys__})
         self._refuse_if_archived("edit")
         edited = self._copy(now, **changes)
         if "title" in changes:
