@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.servers import Server, start_server
+from tests.support.servers import Server
 from tests.support.services import require_chromium
 
 CHROMIUM_ARGS = [
@@ -43,21 +42,6 @@ def browser() -> Iterator[Any]:
 
 
 ONE_SECOND_MINUTES = {"PARALLEL_YOU_SECONDS_PER_MINUTE": "1"}  # a 5-minute quantum lasts 5 seconds
-
-
-@pytest.fixture
-def server_settings() -> dict[str, str]:
-    """Environment overrides for this test's server; a module overrides the fixture (timer tests
-    return ONE_SECOND_MINUTES)."""
-    return {}
-
-
-@pytest.fixture
-def server(tmp_path: Path, server_settings: dict[str, str]) -> Iterator[Server]:
-    """An embedded server (file store, in-memory bus) of this test's own."""
-    started = start_server(tmp_path / "server", **server_settings)
-    yield started
-    started.stop()
 
 
 @pytest.fixture
