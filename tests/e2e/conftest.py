@@ -71,6 +71,16 @@ def sign_up(page: Any, username: str | None = None, password: str = "a-long-Pass
     return username
 
 
+def signed_up_page(context: Any) -> tuple[Any, list[str]]:
+    """A new page of `context`, signed up as a new person, and the list of the script errors it
+    raises from then on (a test asserts it stays empty)."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_up(page)
+    return page, errors
+
+
 def log_in(page: Any, username: str, password: str = "a-long-Passw0rd!") -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
