@@ -1,4 +1,5 @@
-"""Fixtures shared by every test layer: fresh in-memory adapters per test, people to sign in as.
+"""Fixtures shared by the test layers: fresh in-memory adapters per test, people to sign in as, a
+real server of a test's own (integration and browser tests).
 
 Time: no test may depend on the real date, time of day or time zone. A test about dates names its
 date (`on_a_wednesday`, or its own `time_machine.travel`); `--instant=ISO` runs a whole session at
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ import time_machine
 
 from parallel_you.bootstrap import Adapters, bootstrap, install
 from tests.support.clock import A_WEDNESDAY
+from tests.support.servers import Server, start_server
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -67,6 +70,22 @@ def adapters() -> Iterator[Adapters]:
     # Every message a test made the services emit must match the event catalogue.
     for envelope in bus.emitted:
         validate_message(envelope.topic, envelope.payload)
+
+
+@pytest.fixture
+def server_settings() -> dict[str, str]:
+    """Environment overrides for this test's `server`; a module overrides the fixture (timer tests
+    make a "minute" last one second)."""
+    return {}
+
+
+@pytest.fixture
+def server(tmp_path: Path, server_settings: dict[str, str]) -> Iterator[Server]:
+    """An embedded server (SQLite store, in-memory bus) of this test's own, for the integration and
+    browser tests."""
+    started = start_server(tmp_path / "server", **server_settings)
+    yield started
+    started.stop()
 
 
 @pytest.fixture

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.servers import Server, start_server
+from tests.support.servers import Server
 from tests.support.services import require_chromium
 
 CHROMIUM_ARGS = [
@@ -46,21 +45,6 @@ ONE_SECOND_MINUTES = {"PARALLEL_YOU_SECONDS_PER_MINUTE": "1"}  # a 5-minute quan
 
 
 @pytest.fixture
-def server_settings() -> dict[str, str]:
-    """Environment overrides for this test's server; a module overrides the fixture (timer tests
-    return ONE_SECOND_MINUTES)."""
-    return {}
-
-
-@pytest.fixture
-def server(tmp_path: Path, server_settings: dict[str, str]) -> Iterator[Server]:
-    """An embedded server (file store, in-memory bus) of this test's own."""
-    started = start_server(tmp_path / "server", **server_settings)
-    yield started
-    started.stop()
-
-
-@pytest.fixture
 def context(browser: Any, server: Server) -> Iterator[Any]:
     ctx = browser.new_context(base_url=server.url)
     ctx.set_default_timeout(10_000)
@@ -85,6 +69,16 @@ def sign_up(page: Any, username: str | None = None, password: str = "a-long-Pass
     page.click("button[type=submit]")
     page.wait_for_url("**/")
     return username
+
+
+def signed_up_page(context: Any) -> tuple[Any, list[str]]:
+    """A new page of `context`, signed up as a new person, and the list of the script errors it
+    raises from then on (a test asserts it stays empty)."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_up(page)
+    return page, errors
 
 
 def log_in(page: Any, username: str, password: str = "a-long-Passw0rd!") -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_up
+from tests.e2e.conftest import sign_up, signed_up_page
 
 TIMEOUT = 5_000
 
@@ -40,10 +40,7 @@ def add(page: Any, kind: str, title: str, saga: str | None = None) -> None:
 
 
 def test_a_new_person_plans_blocks_finishes_and_archives(context: Any) -> None:
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_up(page)
+    page, errors = signed_up_page(context)
     expect(page.locator("#board-empty")).to_contain_text("Your board is empty")
 
     add(page, "saga", "Write the book")

@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_up
+from tests.e2e.conftest import sign_up, signed_up_page
 from tests.e2e.test_board import TIMEOUT, act, add, card
 
 
@@ -28,10 +28,7 @@ def same_region(page: Any) -> bool:
 
 
 def test_park_start_and_stop_answer_with_the_changed_parts(context: Any) -> None:
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_up(page)
+    page, errors = signed_up_page(context)
     add(page, "saga", "Garden")
     add(page, "story", "Dig the bed", saga="Garden")
     add(page, "task", "Buy seeds", saga="— none —")

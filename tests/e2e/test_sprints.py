@@ -12,7 +12,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from parallel_you.domain import utcnow
-from tests.e2e.conftest import sign_up
+from tests.e2e.conftest import signed_up_page
 
 TIMEOUT = 10_000
 
@@ -74,10 +74,7 @@ def card(page: Any, column: str, title: str) -> Any:
 
 
 def test_plan_run_and_close_a_sprint(context: Any) -> None:
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_up(page)
+    page, errors = signed_up_page(context)
 
     # The saga and three stories, made on the board.
     add(page, "saga", "Book")

@@ -9,7 +9,7 @@ from pace.domain import Break, BreakEnd, PaceSettings, Skip
 from parallel_you.bootstrap import Adapters
 from sprints.domain import ClosedItem, Closing, Sprint, SprintState
 from tests.support.store import put
-from threads.domain import EnergyBand, Kind, Outcome, Profile, Run, Session, State, Thread
+from threads.domain import EnergyBand, Kind, Outcome, Profile, Run, Session, Thread
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -63,34 +63,16 @@ def seed(app: Adapters, owner: str = "ada") -> dict[str, Any]:
         estimate=3,
         sessions=[session],
     )
-    blocked = thread(
-        Kind.STORY,
-        "Chapter two",
-        made=at(minutes=2),
-        parent_id=saga.id,
-        state=State.BLOCKED,
-        blocked_by=[story.id],
-        blocked_note="after one",
-    )
+    # The others reach their states by the domain's own transitions, so the seed holds only what
+    # the app can reach.
+    blocked = thread(Kind.STORY, "Chapter two", made=at(minutes=2), parent_id=saga.id)
+    blocked.block(at(minutes=2), blocked_by=[story.id], note="after one")
+    running = thread(Kind.TASK, "Email", made=at(minutes=3))
     run = Run(started_at=at(hours=2), deadline=at(hours=2, minutes=25), planned_minutes=25)
-    running = thread(
-        Kind.TASK,
-        "Email",
-        made=at(minutes=3),
-        changed=run.started_at,
-        state=State.RUNNING,
-        run=run,
-        started_at=run.started_at,
-    )
-    done = thread(
-        Kind.TASK,
-        "Outline",
-        made=at(minutes=4),
-        changed=at(days=1),
-        state=State.DONE,
-        archived=True,
-        completed_at=at(days=1),
-    )
+    running.begin_quantum(run, run.started_at)
+    done = thread(Kind.TASK, "Outline", made=at(minutes=4))
+    done.finish(at(days=1))
+    done.archive(at(days=1))
     active = sprint(
         "Week 2",
         date(2026, 3, 9),

@@ -17,8 +17,11 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[2]
+
+T = TypeVar("T")
 
 
 def stop_process(
@@ -59,6 +62,18 @@ def wait_until_ready(
                 return True
         time.sleep(0.05)  # waiting for another process to get somewhere (listening, a state it reaches)
     return False
+
+
+def wait_for(read: Callable[[], T | None], *, timeout: float, failure: str) -> T:
+    """The first thing `read()` gives that is not None (what another process wrote, read from
+    where it wrote it); an AssertionError saying `failure` "within `timeout` s" when none comes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = read()
+        if value is not None:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"{failure} within {timeout} s")
 
 
 def listening(port: int) -> bool:

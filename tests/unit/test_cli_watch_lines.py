@@ -9,16 +9,9 @@ from typing import Any
 
 import pytest
 
+from pace import events
 from pace.day_events import DayEndedMessage, PaceCapReached, StoppedHere
 from pace.domain import Break, BreakEnd, BudgetNote, PaceSettings, Skip
-from pace.events import (
-    BreakEnded,
-    BreakSkipped,
-    BreakStarted,
-    BudgetNearlyReached,
-    BudgetReached,
-    PaceSettingsChanged,
-)
 from parallel_you.events import Event
 from parallel_you_cli.app import clock_lines
 from parallel_you_cli.lines import LINES, event_line
@@ -41,19 +34,19 @@ stopped = [StoppedHere(thread_id="t1", title="Write <the> report", note="at sect
 cap = dict(owner="1", day=date(2026, 3, 11), band="deep", band_name="Deep", cap_minutes=60, used_minutes=50)
 
 EXPECTED = {
-    "break.started": (BreakStarted.of(taken), "☕ Break started: 10 minutes, until 09:10."),
-    "break.ended": (BreakEnded.of(ended), "☕ Break over: rested, the focus clock starts again. (09:10)"),
-    "break.ended early": (BreakEnded.of(early), "☕ Break ended early. (09:04)"),
+    "break.started": (events.BreakStarted.of(taken), "☕ Break started: 10 minutes, until 09:10."),
+    "break.ended": (events.BreakEnded.of(ended), "☕ Break over: rested, the focus clock starts again. (09:10)"),
+    "break.ended early": (events.BreakEnded.of(early), "☕ Break ended early. (09:04)"),
     "break.skipped": (
-        BreakSkipped.of(Skip(owner="1", at=T0, reason="demo at 11", focused_minutes=91)),
+        events.BreakSkipped.of(Skip(owner="1", at=T0, reason="demo at 11", focused_minutes=91)),
         "⏭  Break skipped after 91 minutes of focus: demo at 11",
     ),
     "pace.budget_nearly_reached": (
-        BudgetNearlyReached.of(note),
+        events.BudgetNearlyReached.of(note),
         "⏳ Focus budget nearly reached (88 minutes of 90): a break is due in 2 minutes.",
     ),
     "pace.budget_reached": (
-        BudgetReached.of(note.model_copy(update={"focused_minutes": 90})),
+        events.BudgetReached.of(note.model_copy(update={"focused_minutes": 90})),
         "🛑 Focus budget reached (90 minutes of 90): time for a break.",
     ),
     "pace.cap_reached": (
@@ -67,7 +60,7 @@ EXPECTED = {
         "🚧 Deep: daily cap of 60 minutes reached (50 used); strict mode refused the start.",
     ),
     "pace.settings_changed": (
-        PaceSettingsChanged.of(PaceSettings(id="1", owner="1", focus_budget=60, strict=True)),
+        events.PaceSettingsChanged.of(PaceSettings(id="1", owner="1", focus_budget=60, strict=True)),
         "⚙  Pace settings: 60-minute focus budget, 10-minute breaks, 3 skips a day, strict.",
     ),
     "day.ended": (

@@ -7,21 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from parallel_you.domain import DomainError, IllegalTransition, InvalidValue
+from sprints import domain
 from sprints.charts import chart_of
-from sprints.domain import (
-    STARTING_CAPACITY,
-    BurnItem,
-    OverlapNeedsConfirmation,
-    Sprint,
-    SprintState,
-    burn_items,
-    burndown,
-    capacity_from_history,
-    capacity_rows,
-    overlap_check,
-    spent_per_band,
-    starting_capacity,
-)
+from sprints.domain import STARTING_CAPACITY, BurnItem, OverlapNeedsConfirmation, Sprint, SprintState
 from tests.support.sessions import completed_session
 from threads.domain import DEFAULT_BANDS, Kind, Session, State, Thread
 from timers import quantum
@@ -60,9 +48,9 @@ def test_overlap_needs_confirmation_and_names_the_other_sprint() -> None:
     assert clash.overlapping([june]) == [june]
     assert later.overlapping([june]) == []
     with pytest.raises(OverlapNeedsConfirmation) as exc:
-        overlap_check(clash, [june, clash], allow_overlap=False)
+        domain.overlap_check(clash, [june, clash], allow_overlap=False)
     assert "“June” (01 Jun – 05 Jun)" in exc.value.errors["start"]
-    overlap_check(clash, [june], allow_overlap=True)
+    domain.overlap_check(clash, [june], allow_overlap=True)
 
 
 def test_a_sprint_closed_early_frees_its_remaining_days() -> None:
@@ -182,7 +170,7 @@ def test_capacity_rows_show_planned_against_available_and_flag_an_overfull_band(
     s = sprint(days=5, capacity={"deep": 1, "moderate": 3, "light": 2})
     members = [story("A", estimate=4, energy_band="deep"), story("B", estimate=3, energy_band="deep")]
     members.append(story("C", estimate=10, energy_band="light"))
-    rows = {r.band.id: r for r in capacity_rows(list(DEFAULT_BANDS), s, members)}
+    rows = {r.band.id: r for r in domain.capacity_rows(list(DEFAULT_BANDS), s, members)}
     assert (rows["deep"].available, rows["deep"].planned, rows["deep"].over) == (5, 7, True)
     assert (rows["moderate"].available, rows["moderate"].planned, rows["moderate"].over) == (15, 0, False)
     assert (rows["light"].available, rows["light"].planned, rows["light"].over) == (10, 10, False)
@@ -195,17 +183,17 @@ def test_available_counts_working_days_unless_the_person_counts_weekends() -> No
     s = sprint(start=thursday, days=6, capacity={"deep": 2, "light": 3})
     members = [story("A", estimate=9, energy_band="deep")]
     assert (s.days, s.working_days, s.count_weekends) == (6, 4, False)
-    rows = {r.band.id: r for r in capacity_rows(list(DEFAULT_BANDS), s, members)}
+    rows = {r.band.id: r for r in domain.capacity_rows(list(DEFAULT_BANDS), s, members)}
     assert (rows["deep"].available, rows["deep"].over, rows["deep"].excess) == (8, True, 1)
     assert rows["light"].available == 12
     weekends = s.edit(count_weekends=True)
     assert weekends.working_days == 6
-    rows = {r.band.id: r for r in capacity_rows(list(DEFAULT_BANDS), weekends, members)}
+    rows = {r.band.id: r for r in domain.capacity_rows(list(DEFAULT_BANDS), weekends, members)}
     assert (rows["deep"].available, rows["deep"].over) == (12, False)
     assert rows["light"].available == 18
     # A weekend-only sprint has no working days: nothing is available unless weekends count.
     saturday = sprint(start=MON + timedelta(days=5), days=2, capacity={"deep": 2})
-    assert saturday.working_days == 0 and capacity_rows(list(DEFAULT_BANDS), saturday, [])[0].available == 0
+    assert saturday.working_days == 0 and domain.capacity_rows(list(DEFAULT_BANDS), saturday, [])[0].available == 0
 
 
 def _session(day: int, band: str, hour: int = 9) -> Session:
@@ -216,16 +204,16 @@ def test_capacity_from_history_averages_over_days_worked() -> None:
     # Two worked days in the window: 4 deep sessions and 1 light one; an old session is ignored.
     sessions = [_session(0, "deep"), _session(0, "deep", 11), _session(0, "deep", 14), _session(2, "deep")]
     sessions += [_session(2, "light"), _session(-60, "moderate")]
-    history = capacity_from_history(sessions, list(DEFAULT_BANDS), today=MON + timedelta(days=3))
+    history = domain.capacity_from_history(sessions, list(DEFAULT_BANDS), today=MON + timedelta(days=3))
     assert history == {"deep": 2, "moderate": 0, "light": 0}
-    assert capacity_from_history([], list(DEFAULT_BANDS), today=MON) == {}
+    assert domain.capacity_from_history([], list(DEFAULT_BANDS), today=MON) == {}
 
 
 def test_starting_capacity_prefers_history_then_saved_then_a_first_guess() -> None:
     bands = list(DEFAULT_BANDS)
-    assert starting_capacity(bands, {}, {}) == STARTING_CAPACITY
-    assert starting_capacity(bands, {"deep": 5}, {}) == {**STARTING_CAPACITY, "deep": 5}
-    assert starting_capacity(bands, {"deep": 5}, {"deep": 1, "moderate": 1, "light": 1}) == {
+    assert domain.starting_capacity(bands, {}, {}) == STARTING_CAPACITY
+    assert domain.starting_capacity(bands, {"deep": 5}, {}) == {**STARTING_CAPACITY, "deep": 5}
+    assert domain.starting_capacity(bands, {"deep": 5}, {"deep": 1, "moderate": 1, "light": 1}) == {
         "deep": 1,
         "moderate": 1,
         "light": 1,
@@ -235,7 +223,7 @@ def test_starting_capacity_prefers_history_then_saved_then_a_first_guess() -> No
 def test_spent_counts_sessions_in_the_window_per_band() -> None:
     t = story(energy_band="deep")
     t.sessions = [_session(0, "deep"), _session(1, "light"), _session(9, "deep")]
-    assert spent_per_band([t], since=T0, until=T0 + timedelta(days=5)) == {"deep": 1, "light": 1}
+    assert domain.spent_per_band([t], since=T0, until=T0 + timedelta(days=5)) == {"deep": 1, "light": 1}
 
 
 # --- burndown: a worked example --------------------------------------------------------------------
@@ -248,7 +236,7 @@ WORKED = [
 
 
 def test_burndown_worked_example_five_day_sprint() -> None:
-    b = burndown(WORKED, start=MON, end=MON + timedelta(days=4), today=MON + timedelta(days=4))
+    b = domain.burndown(WORKED, start=MON, end=MON + timedelta(days=4), today=MON + timedelta(days=4))
     assert b.total == 10
     # start, end of Mon, Tue, Wed, Thu, Fri
     assert b.remaining == [10, 10, 7, 7, 4, 4]
@@ -258,9 +246,9 @@ def test_burndown_worked_example_five_day_sprint() -> None:
 
 
 def test_burndown_stops_at_today_and_per_band() -> None:
-    b = burndown(WORKED, start=MON, end=MON + timedelta(days=4), today=MON + timedelta(days=2))
+    b = domain.burndown(WORKED, start=MON, end=MON + timedelta(days=4), today=MON + timedelta(days=2))
     assert b.remaining == [10, 10, 7, 7, None, None]
-    deep = burndown(
+    deep = domain.burndown(
         [i for i in WORKED if i.energy_band == "deep"],
         start=MON,
         end=MON + timedelta(days=4),
@@ -275,19 +263,19 @@ def test_burndown_clamps_work_done_before_or_after_the_sprint() -> None:
         BurnItem(2, "deep", MON - timedelta(days=3)),
         BurnItem(1, "deep", MON + timedelta(days=9)),
     ]
-    b = burndown(early_late, start=MON, end=MON + timedelta(days=1), today=MON + timedelta(days=20))
+    b = domain.burndown(early_late, start=MON, end=MON + timedelta(days=1), today=MON + timedelta(days=20))
     assert b.remaining == [3, 1, 0]
 
 
 def test_burn_items_from_threads_use_the_completion_day() -> None:
     a, b = story("A", estimate=2), story("B", estimate=5)
     a.finish(T0 + timedelta(days=2))
-    assert burn_items([a, b]) == [BurnItem(2, "deep", MON + timedelta(days=2)), BurnItem(5, "deep", None)]
+    assert domain.burn_items([a, b]) == [BurnItem(2, "deep", MON + timedelta(days=2)), BurnItem(5, "deep", None)]
     assert a.state is State.DONE
 
 
 def test_chart_puts_the_ideal_line_from_top_left_to_bottom_right() -> None:
-    b = burndown(WORKED, start=MON, end=MON + timedelta(days=4), today=MON + timedelta(days=1))
+    b = domain.burndown(WORKED, start=MON, end=MON + timedelta(days=4), today=MON + timedelta(days=1))
     chart = chart_of(b)
     first, last = chart.ideal.split()[0], chart.ideal.split()[-1]
     assert first == f"{chart.left},10.0" and last == f"{chart.right},{chart.baseline}"

@@ -30,6 +30,13 @@ def narrow(page: BoardPage, current: str = BOARD) -> dict[str, str]:
     return {"HX-Request": "true", "HX-Current-URL": current, "X-Board-Shown": page.header()}
 
 
+def transition(client: Any, page: BoardPage, thread: Any, action: str, current: str = BOARD) -> Any:
+    """`action` on `thread`, posted from `page` (shown at `current`) as the board posts it."""
+    return client.post(
+        reverse("threads:transition", args=[thread.id]), {"action": action}, headers=narrow(page, current)
+    )
+
+
 def swapped(html: str) -> set[str]:
     ids = set()
     for tag in re.findall(r"<[a-z]+\b[^>]*hx-swap-oob=\"true\"[^>]*>", html):
@@ -59,7 +66,7 @@ def test_park_answers_with_the_card_in_its_new_column_and_the_counts(
 ) -> None:
     page = loaded(client_as)
     task = board_of["tasks"][0]
-    response = client_as.post(reverse("threads:transition", args=[task.id]), {"action": "park"}, headers=narrow(page))
+    response = transition(client_as, page, task, "park")
     html = response.content.decode()
     assert response.status_code == 200
     assert response["HX-Reswap"] == "none" and response["X-Board-Parts"] == "1"
@@ -77,9 +84,7 @@ def test_park_answers_with_the_card_in_its_new_column_and_the_counts(
     assert page.header() == loaded(client_as).header()
 
 
-def test_the_live_refresh_fetches_only_what_changed(
-    client_as: Any, adapters: Adapters, board_of: dict[str, Any]
-) -> None:
+def test_the_live_refresh_fetches_only_what_changed(client_as: Any, board_of: dict[str, Any]) -> None:
     page = loaded(client_as)
     refresh = {"HX-Request": "true", "X-Live-Refresh": "1", "X-Board-Shown": page.header()}
     unchanged = client_as.get("/", headers=refresh)
@@ -101,9 +106,7 @@ def test_the_live_refresh_fetches_only_what_changed(
     assert page.header() == loaded(client_as).header()
 
 
-def test_start_and_stop_from_a_card_move_it_to_now_and_back(
-    client_as: Any, adapters: Adapters, board_of: dict[str, Any]
-) -> None:
+def test_start_and_stop_from_a_card_move_it_to_now_and_back(client_as: Any, board_of: dict[str, Any]) -> None:
     page = loaded(client_as)
     task = board_of["tasks"][2]
     started = client_as.post(reverse("timers:start", args=[task.id]), headers=narrow(page))
@@ -124,12 +127,10 @@ def test_start_and_stop_from_a_card_move_it_to_now_and_back(
     assert plain.status_code == 200 and 'class="timer"' in plain.content.decode() and "X-Board-Parts" not in plain
 
 
-def test_a_refused_change_shows_its_message_on_the_card_with_422(
-    client_as: Any, adapters: Adapters, board_of: dict[str, Any]
-) -> None:
+def test_a_refused_change_shows_its_message_on_the_card_with_422(client_as: Any, board_of: dict[str, Any]) -> None:
     page = loaded(client_as)
     task = board_of["tasks"][0]
-    refused = client_as.post(reverse("threads:transition", args=[task.id]), {"action": "unpark"}, headers=narrow(page))
+    refused = transition(client_as, page, task, "unpark")
     html = refused.content.decode()
     assert refused.status_code == 422
     assert swapped(html) == {"col-none-ready", "lane-counts-none", "board-tabs"}
@@ -150,14 +151,12 @@ def test_a_page_with_another_layout_gets_the_whole_region(
     saga = make_thread(person, "saga", "Kitchen")
     make_thread(person, "story", "Tiles", parent_id=saga.id)
     task = board_of["tasks"][0]
-    response = client_as.post(reverse("threads:transition", args=[task.id]), {"action": "park"}, headers=narrow(page))
+    response = transition(client_as, page, task, "park")
     assert response.status_code == 200 and 'id="board"' in response.content.decode()
     assert response["HX-Retarget"] == "#board"
     # Filtered: the keys of the unfiltered board don't fit the filtered one.
     page = loaded(client_as)
-    filtered = client_as.post(
-        reverse("threads:transition", args=[task.id]), {"action": "unpark"}, headers=narrow(page, BOARD + "?q=Errand")
-    )
+    filtered = transition(client_as, page, task, "unpark", BOARD + "?q=Errand")
     assert 'id="board"' in filtered.content.decode()
     # Nonsense in the header is a layout like any other: the whole region, never a 500.
     for value in ["", "x", "a|b", "a|b|c.d,e", "|" * 5000]:
@@ -170,7 +169,7 @@ def test_someone_elses_board_keys_change_nothing_of_theirs(
 ) -> None:
     theirs = make_thread(other_person, "task", "Private errand")
     page = loaded(client_as)
-    response = client_as.post(reverse("threads:transition", args=[theirs.id]), {"action": "park"}, headers=narrow(page))
+    response = transition(client_as, page, theirs, "park")
     assert response.status_code == 404
     assert adapters.threads.get(theirs.id).state is State.READY  # type: ignore[union-attr]
     assert "Private errand" not in client_as.get("/", headers={"HX-Request": "true"}).content.decode()
@@ -180,7 +179,7 @@ def test_a_lane_that_gains_a_state_comes_whole(client_as: Any, board_of: dict[st
     """Its phone-tab classes (lane--has-STATE) change: the lane is sent whole, with its cards."""
     page = loaded(client_as)
     story = board_of["stories"][0]
-    response = client_as.post(reverse("threads:transition", args=[story.id]), {"action": "park"}, headers=narrow(page))
+    response = transition(client_as, page, story, "park")
     html = response.content.decode()
     saga = board_of["saga"].id
     assert swapped(html) == {f"lane-{saga}", "board-tabs"}
