@@ -11,7 +11,7 @@ from datetime import date
 from pydantic import Field
 
 from parallel_you.domain import Document, Timestamp
-from parallel_you.events import MessageBase
+from parallel_you.events import MessageBase, declared_in
 
 
 class CapReached(Document):
@@ -43,18 +43,14 @@ class DayEnded(Document):
     threads: list[StoppedHere] = Field(default_factory=list)
 
 
-class PaceCapReached(CapReached, MessageBase):
+class PaceCapReached(CapReached, MessageBase, topic="pace.cap_reached"):
     """Starting a quantum took a band past the person's daily cap for it (`refused`: strict mode
     refused the start instead); the minutes are today's, in the person's time zone."""
 
-    topic = "pace.cap_reached"
 
-
-class DayEndedMessage(DayEnded, MessageBase):
+class DayEndedMessage(DayEnded, MessageBase, topic="day.ended"):
     """The person ended the day: what was running or paused is parked, each with a "where I
     stopped" note."""
 
-    topic = "day.ended"
 
-
-MESSAGES: tuple[type[MessageBase], ...] = (PaceCapReached, DayEndedMessage)
+MESSAGES = declared_in(__name__)

@@ -6,50 +6,31 @@
 from __future__ import annotations
 
 from pace.domain import Break, BudgetNote, PaceSettings, Skip
-from parallel_you.events import MessageBase
+from parallel_you.events import MessageBase, declared_in
 
 
-class BreakStarted(Break, MessageBase):
+class BreakStarted(Break, MessageBase, topic="break.started"):
     """The person started a break; `ends_at` is the server's deadline, pages count down from it."""
 
-    topic = "break.started"
 
-
-class BreakEnded(Break, MessageBase):
+class BreakEnded(Break, MessageBase, topic="break.ended"):
     """A break ended: at its deadline (`how` taken), or early, or because focused work started."""
 
-    topic = "break.ended"
 
-
-class BreakSkipped(Skip, MessageBase):
+class BreakSkipped(Skip, MessageBase, topic="break.skipped"):
     """The focus budget was reached and the person started work anyway: a skip, with its reason."""
 
-    topic = "break.skipped"
 
-
-class BudgetNearlyReached(BudgetNote, MessageBase):
+class BudgetNearlyReached(BudgetNote, MessageBase, topic="pace.budget_nearly_reached"):
     """Two minutes of the focus budget are left before a break is due."""
 
-    topic = "pace.budget_nearly_reached"
 
-
-class BudgetReached(BudgetNote, MessageBase):
+class BudgetReached(BudgetNote, MessageBase, topic="pace.budget_reached"):
     """The fatigue clock reached the person's focus budget: a break is due."""
 
-    topic = "pace.budget_reached"
 
-
-class PaceSettingsChanged(PaceSettings, MessageBase):
+class PaceSettingsChanged(PaceSettings, MessageBase, topic="pace.settings_changed"):
     """The person changed their break policy (every header clock re-reads itself)."""
 
-    topic = "pace.settings_changed"
 
-
-MESSAGES: tuple[type[MessageBase], ...] = (
-    BreakStarted,
-    BreakEnded,
-    BreakSkipped,
-    BudgetNearlyReached,
-    BudgetReached,
-    PaceSettingsChanged,
-)
+MESSAGES = declared_in(__name__)
