@@ -3,7 +3,6 @@ event staged with its document's write survives the writer dying before it publi
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +12,7 @@ from parallel_you.bus import BusUnavailable, Envelope, MemoryBus
 from parallel_you.bus.outbox import HELD_CODEC, OutboxBus
 from parallel_you.repo import FilterSpec, MemoryRepo, RepoError
 from parallel_you.service_layer import commit, save
+from tests.support.waiting import eventually
 from threads.documents import THREADS
 from threads.domain import Kind, Thread
 from threads.events import Verb, thread_event
@@ -29,12 +29,6 @@ class FlakyBus(MemoryBus):
         if not self.up:
             raise BusUnavailable("broker down")
         return await super().publish(envelope)
-
-
-async def wait_for(condition: Any, timeout: float = 3.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.01)
 
 
 @pytest.fixture
@@ -71,7 +65,7 @@ async def test_held_events_keep_their_ids_and_order_and_arrive_when_the_broker_i
     assert bus.paused
     inner.up = True  # a new event must still queue behind the held one
     second = await bus.emit("saga.updated", {"owner": "1", "n": 2})
-    await wait_for(lambda: not bus.paused)
+    await eventually(lambda: not bus.paused)
     assert [(e.id, e.topic) for e in got] == [(first.id, "saga.created"), (second.id, "saga.updated")]
     assert bus.outbox.list(FilterSpec()) == []
 
@@ -94,7 +88,7 @@ async def test_events_held_by_an_earlier_run_are_delivered_at_start() -> None:
     await fresh_inner.subscribe("#", handler)
     restarted = OutboxBus(fresh_inner, store, retry_every=0.02)
     await restarted.start()
-    await wait_for(lambda: not restarted.paused)
+    await eventually(lambda: not restarted.paused)
     assert got == [held.id]
     await restarted.close()
 
@@ -127,7 +121,7 @@ async def test_a_writer_that_dies_after_the_write_loses_no_event() -> None:
     await inner.subscribe("#", handler)
     relay = OutboxBus(inner, MemoryRepo(HELD_CODEC, "outbox"), sources=[threads], staged_grace=timedelta(0))
     await relay.start()
-    await wait_for(lambda: bool(got))
+    await eventually(lambda: bool(got))
     await relay.close()
     assert [(e.id, e.topic, e.payload["title"]) for e in got] == [(staged[0].id, "task.created", "Write")]
     assert threads.staged() == []

@@ -9,6 +9,7 @@ import pytest
 
 from parallel_you.bootstrap import Adapters
 from parallel_you.domain import IllegalTransition, utcnow
+from tests.support.waiting import eventually
 from threads import services as thread_services
 from threads.domain import Outcome, State, Thread
 from timers import services
@@ -119,7 +120,7 @@ async def test_another_quantum_records_the_session_and_starts_a_new_run(adapters
     assert topics(adapters)[-2:] == ["task.quantum_stopped", "task.quantum_started"]
 
 
-async def test_in_process_scheduler_expires_on_time_once_and_honours_extend(adapters: Adapters) -> None:
+async def test_in_process_scheduler_expires_once_never_early_and_honours_extend(adapters: Adapters) -> None:
     scheduler = adapters.scheduler
     assert isinstance(scheduler, InProcessScheduler)
     await scheduler_start(threads=adapters.threads, bus=adapters.bus, scheduler=scheduler)
@@ -137,11 +138,13 @@ async def test_in_process_scheduler_expires_on_time_once_and_honours_extend(adap
             minute=FAST,
         )
         assert extended.run is not None
-        await asyncio.sleep((extended.run.deadline - utcnow()).total_seconds() + 0.1)
+        await eventually(lambda: "task.quantum_expired" in topics(adapters), failure="no expiry")
         stored = adapters.threads.get(thread.id)
         assert stored is not None and stored.run is not None and stored.run.expired_at is not None
-        assert extended.run.deadline <= stored.run.expired_at < extended.run.deadline + timedelta(milliseconds=80)
+        assert stored.run.expired_at >= extended.run.deadline  # never early; how late is `make bench`'s figure
         assert topics(adapters).count("task.quantum_expired") == 1
+        # Once: the first, now early, request was dropped, not re-run after the extension.
+        assert not scheduler.pending
     finally:
         await scheduler.stop()
 
@@ -155,7 +158,7 @@ async def test_start_up_rearms_running_quanta_from_the_repo(adapters: Adapters) 
     fresh = InProcessScheduler()
     await scheduler_start(threads=adapters.threads, bus=adapters.bus, scheduler=fresh)
     try:
-        await asyncio.sleep(0.05)
+        await eventually(lambda: "task.quantum_expired" in topics(adapters), failure="the due run did not expire")
         assert adapters.threads.get(thread.id).run.expired_at is not None  # type: ignore[union-attr]
         assert adapters.threads.get(paused.id).run.expired_at is None  # type: ignore[union-attr]
     finally:
