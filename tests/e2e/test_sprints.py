@@ -54,17 +54,27 @@ def rect(page: Any, locator: Any) -> dict[str, float]:
     raise AssertionError(f"{locator} has no box")
 
 
-def drag(page: Any, source: Any, target: Any) -> None:
-    """SortableJS (fallback mode) follows the mouse: press, move in steps, release.
+def drag(page: Any, source: Any, target: str) -> None:
+    """SortableJS (fallback mode) follows the mouse: press, move in steps, and release once it has
+    put the item into `target`, as a person's hand would.
 
-    The live refreshes that follow a drop swap in a region laid out the same, so a box measured
-    just before one lands still holds after it.
+    - The drop point must be on the screen (Sortable finds the list under the pointer with
+      `elementFromPoint`), so the target (a selector) is scrolled into view first, in one step in
+      the page: a live refresh may replace the element at any moment before the press.
+    - The target is measured after the press: pressing holds the planning region
+      (static/js/sprints.js), so no live refresh swaps it from then on, and the list has taken the
+      place it keeps during the drag.
+    - Sortable looks where the pointer is on a 50 ms timer, not at every move: the release waits
+      for the dragged item (it carries the ghost class while it moves) to stand in `target`.
     """
-    box, to = rect(page, source), rect(page, target)
+    page.evaluate("selector => document.querySelector(selector).scrollIntoView({block: 'center'})", target)
+    box = rect(page, source)
     page.mouse.move(box["x"] + 40, box["y"] + box["height"] / 2)
     page.mouse.down()
     page.mouse.move(box["x"] + 50, box["y"] + box["height"] / 2 + 5, steps=4)
+    to = rect(page, page.locator(target))
     page.mouse.move(to["x"] + to["width"] / 2, to["y"] + to["height"] - 6, steps=12)
+    expect(page.locator(target).locator(".plan-item--ghost")).to_have_count(1, timeout=TIMEOUT)
     page.mouse.up()
 
 
@@ -101,16 +111,7 @@ def test_plan_run_and_close_a_sprint(context: Any) -> None:
     expect(page.locator("#planning.is-sortable")).to_be_visible(timeout=TIMEOUT)
     backlog, planned = page.locator(".backlog-list > li"), page.locator("#sprint-items > li")
     for title in ("Outline", "Draft", "Slides"):
-        # A live refresh can swap the region between measuring and dropping, and then the drop
-        # misses: a person would simply drag again, and so does the test (at most three times).
-        for attempt in range(3):
-            drag(page, backlog.filter(has_text=title), page.locator("#sprint-items"))
-            try:
-                expect(planned.filter(has_text=title)).to_have_id(re.compile("^planned-"), timeout=3_000)
-                break
-            except AssertionError:
-                if attempt == 2 or backlog.filter(has_text=title).count() == 0:
-                    break
+        drag(page, backlog.filter(has_text=title), "#sprint-items")
         # The server's answer (its items have ids "planned-…"), not only SortableJS's move.
         expect(planned.filter(has_text=title)).to_have_id(re.compile("^planned-"), timeout=TIMEOUT)
     expect(planned).to_have_count(3)

@@ -53,6 +53,21 @@ def test_no_template_has_inline_script_or_handlers(template: Path) -> None:
     assert inline_script_problems(template.read_text()) == []
 
 
+def unclosed_comments(text: str) -> list[int]:
+    """Lines where a `{# ... #}` comment does not end on the same line: Django's short comments are
+    one line long, so the rest would be rendered into the page as text."""
+    return [n for n, line in enumerate(text.splitlines(), 1) if "{#" in line and "#}" not in line.split("{#", 1)[1]]
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_short_comment_runs_over_a_line(template: Path) -> None:
+    assert unclosed_comments(template.read_text()) == []
+
+
+def test_the_comment_checker_catches_a_comment_over_two_lines() -> None:
+    assert unclosed_comments("{# one line #}\n<p>{# two\nlines #}</p>") == [2]
+
+
 def test_the_checker_catches_what_it_should() -> None:
     assert inline_script_problems('<script>alert(1)</script><script src="/static/x.js"></script>') == [
         "inline <script>"
@@ -86,6 +101,7 @@ def test_every_page_carries_a_strict_policy(client_as: Any, make_thread: Any, pe
         assert policy["form-action"] == ["'self'"] and policy["base-uri"] == ["'self'"]
         assert not any("unsafe-eval" in v or "*" in v or "http" in v for values in policy.values() for v in values)
         assert inline_script_problems(response.content.decode()) == [], url
+        assert "{#" not in response.content.decode() and "{%" not in response.content.decode(), url
 
 
 def test_the_login_page_carries_the_policy_too(client: Any, adapters: Any) -> None:
