@@ -41,9 +41,6 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-ONE_SECOND_MINUTES = {"PARALLEL_YOU_SECONDS_PER_MINUTE": "1"}  # a 5-minute quantum lasts 5 seconds
-
-
 @pytest.fixture
 def context(browser: Any, server: Server) -> Iterator[Any]:
     ctx = browser.new_context(base_url=server.url)

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ONE_SECOND_MINUTES, sign_up
+from tests.e2e.conftest import sign_up
 from tests.e2e.test_board import card
 from tests.e2e.test_timers import task_for
 from tests.support.http import WebClient
-from tests.support.servers import Server
+from tests.support.servers import ONE_SECOND_MINUTES, Server
 from threads.domain import Thread
 
 pytestmark = pytest.mark.chromium

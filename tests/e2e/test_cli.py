@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ONE_SECOND_MINUTES, sign_up
+from tests.e2e.conftest import sign_up
 from tests.e2e.test_board import card
 from tests.support.cli import Cli, api_call, issue_token
 from tests.support.http import WebClient
-from tests.support.servers import Server, free_port
+from tests.support.servers import ONE_SECOND_MINUTES, Server, free_port
 
 TIMEOUT = 5_000
 

@@ -18,8 +18,8 @@ from playwright.sync_api import expect
 
 from parallel_you.repo.sqlite import SqliteRepo
 from parallel_you.service_layer import save
-from tests.e2e.conftest import ONE_SECOND_MINUTES, sign_up
-from tests.support.servers import Server
+from tests.e2e.conftest import sign_up
+from tests.support.servers import ONE_SECOND_MINUTES, Server
 from threads.documents import THREADS
 from threads.domain import Kind, Thread
 

@@ -20,7 +20,8 @@ from parallel_you.repo import Repo
 from parallel_you.service_layer import save
 from tests.support.embedded import document_store, user_id
 from tests.support.http import WebClient
-from tests.support.servers import Server, wait_for
+from tests.support.servers import ONE_SECOND_MINUTES, Server
+from tests.support.waiting import wait_for
 from threads.documents import THREADS
 from threads.domain import Kind, Thread
 
@@ -29,7 +30,7 @@ BUDGET = 20  # "minutes" of one second: room for the restart before the budget r
 
 @pytest.fixture
 def server_settings() -> dict[str, str]:
-    return {"PARALLEL_YOU_SECONDS_PER_MINUTE": "1"}
+    return ONE_SECOND_MINUTES
 
 
 def reached_for(repo: Repo[PaceMarks], owner: str) -> datetime | None:

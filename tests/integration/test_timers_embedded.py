@@ -17,14 +17,15 @@ from parallel_you.repo import Repo
 from parallel_you.service_layer import save
 from tests.support.embedded import document_store, user_id
 from tests.support.http import WebClient
-from tests.support.servers import Server, wait_for
+from tests.support.servers import ONE_SECOND_MINUTES, Server
+from tests.support.waiting import wait_for
 from threads.documents import THREADS
 from threads.domain import Kind, Thread
 
 
 @pytest.fixture
 def server_settings() -> dict[str, str]:
-    return {"PARALLEL_YOU_SECONDS_PER_MINUTE": "1"}
+    return ONE_SECOND_MINUTES
 
 
 def expired_at(repo: Repo[Thread], thread_id: str) -> datetime | None:

@@ -17,11 +17,11 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[2]
 
-T = TypeVar("T")
+# `server_settings` for a server whose "minute" lasts one second: a 5-minute quantum runs 5 s.
+ONE_SECOND_MINUTES = {"PARALLEL_YOU_SECONDS_PER_MINUTE": "1"}
 
 
 def stop_process(
@@ -62,18 +62,6 @@ def wait_until_ready(
                 return True
         time.sleep(0.05)  # waiting for another process to get somewhere (listening, a state it reaches)
     return False
-
-
-def wait_for(read: Callable[[], T | None], *, timeout: float, failure: str) -> T:
-    """The first thing `read()` gives that is not None (what another process wrote, read from
-    where it wrote it); an AssertionError saying `failure` "within `timeout` s" when none comes."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = read()
-        if value is not None:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"{failure} within {timeout} s")
 
 
 def listening(port: int) -> bool:
